@@ -1,0 +1,142 @@
+/**
+ * @module model
+ * The plain, already validated and defaulted objects every other layer works on. Sources (files,
+ * the API server) produce them; the engine, renderers and the node rule set only read them.
+ * Nothing here imports anything: these are data, not behaviour.
+ */
+
+export type Labels = Readonly<Record<string, string>>;
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface SelectorRequirement {
+  readonly key: string;
+  readonly operator: SelectorOperator;
+  readonly values: readonly string[];
+}
+
+/** metav1.LabelSelector; an empty one (no labels, no expressions) matches everything. */
+export interface LabelSelector {
+  readonly matchLabels: Labels;
+  readonly matchExpressions: readonly SelectorRequirement[];
+}
+
+export type IpFamily = 4 | 6;
+
+/** One address. `value` is the address as an unsigned integer (32 or 128 bits). */
+export interface IpAddress {
+  readonly family: IpFamily;
+  readonly value: bigint;
+  /** Canonical text (IPv6 compressed, lower case). */
+  readonly text: string;
+}
+
+/** A network: host bits are already masked off `base` (the API server accepts 10.1.0.1/4 as 0.0.0.0/4). */
+export interface Cidr {
+  readonly family: IpFamily;
+  readonly base: bigint;
+  readonly prefix: number;
+  /** Canonical masked text, e.g. `0.0.0.0/4`. */
+  readonly text: string;
+}
+
+export interface ContainerPort {
+  readonly name?: string;
+  readonly containerPort: number;
+  readonly protocol: Protocol;
+}
+
+export interface Namespace {
+  readonly name: string;
+  /** Always holds `kubernetes.io/metadata.name`. */
+  readonly labels: Labels;
+}
+
+export interface Pod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly nodeName?: string;
+  readonly hostNetwork: boolean;
+  /** status.podIPs (or status.podIP); empty when not yet known. */
+  readonly ips: readonly IpAddress[];
+  /** status.phase; '' when unknown. Succeeded and Failed pods take no part. */
+  readonly phase: string;
+  readonly ports: readonly ContainerPort[];
+  /** Set when this pod stands for a workload's template (Deployment, Job, ...): its kind. */
+  readonly workload?: string;
+}
+
+export interface NodeAddress {
+  readonly type: string;
+  readonly ip: IpAddress;
+}
+
+export interface ClusterNode {
+  readonly name: string;
+  readonly addresses: readonly NodeAddress[];
+}
+
+export type PolicyType = 'Ingress' | 'Egress';
+
+/** One entry of from/to: OR between entries, AND inside one. */
+export type Peer =
+  | {
+      readonly kind: 'selector';
+      /** Absent: all pods (of the namespaces chosen); with no namespaceSelector, the policy's namespace. */
+      readonly podSelector?: LabelSelector;
+      /** Absent: the policy's own namespace. */
+      readonly namespaceSelector?: LabelSelector;
+    }
+  | {
+      readonly kind: 'ip-block';
+      readonly cidr: Cidr;
+      readonly except: readonly Cidr[];
+    };
+
+export interface PortSpec {
+  readonly protocol: Protocol;
+  /** Absent: every port of the protocol. A string is a named port, resolved on the destination pod. */
+  readonly port?: number | string;
+  /** Only with a numeric port: the inclusive range port..endPort. */
+  readonly endPort?: number;
+}
+
+export interface Rule {
+  /** from/to; empty (absent or []) admits every peer. */
+  readonly peers: readonly Peer[];
+  /** ports; empty (absent or []) admits every port of every protocol. */
+  readonly ports: readonly PortSpec[];
+  /** Whether from/to was written at all, for explanations ("absent" vs "[]" mean the same). */
+  readonly peersField: 'absent' | 'empty' | 'set';
+  readonly portsField: 'absent' | 'empty' | 'set';
+}
+
+export interface NetworkPolicy {
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelector;
+  /** Effective types: spec.policyTypes, or defaulted (Ingress, plus Egress when egress has a rule). */
+  readonly policyTypes: readonly PolicyType[];
+  /** Whether spec.policyTypes was written; when false, policyTypes holds the default. */
+  readonly policyTypesExplicit: boolean;
+  readonly ingress: readonly Rule[];
+  readonly egress: readonly Rule[];
+  readonly ingressField: 'absent' | 'empty' | 'set';
+  readonly egressField: 'absent' | 'empty' | 'set';
+}
+
+/** Everything the engine needs, from whichever source. */
+export interface Snapshot {
+  readonly namespaces: readonly Namespace[];
+  readonly pods: readonly Pod[];
+  readonly policies: readonly NetworkPolicy[];
+  readonly nodes: readonly ClusterNode[];
+}
+
+export function qualifiedName(o: { readonly namespace: string; readonly name: string }): string {
+  return `${o.namespace}/${o.name}`;
+}
