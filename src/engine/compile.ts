@@ -1,0 +1,67 @@
+/**
+ * @module engine/compile
+ * Indexes a snapshot once so that verdicts, explanations and the node rule set read the same
+ * structure: namespace labels by name, and for each pod the policies that select it per direction.
+ */
+import type { Labels, NetworkPolicy, Pod, PolicyType, Snapshot } from '../model/index.js';
+import { isFinished } from './endpoint.js';
+import { selectorMatches } from './selector.js';
+import type { PeerContext } from './peer.js';
+
+export interface CompiledSnapshot extends PeerContext {
+  readonly snapshot: Snapshot;
+  /** Pods that take part: not Succeeded/Failed. */
+  readonly pods: readonly Pod[];
+  /** Policies selecting `pod` that isolate it in `direction`, in snapshot order. */
+  isolating(pod: Pod, direction: PolicyType): readonly NetworkPolicy[];
+  /** Policies whose podSelector matches the pod (any type). */
+  selecting(pod: Pod): readonly NetworkPolicy[];
+  /** Pods a policy selects. */
+  selectedBy(policy: NetworkPolicy): readonly Pod[];
+  findPod(namespace: string, name: string): Pod | undefined;
+  findPolicy(namespace: string, name: string): NetworkPolicy | undefined;
+}
+
+/**
+ * Policy P selects pod Q iff Q is in P's namespace and P.spec.podSelector matches Q's labels.
+ * hostNetwork pods are never selected: their traffic is the node's.
+ */
+export function policySelects(policy: NetworkPolicy, pod: Pod): boolean {
+  return (
+    !pod.hostNetwork && !isFinished(pod) && pod.namespace === policy.namespace && selectorMatches(policy.podSelector, pod.labels)
+  );
+}
+
+const EMPTY: readonly NetworkPolicy[] = [];
+
+export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
+  const nsLabels = new Map<string, Labels>(snapshot.namespaces.map((n) => [n.name, n.labels]));
+  const pods = snapshot.pods.filter((p) => !isFinished(p));
+  const policiesByNs = new Map<string, NetworkPolicy[]>();
+  for (const p of snapshot.policies) {
+    const list = policiesByNs.get(p.namespace) ?? [];
+    list.push(p);
+    policiesByNs.set(p.namespace, list);
+  }
+  const selectingCache = new Map<Pod, readonly NetworkPolicy[]>();
+  const selecting = (pod: Pod): readonly NetworkPolicy[] => {
+    let hit = selectingCache.get(pod);
+    if (hit === undefined) {
+      hit = (policiesByNs.get(pod.namespace) ?? EMPTY).filter((p) => policySelects(p, pod));
+      selectingCache.set(pod, hit);
+    }
+    return hit;
+  };
+  const podIndex = new Map(snapshot.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const policyIndex = new Map(snapshot.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
+  return {
+    snapshot,
+    pods,
+    namespaceLabels: (ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns },
+    selecting,
+    isolating: (pod, direction) => selecting(pod).filter((p) => p.policyTypes.includes(direction)),
+    selectedBy: (policy) => pods.filter((pod) => policySelects(policy, pod)),
+    findPod: (ns, name) => podIndex.get(`${ns}/${name}`),
+    findPolicy: (ns, name) => policyIndex.get(`${ns}/${name}`),
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * @module engine/verdict
+ * The decision on one connection S -> D, as a record that explains itself. Allowed iff both sides
+ * allow it (NETPOL-SEMANTICS.md "A connection"): S's egress and D's ingress. Each side is evaluated
+ * in full, even when the other already denies, so that a user sees both reasons.
+ * Steps, per side:
+ *   1. the side's end is not a pod, or is a hostNetwork pod -> no policy applies
+ *   2. no policy selecting the pod isolates this direction  -> allowed (not isolated)
+ *   3. some rule of an isolating policy admits the peer AND the port -> allowed, naming each such rule
+ *   4. otherwise denied, naming for every rule of every isolating policy what missed
+ * Before both: a pod to itself, and a node to its own pods, are always allowed.
+ */
+import type { NetworkPolicy, Pod, PolicyType, Protocol, Rule } from '../model/index.js';
+import type { CompiledSnapshot } from './compile.js';
+import { addressIn, connectionFamily, endpointName, type Endpoint } from './endpoint.js';
+import { matchPeer, type PeerMiss } from './peer.js';
+import { matchPort, type PortMiss } from './port.js';
+
+export type Direction = 'ingress' | 'egress';
+
+export interface RuleRef {
+  readonly policy: string;
+  readonly direction: Direction;
+  /** Index in spec.ingress or spec.egress. */
+  readonly rule: number;
+}
+
+/** One rule tried against a connection. Empty miss lists mean that part matched. */
+export interface RuleOutcome extends RuleRef {
+  readonly admitted: boolean;
+  /** One miss per peer entry (index-aligned with the rule's peers) when no peer matched. */
+  readonly peerMisses: readonly PeerMiss[];
+  /** One miss per port entry when no port matched. */
+  readonly portMisses: readonly PortMiss[];
+}
+
+export interface PolicyOutcome {
+  readonly policy: string;
+  /** Empty when the policy has no rules in this direction: it admits nothing. */
+  readonly rules: readonly RuleOutcome[];
+}
+
+/** Cases of one side: which of the steps above decided. */
+export type SideResult =
+  | { readonly kind: 'not-a-pod'; readonly direction: Direction }
+  | { readonly kind: 'host-network'; readonly direction: Direction; readonly pod: string }
+  | { readonly kind: 'not-isolated'; readonly direction: Direction; readonly pod: string }
+  | { readonly kind: 'allowed'; readonly direction: Direction; readonly pod: string; readonly admittedBy: readonly RuleRef[]; readonly policies: readonly PolicyOutcome[] }
+  | { readonly kind: 'denied'; readonly direction: Direction; readonly pod: string; readonly policies: readonly PolicyOutcome[] };
+
+/** Why a connection is allowed regardless of policies. */
+export type Bypass = 'self' | 'node-to-local-pod';
+
+export interface Verdict {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly bypass?: Bypass;
+  readonly egress: SideResult;
+  readonly ingress: SideResult;
+}
+
+export function sideAllows(side: SideResult): boolean {
+  return side.kind !== 'denied';
+}
+
+/** Derived from the record, never computed on its own. */
+export function isAllowed(v: Verdict): boolean {
+  return v.bypass !== undefined || (sideAllows(v.egress) && sideAllows(v.ingress));
+}
+
+export interface Connection {
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+function rulesOf(policy: NetworkPolicy, direction: Direction): readonly Rule[] {
+  return direction === 'ingress' ? policy.ingress : policy.egress;
+}
+
+export function policyKey(p: NetworkPolicy): string {
+  return `${p.namespace}/${p.name}`;
+}
+
+/** The pod a named port resolves on: the destination, when it is a pod whose traffic is its own. */
+function namedPortTarget(dst: Endpoint): Pod | undefined {
+  return dst.kind === 'pod' && !dst.pod.hostNetwork ? dst.pod : undefined;
+}
+
+export function evaluateRule(
+  c: CompiledSnapshot,
+  policy: NetworkPolicy,
+  direction: Direction,
+  index: number,
+  conn: Connection,
+): RuleOutcome {
+  const rule = rulesOf(policy, direction)[index];
+  if (rule === undefined) throw new RangeError(`rule ${index} out of range`);
+  const other = direction === 'ingress' ? conn.src : conn.dst;
+  const otherAddress = addressIn(other, connectionFamily(conn.src, conn.dst));
+  const peerMisses: PeerMiss[] = [];
+  let peerOk = rule.peers.length === 0;
+  for (const peer of rule.peers) {
+    const r = matchPeer(c, policy, peer, other, otherAddress);
+    if (r.matched) {
+      peerOk = true;
+      break;
+    }
+    peerMisses.push(r.miss);
+  }
+  const portMisses: PortMiss[] = [];
+  let portOk = rule.ports.length === 0;
+  for (const spec of rule.ports) {
+    const r = matchPort(spec, conn.port, conn.protocol, namedPortTarget(conn.dst));
+    if (r.matched) {
+      portOk = true;
+      break;
+    }
+    portMisses.push(r.miss);
+  }
+  return {
+    policy: policyKey(policy),
+    direction,
+    rule: index,
+    admitted: peerOk && portOk,
+    peerMisses: peerOk ? [] : peerMisses,
+    portMisses: portOk ? [] : portMisses,
+  };
+}
+
+export function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Connection): SideResult {
+  const self = direction === 'egress' ? conn.src : conn.dst;
+  if (self.kind !== 'pod') return { kind: 'not-a-pod', direction };
+  const pod = endpointName(self);
+  if (self.pod.hostNetwork) return { kind: 'host-network', direction, pod };
+  const type: PolicyType = direction === 'ingress' ? 'Ingress' : 'Egress';
+  const isolating = c.isolating(self.pod, type);
+  if (isolating.length === 0) return { kind: 'not-isolated', direction, pod };
+  const policies = isolating.map((policy): PolicyOutcome => ({
+    policy: policyKey(policy),
+    rules: rulesOf(policy, direction).map((_, i) => evaluateRule(c, policy, direction, i, conn)),
+  }));
+  const admittedBy: RuleRef[] = policies.flatMap((p) =>
+    p.rules.filter((r) => r.admitted).map((r) => ({ policy: r.policy, direction: r.direction, rule: r.rule })),
+  );
+  return admittedBy.length > 0
+    ? { kind: 'allowed', direction, pod, admittedBy, policies }
+    : { kind: 'denied', direction, pod, policies };
+}
+
+function bypassOf(c: CompiledSnapshot, conn: Connection): Bypass | undefined {
+  const { src, dst } = conn;
+  if (src.kind === 'pod' && dst.kind === 'pod' && src.pod === dst.pod) return 'self';
+  if (dst.kind !== 'pod' || dst.pod.nodeName === undefined) return undefined;
+  const nodeName = dst.pod.nodeName;
+  // A hostNetwork pod's traffic is its node's; a bare address may be one of the node's own.
+  if (src.kind === 'pod') return src.pod.hostNetwork && src.pod.nodeName === nodeName ? 'node-to-local-pod' : undefined;
+  const node = src.node ?? c.snapshot.nodes.find((n) => n.addresses.some((a) => a.ip.value === src.ip.value && a.ip.family === src.ip.family));
+  return node?.name === nodeName ? 'node-to-local-pod' : undefined;
+}
+
+export function evaluateConnection(c: CompiledSnapshot, conn: Connection): Verdict {
+  const bypass = bypassOf(c, conn);
+  return {
+    from: endpointName(conn.src),
+    to: endpointName(conn.dst),
+    port: conn.port,
+    protocol: conn.protocol,
+    ...(bypass === undefined ? {} : { bypass }),
+    egress: evaluateSide(c, 'egress', conn),
+    ingress: evaluateSide(c, 'ingress', conn),
+  };
+}
