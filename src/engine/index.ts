@@ -6,3 +6,4 @@ export * from './port.js';
 export * from './compile.js';
 export * from './verdict.js';
 export * from './resolve.js';
+export * from './explain.js';

@@ -1,0 +1,240 @@
+/**
+ * @module engine/explain
+ * What a policy means, resolved against the snapshot: the pods it selects, the directions it
+ * isolates, and per rule the namespaces, pods and CIDRs it admits and the ports (named ports per
+ * target pod). Notes flag what is easy to misread. Plain data: render/ puts it into words.
+ */
+import type { LabelSelector, NetworkPolicy, Pod, PolicyType, Protocol, Rule } from '../model/index.js';
+import type { CompiledSnapshot } from './compile.js';
+import { peerNamespaces, peerPods, resolvePortOn } from './resolve.js';
+import { selectorMatches } from './selector.js';
+import { policyKey, type Direction } from './verdict.js';
+
+type Field = 'absent' | 'empty' | 'set';
+
+/** Cases: a selector peer (namespaces and pods it reaches) or an ipBlock (CIDR minus excepts). */
+export type PeerExplanation =
+  | {
+      readonly kind: 'selector';
+      readonly index: number;
+      readonly podSelector?: LabelSelector;
+      readonly namespaceSelector?: LabelSelector;
+      readonly namespaces: readonly string[];
+      readonly pods: readonly string[];
+    }
+  | { readonly kind: 'ip-block'; readonly index: number; readonly cidr: string; readonly except: readonly string[]; readonly pods: readonly string[] };
+
+export interface PortExplanation {
+  readonly index: number;
+  readonly protocol: Protocol;
+  readonly port?: number | string;
+  readonly endPort?: number;
+  /** For a named port: what it resolves to on each target pod that declares it. */
+  readonly resolved?: readonly { readonly pod: string; readonly port: number }[];
+  /** For a named port: target pods that do not declare it (the rule admits nothing to them). */
+  readonly unresolved?: readonly string[];
+}
+
+export interface RuleExplanation {
+  readonly direction: Direction;
+  readonly index: number;
+  readonly peersField: Field;
+  readonly portsField: Field;
+  readonly peers: readonly PeerExplanation[];
+  readonly ports: readonly PortExplanation[];
+}
+
+export interface DirectionExplanation {
+  readonly direction: Direction;
+  readonly field: Field;
+  readonly rules: readonly RuleExplanation[];
+}
+
+/** Things people misread, one case each. */
+export type Note =
+  | { readonly kind: 'default-types'; readonly types: readonly PolicyType[] }
+  | { readonly kind: 'ignored-rules'; readonly direction: Direction; readonly count: number }
+  | { readonly kind: 'deny-all'; readonly direction: Direction; readonly field: Field }
+  | { readonly kind: 'allow-all-rule'; readonly direction: Direction; readonly rule: number }
+  | { readonly kind: 'any-peer'; readonly direction: Direction; readonly rule: number; readonly field: Field }
+  | { readonly kind: 'and-peer'; readonly direction: Direction; readonly rule: number; readonly peer: number }
+  | { readonly kind: 'or-peers'; readonly direction: Direction; readonly rule: number; readonly peers: readonly number[] }
+  | { readonly kind: 'selects-nothing' }
+  | { readonly kind: 'host-network-skipped'; readonly pods: readonly string[] }
+  | { readonly kind: 'named-port-unresolved'; readonly direction: Direction; readonly rule: number; readonly port: string; readonly pods: readonly string[] };
+
+export interface PolicyExplanation {
+  readonly policy: string;
+  readonly namespace: string;
+  readonly podSelector: LabelSelector;
+  readonly selectedPods: readonly string[];
+  readonly policyTypes: readonly PolicyType[];
+  readonly policyTypesExplicit: boolean;
+  /** Present for each direction the policy isolates. */
+  readonly ingress?: DirectionExplanation;
+  readonly egress?: DirectionExplanation;
+  readonly notes: readonly Note[];
+}
+
+const nameOf = (p: Pod): string => `${p.namespace}/${p.name}`;
+
+function rulesFor(policy: NetworkPolicy, d: Direction): readonly Rule[] {
+  return d === 'ingress' ? policy.ingress : policy.egress;
+}
+
+/**
+ * `targets` are the pods named ports resolve on for ingress (the selected pods); for egress they
+ * are the rule's own peer pods, since the destination is the peer.
+ */
+export function explainRule(
+  c: CompiledSnapshot,
+  policy: NetworkPolicy,
+  direction: Direction,
+  index: number,
+  ingressTargets: readonly Pod[],
+): RuleExplanation {
+  const rule = rulesFor(policy, direction)[index];
+  if (rule === undefined) throw new RangeError(`rule ${index} out of range`);
+  const peerPodLists = rule.peers.map((peer) => peerPods(c, policy, peer));
+  const peers = rule.peers.map((peer, i): PeerExplanation => {
+    const pods = (peerPodLists[i] ?? []).map(nameOf);
+    if (peer.kind === 'ip-block') {
+      return { kind: 'ip-block', index: i, cidr: peer.cidr.text, except: peer.except.map((e) => e.text), pods };
+    }
+    return {
+      kind: 'selector',
+      index: i,
+      ...(peer.podSelector ? { podSelector: peer.podSelector } : {}),
+      ...(peer.namespaceSelector ? { namespaceSelector: peer.namespaceSelector } : {}),
+      namespaces: peerNamespaces(c, policy, peer).map((n) => n.name),
+      pods,
+    };
+  });
+  const egressTargets = rule.peers.length === 0 ? c.pods : [...new Set(peerPodLists.flat())];
+  const targets = direction === 'ingress' ? ingressTargets : egressTargets;
+  const ports = rule.ports.map((spec, i): PortExplanation => {
+    const base = {
+      index: i,
+      protocol: spec.protocol,
+      ...(spec.port === undefined ? {} : { port: spec.port }),
+      ...(spec.endPort === undefined ? {} : { endPort: spec.endPort }),
+    };
+    if (typeof spec.port !== 'string') return base;
+    const resolved = resolvePortOn(spec, targets);
+    const have = new Set(resolved.map((r) => r.pod));
+    return {
+      ...base,
+      resolved: resolved.map((r) => ({ pod: nameOf(r.pod), port: r.port })),
+      unresolved: targets.filter((p) => !have.has(p) && !p.hostNetwork).map(nameOf),
+    };
+  });
+  return { direction, index, peersField: rule.peersField, portsField: rule.portsField, peers, ports };
+}
+
+function notesFor(policy: NetworkPolicy, selected: readonly Pod[], hostNetworkSkipped: readonly Pod[], rules: readonly RuleExplanation[]): Note[] {
+  const notes: Note[] = [];
+  if (!policy.policyTypesExplicit) notes.push({ kind: 'default-types', types: policy.policyTypes });
+  for (const d of ['ingress', 'egress'] as const) {
+    const type: PolicyType = d === 'ingress' ? 'Ingress' : 'Egress';
+    const count = rulesFor(policy, d).length;
+    if (!policy.policyTypes.includes(type)) {
+      if (count > 0) notes.push({ kind: 'ignored-rules', direction: d, count });
+    } else if (count === 0) {
+      notes.push({ kind: 'deny-all', direction: d, field: d === 'ingress' ? policy.ingressField : policy.egressField });
+    }
+  }
+  for (const r of rules) {
+    if (r.peers.length === 0 && r.ports.length === 0) notes.push({ kind: 'allow-all-rule', direction: r.direction, rule: r.index });
+    else if (r.peers.length === 0) notes.push({ kind: 'any-peer', direction: r.direction, rule: r.index, field: r.peersField });
+    const ns: number[] = [];
+    const pod: number[] = [];
+    for (const p of r.peers) {
+      if (p.kind !== 'selector') continue;
+      if (p.namespaceSelector && p.podSelector) notes.push({ kind: 'and-peer', direction: r.direction, rule: r.index, peer: p.index });
+      else if (p.namespaceSelector) ns.push(p.index);
+      else pod.push(p.index);
+    }
+    if (ns.length > 0 && pod.length > 0) notes.push({ kind: 'or-peers', direction: r.direction, rule: r.index, peers: [...ns, ...pod].sort((a, b) => a - b) });
+    for (const p of r.ports) {
+      if (typeof p.port === 'string' && (p.unresolved?.length ?? 0) > 0) {
+        notes.push({ kind: 'named-port-unresolved', direction: r.direction, rule: r.index, port: p.port, pods: p.unresolved ?? [] });
+      }
+    }
+  }
+  if (selected.length === 0) notes.push({ kind: 'selects-nothing' });
+  if (hostNetworkSkipped.length > 0) notes.push({ kind: 'host-network-skipped', pods: hostNetworkSkipped.map(nameOf) });
+  return notes;
+}
+
+export function explainPolicy(c: CompiledSnapshot, policy: NetworkPolicy): PolicyExplanation {
+  const selected = c.selectedBy(policy);
+  const hostNetworkSkipped = c.pods.filter(
+    (p) => p.hostNetwork && p.namespace === policy.namespace && selectorMatches(policy.podSelector, p.labels),
+  );
+  const direction = (d: Direction): DirectionExplanation | undefined => {
+    const type: PolicyType = d === 'ingress' ? 'Ingress' : 'Egress';
+    if (!policy.policyTypes.includes(type)) return undefined;
+    return {
+      direction: d,
+      field: d === 'ingress' ? policy.ingressField : policy.egressField,
+      rules: rulesFor(policy, d).map((_, i) => explainRule(c, policy, d, i, selected)),
+    };
+  };
+  const ingress = direction('ingress');
+  const egress = direction('egress');
+  const rules = [...(ingress?.rules ?? []), ...(egress?.rules ?? [])];
+  return {
+    policy: policyKey(policy),
+    namespace: policy.namespace,
+    podSelector: policy.podSelector,
+    selectedPods: selected.map(nameOf),
+    policyTypes: policy.policyTypes,
+    policyTypesExplicit: policy.policyTypesExplicit,
+    ...(ingress ? { ingress } : {}),
+    ...(egress ? { egress } : {}),
+    notes: notesFor(policy, selected, hostNetworkSkipped, rules),
+  };
+}
+
+export interface PodSideExplanation {
+  readonly direction: Direction;
+  /** hostNetwork pods and finished pods are never isolated. */
+  readonly isolated: boolean;
+  readonly isolatedBy: readonly string[];
+  readonly rules: readonly { readonly policy: string; readonly rule: RuleExplanation }[];
+}
+
+export interface PodExplanation {
+  readonly pod: string;
+  readonly node?: string;
+  readonly ips: readonly string[];
+  readonly hostNetwork: boolean;
+  readonly phase: string;
+  readonly selectedBy: readonly string[];
+  readonly ingress: PodSideExplanation;
+  readonly egress: PodSideExplanation;
+}
+
+export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
+  const side = (d: Direction): PodSideExplanation => {
+    const isolating = c.isolating(pod, d === 'ingress' ? 'Ingress' : 'Egress');
+    return {
+      direction: d,
+      isolated: isolating.length > 0,
+      isolatedBy: isolating.map(policyKey),
+      rules: isolating.flatMap((policy) =>
+        rulesFor(policy, d).map((_, i) => ({ policy: policyKey(policy), rule: explainRule(c, policy, d, i, [pod]) })),
+      ),
+    };
+  };
+  return {
+    pod: nameOf(pod),
+    ...(pod.nodeName === undefined ? {} : { node: pod.nodeName }),
+    ips: pod.ips.map((i) => i.text),
+    hostNetwork: pod.hostNetwork,
+    phase: pod.phase,
+    selectedBy: c.selecting(pod).map(policyKey),
+    ingress: side('ingress'),
+    egress: side('egress'),
+  };
+}
