@@ -1,0 +1,92 @@
+/**
+ * @module test/lab/prober
+ * A long-lived prober run inside one lab namespace (`ip netns exec NS node prober.js`): one process
+ * per source namespace answers many probes, since starting Node per probe would cost far more than
+ * the probes themselves. It reads JSON lines {id, host, port, protocol, timeoutMs} on stdin and
+ * writes {id, outcome} lines on stdout, where outcome is
+ *   'open'     TCP connected, or a UDP echo came back;
+ *   'refused'  ECONNREFUSED: a TCP RST, or an ICMP port unreachable (what REJECT sends), which a
+ *              connected UDP socket reports on its next operation;
+ *   'timeout'  nothing within timeoutMs (a DROP, or a lost ICMP error);
+ *   'error:<code>' anything else (EHOSTUNREACH, ENETUNREACH, ...).
+ */
+import { createSocket } from 'node:dgram';
+import { connect, isIPv6 } from 'node:net';
+import { createInterface } from 'node:readline';
+
+interface ProbeRequest {
+  readonly id: number;
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly timeoutMs: number;
+}
+
+function codeOf(e: unknown): string {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
+  return typeof code === 'string' ? code : String(e);
+}
+
+function outcomeOf(e: unknown): string {
+  const code = codeOf(e);
+  return code === 'ECONNREFUSED' ? 'refused' : `error:${code}`;
+}
+
+function probeTcp(r: ProbeRequest): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = connect({ host: r.host, port: r.port });
+    const timer = setTimeout(() => done('timeout'), r.timeoutMs);
+    function done(outcome: string): void {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(outcome);
+    }
+    sock.once('connect', () => done('open'));
+    sock.once('error', (e) => done(outcomeOf(e)));
+  });
+}
+
+function probeUdp(r: ProbeRequest): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = createSocket(isIPv6(r.host) ? 'udp6' : 'udp4');
+    const payload = Buffer.from(`probe-${r.id}`);
+    let settled = false;
+    let resend: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => done('timeout'), r.timeoutMs);
+    function done(outcome: string): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearInterval(resend);
+      try {
+        sock.close();
+      } catch {
+        // already closed
+      }
+      resolve(outcome);
+    }
+    function send(): void {
+      if (settled) return;
+      try {
+        sock.send(payload, (e) => e && done(outcomeOf(e)));
+      } catch (e) {
+        done(outcomeOf(e));
+      }
+    }
+    sock.on('message', (msg) => msg.equals(payload) && done('open'));
+    sock.on('error', (e) => done(outcomeOf(e)));
+    sock.connect(r.port, r.host, () => {
+      send();
+      // A datagram can be lost (ARP/ND not resolved yet): resend until the deadline.
+      resend = setInterval(send, 200);
+    });
+  });
+}
+
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  const r = JSON.parse(line) as ProbeRequest;
+  const p = r.protocol === 'TCP' ? probeTcp(r) : probeUdp(r);
+  void p.then((outcome) => process.stdout.write(`${JSON.stringify({ id: r.id, outcome })}\n`));
+});
+rl.on('close', () => process.exit(0));
