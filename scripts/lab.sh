@@ -80,6 +80,9 @@ new_ns() {
   # ICMP errors (our REJECTs) are rate-limited per destination by default: a burst of probes
   # would then see timeouts instead of "connection refused".
   nsx "$1" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000
+  # Duplicate address detection would hold new IPv6 addresses (link-local ones too) tentative for
+  # a second or two, and the first probes would time out.
+  nsx "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 }
 
 node_index() { # NAME -> N from the spec

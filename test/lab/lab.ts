@@ -160,9 +160,9 @@ export function runIn(lab: Lab, member: string, argv: readonly string[], stdin =
  * Runs a command with the given stdin inside a lab node, as the helper pod's exec would on a real
  * node (hostNetwork, privileged): e.g. `runInNode(lab, 'a', ['sh', '-s'], script)`.
  */
-export function runInNode(lab: Lab, nodeName: string, argv: readonly string[], stdin: string): Promise<RunResult> {
+export async function runInNode(lab: Lab, nodeName: string, argv: readonly string[], stdin: string): Promise<RunResult> {
   nodeOf(lab, nodeName);
-  return runIn(lab, nodeName, argv, stdin);
+  return await runIn(lab, nodeName, argv, stdin);
 }
 
 /** Starts a long-running process inside a member's namespace; downLab kills it. */
