@@ -1,0 +1,94 @@
+/**
+ * @module cli/args
+ * Parsing of the positional and flag values users type: PORT[/PROTO], connection endpoints and
+ * label selectors in kubectl's syntax. Each turns text into a typed value or a CliError naming the
+ * argument.
+ */
+import type { IpAddress, LabelSelector, Protocol, SelectorRequirement } from '../model/index.js';
+import { PROTOCOLS } from '../model/index.js';
+import { CliError } from '../errors.js';
+import { checkIp } from '../sources/ip.js';
+import { checkLabelKey, checkLabelValue, checkPortName } from '../sources/validate-names.js';
+
+export interface PortArg {
+  /** A number, or a name to resolve on the destination pod. */
+  readonly port: number | string;
+  readonly protocol: Protocol;
+}
+
+export function parsePortArg(text: string, flag = '--port'): PortArg {
+  const [portText = '', protoText, ...rest] = text.split('/');
+  if (rest.length > 0 || portText === '') throw new CliError(`${flag} "${text}": expected PORT or PORT/PROTOCOL, e.g. 80 or 53/UDP`);
+  const protocol = (protoText ?? 'TCP').toUpperCase();
+  if (!PROTOCOLS.includes(protocol as Protocol)) {
+    throw new CliError(`${flag} "${text}": unknown protocol "${protoText ?? ''}" (use TCP, UDP or SCTP)`);
+  }
+  if (/^[0-9]+$/.test(portText)) {
+    const port = Number(portText);
+    if (port < 1 || port > 65535) throw new CliError(`${flag} "${text}": port must be between 1 and 65535`);
+    return { port, protocol: protocol as Protocol };
+  }
+  const bad = checkPortName(portText);
+  if (bad) throw new CliError(`${flag} "${text}": not a port number or a valid port name: ${bad}`);
+  return { port: portText, protocol: protocol as Protocol };
+}
+
+/** Cases: `NS/POD`, `POD` (namespace from -n or the default), or an IP address outside the cluster. */
+export type EndpointArg =
+  | { readonly kind: 'pod'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'ip'; readonly ip: IpAddress };
+
+export function parseEndpointArg(text: string, what: string, defaultNamespace: string): EndpointArg {
+  const ip = checkIp(text);
+  if (typeof ip !== 'string') return { kind: 'ip', ip };
+  const parts = text.split('/');
+  if (parts.length === 1 && parts[0]) return { kind: 'pod', namespace: defaultNamespace, name: parts[0] };
+  if (parts.length === 2 && parts[0] && parts[1]) return { kind: 'pod', namespace: parts[0], name: parts[1] };
+  throw new CliError(`${what} "${text}": expected NAMESPACE/POD, POD (with -n), or an IP address`);
+}
+
+/** kubectl's -l syntax: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`, comma-separated. */
+export function parseSelectorArg(text: string, flag = '-l'): LabelSelector {
+  const reqs: SelectorRequirement[] = [];
+  const fail = (why: string): never => {
+    throw new CliError(`${flag} "${text}": ${why}`);
+  };
+  const terms: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      terms.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  terms.push(cur);
+  for (const raw of terms) {
+    const t = raw.trim();
+    if (t === '') fail('empty requirement');
+    let m: RegExpExecArray | null;
+    let req: SelectorRequirement;
+    if ((m = /^(\S+?)\s+(in|notin)\s*\(([^()]*)\)$/.exec(t))) {
+      const values = (m[3] ?? '').split(',').map((v) => v.trim());
+      req = { key: m[1] ?? '', operator: m[2] === 'in' ? 'In' : 'NotIn', values };
+    } else if ((m = /^([^=!\s]+)\s*(==|=|!=)\s*([^=!\s]*)$/.exec(t))) {
+      req = { key: m[1] ?? '', operator: m[2] === '!=' ? 'NotIn' : 'In', values: [m[3] ?? ''] };
+    } else if ((m = /^!\s*([^=!\s()]+)$/.exec(t))) {
+      req = { key: m[1] ?? '', operator: 'DoesNotExist', values: [] };
+    } else if ((m = /^([^=!\s()]+)$/.exec(t))) {
+      req = { key: m[1] ?? '', operator: 'Exists', values: [] };
+    } else {
+      return fail(`cannot parse "${t}"`);
+    }
+    const badKey = checkLabelKey(req.key);
+    if (badKey) fail(`label key "${req.key}": ${badKey}`);
+    for (const v of req.values) {
+      const badValue = checkLabelValue(v);
+      if (badValue) fail(`label value "${v}": ${badValue}`);
+    }
+    reqs.push(req);
+  }
+  return { matchLabels: {}, matchExpressions: reqs };
+}

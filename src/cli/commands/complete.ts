@@ -1,0 +1,125 @@
+/**
+ * @module cli/commands/complete
+ * Shell completion as kubectl plugins do it (kubectl >= 1.26 runs `kubectl_complete-netpol` with
+ * the words after the plugin name, the last one partial). Output is cobra's protocol: one
+ * candidate per line, then `:<directive>` (4 = no file completion, 0 = default, files).
+ * Names of namespaces, pods, policies and nodes come from the cluster; any failure to reach it
+ * yields no candidates rather than an error in the user's shell.
+ */
+import type { GlobalArgs } from '../global-args.js';
+import { OUTPUT_FORMATS, toGlobalArgs } from '../global-args.js';
+import type { Output } from '../output.js';
+
+const NO_FILES = ':4';
+const FILES = ':0';
+
+const COMMANDS: Record<string, string> = {
+  explain: 'Explain a policy or a pod',
+  'can-reach': 'Verdict on one connection',
+  matrix: 'Reachability truth table',
+  'apply-node': 'Enforce the policies on a node with iptables',
+};
+
+const GLOBAL_FLAGS = ['--filename', '--cluster', '--namespace', '--all-namespaces', '--output', '--kubeconfig', '--context', '--request-timeout', '--help'];
+const COMMAND_FLAGS: Record<string, readonly string[]> = {
+  explain: [],
+  'can-reach': ['--port'],
+  matrix: ['--port', '--selector'],
+  'apply-node': ['--all', '--dry-run', '--cleanup', '--image', '--helper-namespace', '--timeout', '--parallel'],
+};
+/** Flags whose next word is a value, by every spelling. */
+const VALUE_FLAGS = new Set(['-f', '--filename', '-n', '--namespace', '-o', '--output', '--kubeconfig', '--context', '--request-timeout', '-p', '--port', '-l', '--selector', '--image', '--helper-namespace', '--timeout', '--parallel']);
+
+type Kind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes';
+
+interface Parsed {
+  readonly command?: string;
+  readonly positionals: readonly string[];
+  readonly flags: Map<string, string>;
+}
+
+function parseWords(words: readonly string[]): Parsed {
+  const flags = new Map<string, string>();
+  const positionals: string[] = [];
+  let command: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] ?? '';
+    if (w.startsWith('-')) {
+      const eq = w.indexOf('=');
+      if (eq > 0) flags.set(w.slice(0, eq), w.slice(eq + 1));
+      else if (VALUE_FLAGS.has(w)) flags.set(w, words[++i] ?? '');
+      else flags.set(w, 'true');
+    } else if (command === undefined) command = w;
+    else positionals.push(w);
+  }
+  return { ...(command === undefined ? {} : { command }), positionals, flags };
+}
+
+function argsFrom(p: Parsed): GlobalArgs {
+  const get = (...names: string[]): string | undefined => names.map((n) => p.flags.get(n)).find((v) => v !== undefined);
+  const namespace = get('-n', '--namespace');
+  const kubeconfig = get('--kubeconfig');
+  const context = get('--context');
+  return toGlobalArgs({
+    ...(namespace === undefined ? {} : { namespace }),
+    ...(kubeconfig === undefined ? {} : { kubeconfig }),
+    ...(context === undefined ? {} : { context }),
+    requestTimeout: '5s',
+  });
+}
+
+async function names(args: GlobalArgs, kind: Kind): Promise<string[]> {
+  try {
+    const { connect } = await import('../source.js');
+    const cluster = await connect(args);
+    const ns = kind === 'namespaces' || kind === 'nodes' ? undefined : (args.namespace ?? cluster.defaultNamespace);
+    return await cluster.listNames(kind, ns);
+  } catch {
+    return [];
+  }
+}
+
+export async function runComplete(words: readonly string[], out: Output): Promise<number> {
+  const partial = words[words.length - 1] ?? '';
+  const before = parseWords(words.slice(0, -1));
+  const prev = words[words.length - 2] ?? '';
+  const emit = (candidates: readonly string[], directive = NO_FILES): number => {
+    const lines = candidates.filter((c) => c.split('\t')[0]?.startsWith(partial));
+    out.write(`${[...lines, directive].join('\n')}\n`);
+    return 0;
+  };
+  const args = argsFrom(before);
+  if (VALUE_FLAGS.has(prev)) {
+    switch (prev) {
+      case '-n':
+      case '--namespace':
+        return emit(await names(args, 'namespaces'));
+      case '-o':
+      case '--output':
+        return emit(OUTPUT_FORMATS);
+      case '-f':
+      case '--filename':
+      case '--kubeconfig':
+        return emit([], FILES);
+      default:
+        return emit([]);
+    }
+  }
+  if (before.command === undefined) {
+    if (partial.startsWith('-')) return emit(GLOBAL_FLAGS);
+    return emit(Object.entries(COMMANDS).map(([c, d]) => `${c}\t${d}`));
+  }
+  if (partial.startsWith('-')) return emit([...(COMMAND_FLAGS[before.command] ?? []), ...GLOBAL_FLAGS]);
+  switch (before.command) {
+    case 'explain':
+      if (before.positionals.length > 0) return emit([]);
+      if (partial.startsWith('pod/')) return emit((await names(args, 'pods')).map((n) => `pod/${n}`));
+      return emit([...(await names(args, 'networkpolicies')), 'pod/']);
+    case 'can-reach':
+      return before.positionals.length < 2 ? emit(await names(args, 'pods')) : emit([]);
+    case 'apply-node':
+      return before.positionals.length < 1 ? emit(await names(args, 'nodes')) : emit([]);
+    default:
+      return emit([]);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * @module cli/commands/explain
+ * `explain [POLICY | pod/NAME]`: one policy, every policy in scope, or one pod's view.
+ */
+import type { NetworkPolicy, Pod } from '../../model/index.js';
+import { compileSnapshot, explainPod, explainPolicy } from '../../engine/index.js';
+import { renderPodExplanation, renderPolicyExplanation } from '../../render/explain.js';
+import { renderData } from '../../render/data.js';
+import { CliError } from '../../errors.js';
+import type { GlobalArgs } from '../global-args.js';
+import { loadObjects, overlayNotice, scopeNamespaces, type Loaded } from '../source.js';
+import type { Output } from '../output.js';
+
+/** `pod/NAME`, `po/NAME`, `pods/NAME`; `networkpolicy/NAME`, `netpol/NAME`; or a bare policy name. */
+export type ExplainTarget =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'policy'; readonly name: string }
+  | { readonly kind: 'pod'; readonly name: string };
+
+export function parseExplainTarget(text: string | undefined): ExplainTarget {
+  if (text === undefined || text === '') return { kind: 'all' };
+  const slash = text.indexOf('/');
+  if (slash < 0) return { kind: 'policy', name: text };
+  const type = text.slice(0, slash).toLowerCase();
+  const name = text.slice(slash + 1);
+  if (name === '' || name.includes('/')) throw new CliError(`"${text}": expected POLICY, networkpolicy/NAME or pod/NAME`);
+  if (['pod', 'pods', 'po'].includes(type)) return { kind: 'pod', name };
+  if (['networkpolicy', 'networkpolicies', 'netpol', 'networkpolicy.networking.k8s.io'].includes(type)) return { kind: 'policy', name };
+  throw new CliError(`"${text}": unknown resource type "${type}" (explain takes a NetworkPolicy or pod/NAME)`);
+}
+
+/** Finds a named object in scope; offline with no -n, a name unique across namespaces will do. */
+function findNamed<T extends Pod | NetworkPolicy>(items: readonly T[], name: string, namespaces: readonly string[] | undefined, what: string): T {
+  const hits = items.filter((i) => i.name === name && (namespaces === undefined || namespaces.includes(i.namespace)));
+  const where = namespaces === undefined ? 'in any namespace' : `in namespace ${namespaces.join(', ')}`;
+  if (hits.length === 0) throw new CliError(`${what} "${name}" not found ${where}`);
+  if (hits.length > 1) {
+    throw new CliError(`${what} "${name}" exists in several namespaces (${hits.map((h) => h.namespace).join(', ')}): pick one with -n`);
+  }
+  return hits[0] as T;
+}
+
+export async function runExplain(args: GlobalArgs, targetText: string | undefined, out: Output): Promise<number> {
+  const target = parseExplainTarget(targetText);
+  // Peers may live in any namespace, so resolving them needs every namespace and pod.
+  const loaded: Loaded = await loadObjects(args, () => ({ namespaces: 'all', nodes: false }));
+  const c = compileSnapshot(loaded.snapshot);
+  const scope = scopeNamespaces(args, loaded);
+  const notice = overlayNotice(loaded);
+  const wide = args.output === 'wide';
+  if (target.kind === 'pod') {
+    const pod = findNamed(loaded.snapshot.pods, target.name, scope, 'pod');
+    const e = explainPod(c, pod);
+    if (args.output === 'json' || args.output === 'yaml') out.write(renderData({ ...e, ...(notice ? { includesLocalFiles: loaded.overlayFiles } : {}) }, args.output));
+    else out.write(renderPodExplanation(e, { wide }));
+  } else {
+    const policies =
+      target.kind === 'policy'
+        ? [findNamed(loaded.snapshot.policies, target.name, scope, 'networkpolicy')]
+        : loaded.snapshot.policies.filter((p) => scope === undefined || scope.includes(p.namespace));
+    const explained = policies.map((p) => explainPolicy(c, p));
+    if (args.output === 'json' || args.output === 'yaml') {
+      out.write(renderData({ policies: explained, ...(notice ? { includesLocalFiles: loaded.overlayFiles } : {}) }, args.output));
+    } else if (explained.length === 0) {
+      out.error(`No NetworkPolicy found ${scope === undefined ? 'in the input' : `in namespace ${scope.join(', ')}`}.`);
+    } else {
+      out.write(explained.map((e) => renderPolicyExplanation(e, { wide })).join('\n'));
+    }
+  }
+  if (notice && args.output !== 'json' && args.output !== 'yaml') out.write(`\n${notice}\n`);
+  return 0;
+}

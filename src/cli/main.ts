@@ -1,0 +1,133 @@
+/**
+ * @module cli/main
+ * The command line: yargs commands and flags, and the one top-level catch. A CliError prints one
+ * `error: ...` line and exits with its code (2 for bad input); anything else is an internal error,
+ * printed as one line unless KUBECTL_NETPOL_DEBUG is set. Exit 0 and 1 are the verdicts.
+ */
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { createRequire } from 'node:module';
+import { CliError } from '../errors.js';
+import { globalOptions, toGlobalArgs } from './global-args.js';
+import { processOutput } from './output.js';
+
+const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+const EXAMPLES = `Examples:
+  # Explain every policy in the bundled example
+  kubectl netpol explain -f examples/seed-cluster.yaml
+
+  # May frontend-0 reach db-0 on 6379?
+  kubectl netpol can-reach default/frontend-0 default/db-0 --port 6379
+
+  # Truth table of namespace shop on two ports
+  kubectl netpol matrix -n shop --port 80 --port 53/UDP
+
+  # Print the iptables script for node-a without touching it
+  kubectl netpol apply-node node-a --dry-run`;
+
+function build(argv: string[]): { parser: Argv; exitCode: () => number } {
+  let code = 0;
+  const y = globalOptions(yargs(argv))
+    .scriptName('kubectl netpol')
+    .usage('kubectl netpol: explain, check and enforce Kubernetes NetworkPolicies.\n\nUsage: kubectl netpol <command> [flags]')
+    .command(
+      'explain [target]',
+      'Explain a policy (or all in scope) or a pod: whom it isolates and what each rule admits',
+      (c) => c.positional('target', { type: 'string', describe: 'POLICY, networkpolicy/NAME or pod/NAME (default: every policy in scope)' }),
+      async (a) => {
+        const { runExplain } = await import('./commands/explain.js');
+        code = await runExplain(toGlobalArgs(a), a.target, processOutput);
+      },
+    )
+    .command(
+      'can-reach <src> <dst>',
+      'May SRC open a connection to DST on a port? Exit 0 allowed, 1 denied, 2 error',
+      (c) =>
+        c
+          .positional('src', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD (with -n) or an IP address' })
+          .positional('dst', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD (with -n) or an IP address' })
+          .option('port', { alias: 'p', type: 'string', demandOption: true, describe: 'PORT[/PROTOCOL]: a number or a port name (resolved on DST); protocol TCP (default), UDP or SCTP' }),
+      async (a) => {
+        const { runCanReach } = await import('./commands/can-reach.js');
+        code = await runCanReach(toGlobalArgs(a), a.src, a.dst, a.port, processOutput);
+      },
+    )
+    .command(
+      'matrix',
+      'Reachability truth table of the pods in scope, for each port',
+      (c) =>
+        c
+          .option('port', { alias: 'p', type: 'string', array: true, demandOption: true, describe: 'PORT[/PROTOCOL], repeatable' })
+          .option('selector', { alias: 'l', type: 'string', describe: 'Only pods matching this label selector (e.g. app=web,tier!=db)' }),
+      async (a) => {
+        const { runMatrix } = await import('./commands/matrix.js');
+        code = await runMatrix(toGlobalArgs(a), a.port, a.selector, processOutput);
+      },
+    )
+    .command(
+      'apply-node [node]',
+      'Enforce the policies on a node: build its iptables rule set and install it through a privileged helper pod',
+      (c) =>
+        c
+          .positional('node', { type: 'string', describe: 'The node name' })
+          .option('all', { type: 'boolean', default: false, describe: 'Every node that runs pods' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'Print the node-side script (run it with sh -s on the node) and change nothing' })
+          .option('cleanup', { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead' })
+          .option('image', { type: 'string', describe: 'Helper image with iptables and ipset' })
+          .option('helper-namespace', { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod' })
+          .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the helper pod and the script on each node' })
+          .option('parallel', { type: 'number', default: 4, describe: 'With --all: nodes done at once' }),
+      async (a) => {
+        const { runApplyNode } = await import('./commands/apply-node.js');
+        code = await runApplyNode(toGlobalArgs(a), {
+          ...(a.node === undefined ? {} : { node: a.node }),
+          all: a.all,
+          dryRun: a.dryRun,
+          cleanup: a.cleanup,
+          ...(a.image === undefined ? {} : { image: a.image }),
+          helperNamespace: a.helperNamespace,
+          timeout: a.timeout,
+          parallel: a.parallel,
+        }, processOutput);
+      },
+    )
+    .epilogue(EXAMPLES)
+    .demandCommand(1, 'Name a command: explain, can-reach, matrix or apply-node')
+    .strict()
+    .version(pkg.version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new CliError(msg);
+    });
+  return { parser: y, exitCode: () => code };
+}
+
+export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  // `__complete` takes arbitrary words (the line being completed), so it must bypass strict parsing.
+  if (argv[0] === '__complete') {
+    const { runComplete } = await import('./commands/complete.js');
+    return runComplete(argv.slice(1), processOutput);
+  }
+  const { parser, exitCode } = build(argv);
+  try {
+    await parser.parseAsync();
+    return exitCode();
+  } catch (err) {
+    return report(err);
+  }
+}
+
+export function report(err: unknown): number {
+  if (err instanceof CliError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`error: internal error: ${message.split('\n')[0] ?? ''}\n`);
+  if (process.env['KUBECTL_NETPOL_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
+  return 2;
+}

@@ -1,0 +1,78 @@
+/**
+ * @module cli/source
+ * The one place that decides where objects come from: manifests (-f), the live cluster, or local
+ * manifests laid over the live cluster. Commands ask for what they need; client-node is imported
+ * only when a cluster is actually reached, so offline commands start fast.
+ */
+import type { Snapshot } from '../model/index.js';
+import { readManifests } from '../sources/files.js';
+import { overlayObjects, toSnapshot } from '../sources/snapshot.js';
+import type { ClusterConnection, Need } from '../sources/cluster.js';
+import { CliError } from '../errors.js';
+import type { GlobalArgs } from './global-args.js';
+import { withSpinner } from './spinner.js';
+
+export type { Need };
+
+export interface Loaded {
+  readonly snapshot: Snapshot;
+  /** Namespace for names given without one: -n, else the context's, else `default`. */
+  readonly defaultNamespace: string;
+  /** Only -f files were read: with neither -n nor -A the scope is the whole input. */
+  readonly offline: boolean;
+  /** Set when local files were laid over the live cluster; the output must say so. */
+  readonly overlayFiles?: readonly string[];
+  readonly cluster?: ClusterConnection;
+}
+
+/** Whether this invocation reads the live cluster (with or without -f overlays). */
+export function usesCluster(args: GlobalArgs): boolean {
+  return args.filename.length === 0 || args.cluster || args.kubeconfig !== undefined || args.context !== undefined;
+}
+
+export async function connect(args: GlobalArgs): Promise<ClusterConnection> {
+  const { connectCluster } = await import('../sources/cluster.js');
+  return connectCluster({
+    ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
+    ...(args.context === undefined ? {} : { context: args.context }),
+    ...(args.requestTimeout === undefined ? {} : { requestTimeout: args.requestTimeout }),
+  });
+}
+
+/**
+ * `need` is asked once the default namespace is known, since what a command must list (one
+ * namespace or all) can depend on it.
+ */
+export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: string) => Need): Promise<Loaded> {
+  if (args.allNamespaces && args.namespace !== undefined) {
+    throw new CliError('-n/--namespace and -A/--all-namespaces cannot be used together');
+  }
+  const local = args.filename.length > 0 ? await readManifests(args.filename, { stdin: process.stdin }) : undefined;
+  if (!usesCluster(args) && local !== undefined) {
+    return { snapshot: toSnapshot(local), defaultNamespace: args.namespace ?? 'default', offline: true };
+  }
+  const cluster = await connect(args);
+  const defaultNamespace = args.namespace ?? cluster.defaultNamespace;
+  const live = await withSpinner(args, `Reading objects from ${cluster.server}`, () => cluster.load(need(defaultNamespace)));
+  if (local === undefined) return { snapshot: toSnapshot(live), defaultNamespace, offline: false, cluster };
+  return {
+    snapshot: toSnapshot(overlayObjects(live, local)),
+    defaultNamespace,
+    offline: false,
+    overlayFiles: args.filename,
+    cluster,
+  };
+}
+
+/** Namespaces a command's scope covers: undefined means every namespace. */
+export function scopeNamespaces(args: GlobalArgs, loaded: Loaded): readonly string[] | undefined {
+  if (args.allNamespaces) return undefined;
+  if (args.namespace !== undefined) return [args.namespace];
+  return loaded.offline ? undefined : [loaded.defaultNamespace];
+}
+
+export function overlayNotice(loaded: Loaded): string | undefined {
+  return loaded.overlayFiles
+    ? `Note: this answer includes local files laid over the live cluster: ${loaded.overlayFiles.join(', ')}`
+    : undefined;
+}

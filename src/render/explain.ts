@@ -1,0 +1,140 @@
+/**
+ * @module render/explain
+ * explain in words, modelled on the seed article's summary: whom the policy isolates and for which
+ * directions, then per rule who may connect and on which ports, resolved to real namespaces, pods
+ * and CIDRs, then notes on what is easy to misread.
+ */
+import {
+  assertNever,
+  type DirectionExplanation,
+  type Note,
+  type PeerExplanation,
+  type PodExplanation,
+  type PodSideExplanation,
+  type PolicyExplanation,
+  type PortExplanation,
+  type RuleExplanation,
+} from '../engine/index.js';
+import { formatPortSpec, formatSelector, plural } from './words.js';
+
+export interface ExplainStyle {
+  /** Show every pod name instead of the first few. */
+  readonly wide: boolean;
+}
+
+const SHORT_LIST = 8;
+
+function list(names: readonly string[], style: ExplainStyle, none = 'none'): string {
+  if (names.length === 0) return none;
+  if (style.wide || names.length <= SHORT_LIST) return names.join(', ');
+  return `${names.slice(0, SHORT_LIST).join(', ')} and ${names.length - SHORT_LIST} more (-o wide lists all)`;
+}
+
+function describePeer(p: PeerExplanation, policyNs: string, style: ExplainStyle): string {
+  if (p.kind === 'ip-block') {
+    const except = p.except.length === 0 ? '' : ` except ${p.except.join(', ')}`;
+    return `addresses in ${p.cidr}${except} (pods with such an address: ${list(p.pods, style)})`;
+  }
+  const where =
+    p.namespaceSelector === undefined
+      ? `namespace ${policyNs}`
+      : `namespaces matching ${formatSelector(p.namespaceSelector)} (${list(p.namespaces, style)})`;
+  const which = p.podSelector === undefined ? 'every pod' : `pods matching ${formatSelector(p.podSelector)}`;
+  const and = p.namespaceSelector !== undefined && p.podSelector !== undefined ? ' (both must hold: one entry)' : '';
+  return `${which} in ${where}${and}: ${list(p.pods, style)}`;
+}
+
+function describePortEntry(p: PortExplanation, style: ExplainStyle): string {
+  const base = formatPortSpec(p);
+  if (typeof p.port !== 'string') return base;
+  const resolved = (p.resolved ?? []).map((r) => `${r.port} on ${r.pod}`);
+  const parts = [`resolves to ${list(resolved, style, 'nothing')}`];
+  if ((p.unresolved ?? []).length > 0) parts.push(`not declared by ${list(p.unresolved ?? [], style)}`);
+  return `${base} (named: ${parts.join('; ')})`;
+}
+
+function describeRule(r: RuleExplanation, policyNs: string, style: ExplainStyle): string[] {
+  const word = r.direction === 'ingress' ? 'from' : 'to';
+  const out = [`    Rule ${r.direction}[${r.index}]:`];
+  if (r.peers.length === 0) out.push(`      ${word} any source or destination: every pod of every namespace and every address (${word} is ${r.peersField})`);
+  else {
+    out.push(`      ${word} ${r.peers.length === 1 ? '' : 'any of '}`.trimEnd());
+    for (const p of r.peers) out.push(`        - ${describePeer(p, policyNs, style)}`);
+  }
+  if (r.ports.length === 0) out.push(`      on any port of any protocol (ports is ${r.portsField})`);
+  else out.push(`      on ${r.ports.length === 1 ? '' : 'any of '}${r.ports.map((p) => describePortEntry(p, style)).join(', ')}`);
+  return out;
+}
+
+function describeDirection(d: DirectionExplanation, policyNs: string, style: ExplainStyle): string[] {
+  const what = d.direction === 'ingress' ? 'Ingress (connections to the selected pods)' : 'Egress (connections from the selected pods)';
+  if (d.rules.length === 0) return [`  ${what}: everything is denied (no rules)`];
+  return [
+    `  ${what}: denied unless ${d.rules.length === 1 ? 'this rule admits them' : `one of these ${d.rules.length} rules admits them`}:`,
+    ...d.rules.flatMap((r) => describeRule(r, policyNs, style)),
+  ];
+}
+
+export function describeNote(n: Note): string {
+  switch (n.kind) {
+    case 'default-types':
+      return `policyTypes is not set, so it defaults to ${n.types.join(' and ')}${n.types.includes('Egress') ? ': a policy with egress rules and no policyTypes also isolates ingress' : ': egress is not affected'}.`;
+    case 'ignored-rules':
+      return `${plural(n.count, `${n.direction} rule`)} ignored: ${n.direction === 'ingress' ? 'Ingress' : 'Egress'} is not in policyTypes.`;
+    case 'deny-all':
+      return `${n.direction} is ${n.field === 'empty' ? '[]' : 'absent'}: the selected pods ${n.direction === 'ingress' ? 'accept' : 'may open'} no ${n.direction} connections at all (an empty list denies; [{}] would allow all).`;
+    case 'allow-all-rule':
+      return `${n.direction}[${n.rule}] is empty ({}): it admits everything, on every port.`;
+    case 'any-peer':
+      return `${n.direction}[${n.rule}] has ${n.field === 'empty' ? 'an empty' : 'no'} ${n.direction === 'ingress' ? 'from' : 'to'}: that means every peer, not none.`;
+    case 'and-peer':
+      return `${n.direction}[${n.rule}] entry ${n.peer} has namespaceSelector and podSelector in ONE entry: both must match (AND).`;
+    case 'or-peers':
+      return `${n.direction}[${n.rule}] has separate namespaceSelector and podSelector entries (${n.peers.join(', ')}): either may match (OR).`;
+    case 'selects-nothing':
+      return 'the podSelector matches no pod in scope: this policy isolates nothing right now.';
+    case 'host-network-skipped':
+      return `hostNetwork pods are never selected, though their labels match: ${n.pods.join(', ')}.`;
+    case 'named-port-unresolved':
+      return `named port "${n.port}" in ${n.direction}[${n.rule}] is not declared by ${n.pods.join(', ')}: the rule admits nothing on it for them.`;
+    default:
+      return assertNever(n);
+  }
+}
+
+export function renderPolicyExplanation(e: PolicyExplanation, style: ExplainStyle): string {
+  const directions = e.policyTypes.map((t) => t.toLowerCase()).join(' and ');
+  const lines = [
+    `NetworkPolicy ${e.policy}`,
+    `  Selects: pods in namespace ${e.namespace} matching ${formatSelector(e.podSelector)}: ${list(e.selectedPods, style)} (${plural(e.selectedPods.length, 'pod')})`,
+    `  Isolates: ${directions} (policyTypes ${e.policyTypesExplicit ? '' : 'defaulted to '}${e.policyTypes.join(', ')})`,
+    ...(e.ingress ? describeDirection(e.ingress, e.namespace, style) : []),
+    ...(e.egress ? describeDirection(e.egress, e.namespace, style) : []),
+  ];
+  if (e.notes.length > 0) lines.push('  Notes:', ...e.notes.map((n) => `    - ${describeNote(n)}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function describePodSide(s: PodSideExplanation, style: ExplainStyle): string[] {
+  const what = s.direction === 'ingress' ? 'Ingress' : 'Egress';
+  if (!s.isolated) return [`  ${what}: not isolated: every ${s.direction === 'ingress' ? 'source' : 'destination'} is allowed`];
+  if (s.rules.length === 0) return [`  ${what}: isolated by ${s.isolatedBy.join(', ')}; no rule admits anything: all denied`];
+  return [
+    `  ${what}: isolated by ${s.isolatedBy.join(', ')}; allowed only as these rules admit:`,
+    ...s.rules.flatMap(({ policy, rule }) => {
+      const [ns = ''] = policy.split('/');
+      const [head, ...rest] = describeRule(rule, ns, style);
+      return [`${head?.replace('Rule ', `Rule ${policy} `) ?? ''}`, ...rest];
+    }),
+  ];
+}
+
+export function renderPodExplanation(e: PodExplanation, style: ExplainStyle): string {
+  const where = [e.node ? `node ${e.node}` : 'no node', e.ips.length > 0 ? `IP ${e.ips.join(', ')}` : 'no IP'];
+  const lines = [`Pod ${e.pod} (${where.join(', ')}${e.hostNetwork ? ', hostNetwork' : ''})`];
+  if (e.hostNetwork) lines.push('  hostNetwork pod: no policy selects it; its traffic is its node\'s and only ipBlocks match it.');
+  else if (e.phase === 'Succeeded' || e.phase === 'Failed') lines.push(`  phase ${e.phase}: finished pods take no part in policies.`);
+  lines.push(`  Selected by: ${e.selectedBy.length === 0 ? 'no policy' : e.selectedBy.join(', ')}`);
+  lines.push(...describePodSide(e.ingress, style), ...describePodSide(e.egress, style));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,57 @@
+/**
+ * @module render/matrix
+ * The reachability truth table: one grid per port, rows are sources and columns destinations.
+ * When the grid is wider than the terminal, columns are numbered and a legend names them.
+ */
+export interface MatrixCell {
+  readonly from: string;
+  readonly to: string;
+  /** The port column, e.g. `80/TCP` or `http/TCP`. */
+  readonly column: string;
+  readonly allowed: boolean;
+  /** One-line reason, for -o wide. */
+  readonly reason: string;
+}
+
+export interface MatrixView {
+  readonly pods: readonly string[];
+  readonly columns: readonly string[];
+  readonly cells: readonly MatrixCell[];
+}
+
+const YES = '✓';
+const NO = '✗';
+
+function pad(s: string, n: number): string {
+  return s + ' '.repeat(Math.max(0, n - [...s].length));
+}
+
+export function renderMatrixGrid(m: MatrixView, columns: number): string {
+  const out: string[] = [];
+  const rowHead = Math.max(4, ...m.pods.map((p) => p.length));
+  const full = rowHead + 2 + m.pods.reduce((n, p) => n + p.length + 1, 0);
+  const numbered = full > columns;
+  const colNames = m.pods.map((p, i) => (numbered ? String(i + 1) : p));
+  const widths = colNames.map((c) => Math.max(c.length, 1));
+  for (const column of m.columns) {
+    const cells = new Map(m.cells.filter((c) => c.column === column).map((c) => [`${c.from}\u0000${c.to}`, c]));
+    out.push(`PORT ${column}  (rows: from, columns: to; ${YES} allowed, ${NO} denied)`);
+    out.push(`${pad(numbered ? '#  FROM' : 'FROM', rowHead + (numbered ? 4 : 0))}  ${colNames.map((c, i) => pad(c, widths[i] ?? 1)).join(' ')}`.trimEnd());
+    m.pods.forEach((from, r) => {
+      const row = m.pods.map((to, i) => pad(cells.get(`${from}\u0000${to}`)?.allowed ? YES : NO, widths[i] ?? 1)).join(' ');
+      const head = numbered ? `${pad(String(r + 1), 3)}${pad(from, rowHead)}` : pad(from, rowHead);
+      out.push(`${head}  ${row}`.trimEnd());
+    });
+    out.push('');
+  }
+  const total = m.cells.length;
+  const allowed = m.cells.filter((c) => c.allowed).length;
+  out.push(`${allowed} of ${total} connections allowed`);
+  return `${out.join('\n')}\n`;
+}
+
+export function renderMatrixWide(m: MatrixView): string {
+  const rows = [['FROM', 'TO', 'PORT', 'VERDICT', 'REASON'], ...m.cells.map((c) => [c.from, c.to, c.column, c.allowed ? 'allowed' : 'denied', c.reason])];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return `${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i] ?? 0))).join('   ')).join('\n')}\n`;
+}

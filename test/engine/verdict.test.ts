@@ -1,0 +1,155 @@
+// The connection table: every rule of NETPOL-SEMANTICS.md as rows of (policies, src, dst, port) -> verdict.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NetworkPolicy, Protocol } from '../../src/model/index.js';
+import { compileSnapshot, evaluateConnection, isAllowed, type Endpoint, type SideResult } from '../../src/engine/index.js';
+import { ip, ipBlock, node, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './build.js';
+
+const namespaces = [ns('default'), ns('prod', { team: 'a', project: 'myproject' }), ns('dev', { team: 'b' })];
+const pods = [
+  pod('default', 'db', { role: 'db' }, { ips: ['10.0.1.10'], node: 'n1', ports: [{ name: 'redis', port: 6379 }, { name: 'metrics', port: 9090 }, { name: 'dns', port: 53, protocol: 'UDP' }] }),
+  pod('default', 'web', { role: 'frontend' }, { ips: ['10.0.1.11'], node: 'n1', ports: [{ name: 'http', port: 8080 }] }),
+  pod('default', 'other', { role: 'other' }, { ips: ['10.0.2.12'], node: 'n2', ports: [{ name: 'http', port: 80 }] }),
+  pod('prod', 'client', { role: 'client' }, { ips: ['10.0.2.20'], node: 'n2' }),
+  pod('dev', 'client', { role: 'client' }, { ips: ['10.0.3.30'], node: 'n2' }),
+  pod('default', 'host', { role: 'frontend' }, { ips: ['192.168.0.1'], node: 'n1', hostNetwork: true }),
+  pod('default', 'done', { role: 'db' }, { ips: ['10.0.1.99'], node: 'n1', phase: 'Succeeded' }),
+  pod('default', 'v6a', { role: 'v6' }, { ips: ['fd00::10'], node: 'n1', ports: [{ name: 'web', port: 443 }] }),
+  pod('default', 'v6b', { role: 'v6c' }, { ips: ['fd00::11'], node: 'n2' }),
+  pod('default', 'dual', { role: 'dual' }, { ips: ['10.0.1.50', 'fd00::50'], node: 'n1' }),
+  pod('default', 'tmpl', { role: 'frontend' }, {}),
+];
+const nodes = [node('n1', '192.168.0.1'), node('n2', '192.168.0.2')];
+
+const dbIngress = (rules: ReturnType<typeof rule>[], types?: ('Ingress' | 'Egress')[]) =>
+  policy('default', 'db-in', sel({ role: 'db' }), { ingress: rules, ...(types ? { types } : {}) });
+const clientEgress = (rules: ReturnType<typeof rule>[]) => policy('prod', 'client-out', sel({ role: 'client' }), { types: ['Egress'], egress: rules });
+
+interface Case {
+  name: string;
+  policies: NetworkPolicy[];
+  from: string;
+  to: string;
+  port: number;
+  protocol?: Protocol;
+  want: boolean;
+  /** Expected kinds of the egress and ingress sides. */
+  sides?: [SideResult['kind'], SideResult['kind']];
+}
+
+const cases: Case[] = [
+  { name: 'no policies: everything allowed', policies: [], from: 'default/web', to: 'default/db', port: 6379, want: true, sides: ['not-isolated', 'not-isolated'] },
+  { name: 'deny-all ingress (ingress absent)', policies: [dbIngress([])], from: 'default/web', to: 'default/db', port: 6379, want: false, sides: ['not-isolated', 'denied'] },
+  { name: 'deny-all does not touch unselected pods', policies: [dbIngress([])], from: 'default/db', to: 'default/web', port: 8080, want: true },
+  { name: 'ingress [{}] allows all', policies: [dbIngress([rule()])], from: 'dev/client', to: 'default/db', port: 1, want: true, sides: ['not-isolated', 'allowed'] },
+  { name: 'from [] means every peer', policies: [dbIngress([rule([], [port(6379)])])], from: 'dev/client', to: 'default/db', port: 6379, want: true },
+  { name: 'ports [] means every port', policies: [dbIngress([rule([podPeer(sel({ role: 'frontend' }))], [])])], from: 'default/web', to: 'default/db', port: 12345, protocol: 'UDP', want: true },
+  { name: 'podSelector peer: same namespace only', policies: [dbIngress([rule([podPeer(sel({ role: 'client' }))])])], from: 'prod/client', to: 'default/db', port: 6379, want: false },
+  { name: 'podSelector peer matches in own namespace', policies: [dbIngress([rule([podPeer(sel({ role: 'frontend' }))])])], from: 'default/web', to: 'default/db', port: 6379, want: true },
+  { name: 'namespaceSelector peer: all pods of matching namespaces', policies: [dbIngress([rule([podPeer(undefined, sel({ team: 'a' }))])])], from: 'prod/client', to: 'default/db', port: 6379, want: true },
+  { name: 'namespaceSelector peer: other namespaces denied', policies: [dbIngress([rule([podPeer(undefined, sel({ team: 'a' }))])])], from: 'dev/client', to: 'default/db', port: 6379, want: false },
+  { name: 'namespaceSelector {} admits every namespace', policies: [dbIngress([rule([podPeer(undefined, sel())])])], from: 'dev/client', to: 'default/db', port: 6379, want: true },
+  { name: 'AND: one entry with both selectors, pod matches, ns does not', policies: [dbIngress([rule([podPeer(sel({ role: 'client' }), sel({ team: 'a' }))])])], from: 'dev/client', to: 'default/db', port: 6379, want: false },
+  { name: 'AND: one entry with both selectors, both match', policies: [dbIngress([rule([podPeer(sel({ role: 'client' }), sel({ team: 'a' }))])])], from: 'prod/client', to: 'default/db', port: 6379, want: true },
+  { name: 'OR: two entries, namespace one matches', policies: [dbIngress([rule([podPeer(undefined, sel({ team: 'b' })), podPeer(sel({ role: 'nope' }))])])], from: 'dev/client', to: 'default/db', port: 6379, want: true },
+  { name: 'AND inside a rule: peer matches but port does not', policies: [dbIngress([rule([podPeer(sel({ role: 'frontend' }))], [port(6379)])])], from: 'default/web', to: 'default/db', port: 80, want: false },
+  { name: 'matchExpressions In', policies: [dbIngress([rule([podPeer(sel({}, [{ key: 'role', operator: 'In', values: ['frontend', 'x'] }]))])])], from: 'default/web', to: 'default/db', port: 1, want: true },
+  { name: 'matchExpressions NotIn true when key absent on namespace', policies: [dbIngress([rule([podPeer(undefined, sel({}, [{ key: 'team', operator: 'NotIn', values: ['b'] }]))])])], from: 'default/web', to: 'default/db', port: 1, want: true },
+  { name: 'matchExpressions NotIn false on matching value', policies: [dbIngress([rule([podPeer(undefined, sel({}, [{ key: 'team', operator: 'NotIn', values: ['b'] }]))])])], from: 'dev/client', to: 'default/db', port: 1, want: false },
+  { name: 'matchExpressions Exists', policies: [dbIngress([rule([podPeer(undefined, sel({}, [{ key: 'team', operator: 'Exists', values: [] }]))])])], from: 'dev/client', to: 'default/db', port: 1, want: true },
+  { name: 'matchExpressions DoesNotExist', policies: [dbIngress([rule([podPeer(undefined, sel({}, [{ key: 'team', operator: 'DoesNotExist', values: [] }]))])])], from: 'dev/client', to: 'default/db', port: 1, want: false },
+  { name: 'ipBlock admits a pod address inside', policies: [dbIngress([rule([ipBlock('10.0.0.0/16')])])], from: 'dev/client', to: 'default/db', port: 1, want: true },
+  { name: 'ipBlock except excludes', policies: [dbIngress([rule([ipBlock('10.0.0.0/16', ['10.0.3.0/24'])])])], from: 'dev/client', to: 'default/db', port: 1, want: false },
+  { name: 'ipBlock except edge: last address of except', policies: [dbIngress([rule([ipBlock('10.0.0.0/16', ['10.0.3.0/27'])])])], from: 'dev/client', to: 'default/db', port: 1, want: false },
+  { name: 'ipBlock except edge: first address after except', policies: [dbIngress([rule([ipBlock('10.0.0.0/16', ['10.0.3.0/28'])])])], from: 'dev/client', to: 'default/db', port: 1, want: true },
+  { name: 'ipBlock host bits masked (10.0.9.9/16 = 10.0.0.0/16)', policies: [dbIngress([rule([ipBlock('10.0.9.9/16')])])], from: 'dev/client', to: 'default/db', port: 1, want: true },
+  { name: 'ipBlock with external source', policies: [dbIngress([rule([ipBlock('172.17.0.0/16', ['172.17.1.0/24'])])])], from: '172.17.0.5', to: 'default/db', port: 6379, want: true, sides: ['not-a-pod', 'allowed'] },
+  { name: 'ipBlock except with external source', policies: [dbIngress([rule([ipBlock('172.17.0.0/16', ['172.17.1.0/24'])])])], from: '172.17.1.5', to: 'default/db', port: 6379, want: false },
+  { name: 'selector peers never match external addresses', policies: [dbIngress([rule([podPeer(undefined, sel())])])], from: '172.17.0.5', to: 'default/db', port: 6379, want: false },
+  { name: 'numeric port', policies: [dbIngress([rule([], [port(6379)])])], from: 'default/web', to: 'default/db', port: 6379, want: true },
+  { name: 'protocol must match (UDP vs TCP)', policies: [dbIngress([rule([], [port(6379)])])], from: 'default/web', to: 'default/db', port: 6379, protocol: 'UDP', want: false },
+  { name: 'port without number: whole protocol', policies: [dbIngress([rule([], [port(undefined, 'UDP')])])], from: 'default/web', to: 'default/db', port: 999, protocol: 'UDP', want: true },
+  { name: 'SCTP port', policies: [dbIngress([rule([], [port(5000, 'SCTP')])])], from: 'default/web', to: 'default/db', port: 5000, protocol: 'SCTP', want: true },
+  { name: 'endPort lower edge', policies: [dbIngress([rule([], [port(6000, 'TCP', 6379)])])], from: 'default/web', to: 'default/db', port: 6000, want: true },
+  { name: 'endPort upper edge', policies: [dbIngress([rule([], [port(6000, 'TCP', 6379)])])], from: 'default/web', to: 'default/db', port: 6379, want: true },
+  { name: 'endPort just past', policies: [dbIngress([rule([], [port(6000, 'TCP', 6379)])])], from: 'default/web', to: 'default/db', port: 6380, want: false },
+  { name: 'endPort just before', policies: [dbIngress([rule([], [port(6000, 'TCP', 6379)])])], from: 'default/web', to: 'default/db', port: 5999, want: false },
+  { name: 'named ingress port resolves on the selected pod', policies: [dbIngress([rule([], [port('redis')])])], from: 'default/web', to: 'default/db', port: 6379, want: true },
+  { name: 'named ingress port: other number denied', policies: [dbIngress([rule([], [port('redis')])])], from: 'default/web', to: 'default/db', port: 6380, want: false },
+  { name: 'named port needs the right protocol', policies: [dbIngress([rule([], [port('dns', 'TCP')])])], from: 'default/web', to: 'default/db', port: 53, want: false },
+  { name: 'named port UDP', policies: [dbIngress([rule([], [port('dns', 'UDP')])])], from: 'default/web', to: 'default/db', port: 53, protocol: 'UDP', want: true },
+  { name: 'named egress port "http" is 8080 on web', policies: [clientEgress([rule([], [port('http')])])], from: 'prod/client', to: 'default/web', port: 8080, want: true, sides: ['allowed', 'not-isolated'] },
+  { name: 'named egress port "http" is 80 on other', policies: [clientEgress([rule([], [port('http')])])], from: 'prod/client', to: 'default/other', port: 80, want: true },
+  { name: 'named egress port "http": 8080 is not http on other', policies: [clientEgress([rule([], [port('http')])])], from: 'prod/client', to: 'default/other', port: 8080, want: false },
+  { name: 'named egress port never matches an external address', policies: [clientEgress([rule([], [port('http')])])], from: 'prod/client', to: '172.17.0.5', port: 80, want: false, sides: ['denied', 'not-a-pod'] },
+  { name: 'egress isolation: deny all egress', policies: [clientEgress([])], from: 'prod/client', to: 'default/web', port: 8080, want: false, sides: ['denied', 'not-isolated'] },
+  { name: 'egress ipBlock to an external address', policies: [clientEgress([rule([ipBlock('172.17.0.0/16')], [port(443)])])], from: 'prod/client', to: '172.17.9.9', port: 443, want: true },
+  { name: 'egress rules to the node address are like any address', policies: [clientEgress([rule([ipBlock('192.168.0.2/32')])])], from: 'prod/client', to: '192.168.0.2', port: 10250, want: true },
+  { name: 'egress isolation blocks the pod\'s own node address', policies: [clientEgress([])], from: 'prod/client', to: '192.168.0.2', port: 10250, want: false },
+  { name: 'both sides: egress allows, ingress denies', policies: [clientEgress([rule()]), dbIngress([])], from: 'prod/client', to: 'default/db', port: 6379, want: false, sides: ['allowed', 'denied'] },
+  { name: 'both sides: egress denies, ingress allows', policies: [clientEgress([]), dbIngress([rule()])], from: 'prod/client', to: 'default/db', port: 6379, want: false, sides: ['denied', 'allowed'] },
+  { name: 'policies are additive (union)', policies: [dbIngress([]), policy('default', 'extra', sel({ role: 'db' }), { ingress: [rule([podPeer(sel({ role: 'frontend' }))])] })], from: 'default/web', to: 'default/db', port: 1, want: true },
+  { name: 'policyTypes default: egress rules also isolate ingress', policies: [policy('default', 'eg', sel({ role: 'db' }), { egress: [rule([], [port(53, 'UDP')])] })], from: 'default/web', to: 'default/db', port: 6379, want: false },
+  { name: 'policyTypes [Egress] only: ingress rules ignored', policies: [policy('default', 'eg', sel({ role: 'db' }), { types: ['Egress'], ingress: [], egress: [rule()] })], from: 'default/web', to: 'default/db', port: 6379, want: true },
+  { name: 'policyTypes [Ingress] only: egress rules ignored', policies: [policy('default', 'in', sel({ role: 'db' }), { types: ['Ingress'], ingress: [rule()], egress: [] })], from: 'default/db', to: 'default/web', port: 8080, want: true },
+  { name: 'a pod may always reach itself', policies: [dbIngress([]), policy('default', 'eg', sel({ role: 'db' }), { types: ['Egress'] })], from: 'default/db', to: 'default/db', port: 6379, want: true },
+  { name: 'node to its own pod is always allowed', policies: [dbIngress([])], from: '192.168.0.1', to: 'default/db', port: 6379, want: true },
+  { name: 'another node to a pod is governed by ipBlocks', policies: [dbIngress([])], from: '192.168.0.2', to: 'default/db', port: 6379, want: false },
+  { name: 'hostNetwork pod on the same node = its node: allowed', policies: [dbIngress([])], from: 'default/host', to: 'default/db', port: 6379, want: true },
+  { name: 'hostNetwork pods are not matched by selectors', policies: [policy('default', 'p', sel({ role: 'other' }), { ingress: [rule([podPeer(sel({ role: 'frontend' }))])] })], from: 'default/host', to: 'default/other', port: 80, want: false },
+  { name: 'hostNetwork pods are matched by ipBlocks on their address', policies: [policy('default', 'p', sel({ role: 'other' }), { ingress: [rule([ipBlock('192.168.0.0/24')])] })], from: 'default/host', to: 'default/other', port: 80, want: true },
+  { name: 'hostNetwork pods are never selected', policies: [policy('default', 'p', sel({ role: 'frontend' }), { ingress: [] })], from: 'default/db', to: 'default/host', port: 80, want: true, sides: ['not-isolated', 'host-network'] },
+  { name: 'a pod without IP is still matched by selectors', policies: [dbIngress([rule([podPeer(sel({ role: 'frontend' }))])])], from: 'default/tmpl', to: 'default/db', port: 1, want: true },
+  { name: 'a pod without IP never matches an ipBlock', policies: [dbIngress([rule([ipBlock('0.0.0.0/0')])])], from: 'default/tmpl', to: 'default/db', port: 1, want: false },
+  { name: 'finished pods are not selected', policies: [policy('default', 'p', sel({ role: 'db' }), { ingress: [] })], from: 'default/web', to: 'default/done', port: 1, want: true },
+  { name: 'IPv6 ipBlock admits an IPv6 pod', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('fd00::/64', ['fd00::10/128'])])] })], from: 'default/v6b', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 except excludes', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('fd00::/64', ['fd00::11/128'])])] })], from: 'default/v6b', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv4 block never matches an IPv6 connection', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('0.0.0.0/0')])] })], from: 'default/v6b', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 external source', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('2001:db8::/32')], [port('web')])] })], from: '2001:db8::1', to: 'default/v6a', port: 443, want: true },
+  { name: 'dual-stack pod matched over IPv4 from an IPv4 peer', policies: [policy('default', 'p', sel({ role: 'db' }), { ingress: [rule([ipBlock('10.0.1.50/32')])] })], from: 'default/dual', to: 'default/db', port: 1, want: true },
+];
+
+const world = (policies: NetworkPolicy[]) => compileSnapshot(snapshot({ namespaces, pods, nodes, policies }));
+
+function endpoint(text: string): Endpoint {
+  const p = pods.find((x) => `${x.namespace}/${x.name}` === text);
+  return p ? { kind: 'pod', pod: p } : { kind: 'ip', ip: ip(text) };
+}
+
+for (const c of cases) {
+  test(c.name, () => {
+    const v = evaluateConnection(world(c.policies), { src: endpoint(c.from), dst: endpoint(c.to), port: c.port, protocol: c.protocol ?? 'TCP' });
+    assert.equal(isAllowed(v), c.want, JSON.stringify(v, null, 1));
+    if (c.sides) assert.deepEqual([v.egress.kind, v.ingress.kind], c.sides);
+  });
+}
+
+test('a denial names every isolating policy and what each rule missed', () => {
+  const policies = [dbIngress([rule([podPeer(sel({ role: 'frontend' })), ipBlock('10.0.0.0/16', ['10.0.3.0/24'])], [port('redis')])]), policy('default', 'empty', sel({ role: 'db' }), { ingress: [] })];
+  const v = evaluateConnection(world(policies), { src: endpoint('dev/client'), dst: endpoint('default/db'), port: 6379, protocol: 'TCP' });
+  assert.equal(v.ingress.kind, 'denied');
+  if (v.ingress.kind !== 'denied') return;
+  assert.deepEqual(v.ingress.policies.map((p) => p.policy), ['default/db-in', 'default/empty']);
+  const r = v.ingress.policies[0]?.rules[0];
+  assert.deepEqual(r?.peerMisses, [
+    { kind: 'other-namespace', want: 'default', got: 'dev' },
+    { kind: 'in-except', address: '10.0.3.30', cidr: '10.0.0.0/16', except: '10.0.3.0/24' },
+  ]);
+  assert.deepEqual(r?.portMisses, []);
+  assert.deepEqual(v.ingress.policies[1]?.rules, []);
+});
+
+test('an allowance names the admitting policy and rule index', () => {
+  const policies = [dbIngress([rule([], [port(1)]), rule([podPeer(sel({ role: 'frontend' }))], [port('metrics')])])];
+  const v = evaluateConnection(world(policies), { src: endpoint('default/web'), dst: endpoint('default/db'), port: 9090, protocol: 'TCP' });
+  assert.equal(v.ingress.kind, 'allowed');
+  if (v.ingress.kind === 'allowed') assert.deepEqual(v.ingress.admittedBy, [{ policy: 'default/db-in', direction: 'ingress', rule: 1 }]);
+});
+
+test('a label miss names the unmet requirement', () => {
+  const v = evaluateConnection(world([dbIngress([rule([podPeer(sel({ role: 'frontend', tier: 'x' }))])])]), { src: endpoint('default/web'), dst: endpoint('default/db'), port: 1, protocol: 'TCP' });
+  assert.equal(v.ingress.kind, 'denied');
+  if (v.ingress.kind === 'denied') {
+    assert.deepEqual(v.ingress.policies[0]?.rules[0]?.peerMisses, [{ kind: 'pod-labels', pod: 'default/web', unmet: { key: 'tier', operator: 'In', values: ['x'] } }]);
+  }
+});
