@@ -1,0 +1,120 @@
+/**
+ * @module sources/decode-fields
+ * Reading untrusted wire JSON one field at a time. A `Decoder` knows where the object came from and
+ * which object it is, so every failure becomes one line naming origin, object and field path, e.g.
+ * `policies.yaml (document 2, line 14): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: ...`.
+ * As in the API server's JSON decoding, `null` means the same as an absent field.
+ */
+import { CliError } from '../errors.js';
+import { PROTOCOLS, type Protocol } from '../model/index.js';
+import type { Origin } from './objects.js';
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** `file.yaml (document 2, line 14)`, or just the source when nothing finer is known. */
+export function describeOrigin(origin: Origin): string {
+  const parts: string[] = [];
+  if (origin.document !== undefined) parts.push(`document ${origin.document}`);
+  if (origin.line !== undefined) parts.push(`line ${origin.line}`);
+  return parts.length === 0 ? origin.source : `${origin.source} (${parts.join(', ')})`;
+}
+
+function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  switch (typeof v) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    case 'object':
+      return v instanceof Uint8Array ? 'binary data' : 'an object';
+    default:
+      return typeof v;
+  }
+}
+
+/** Joins a field path: `spec` + `ingress` -> `spec.ingress`; + 0 -> `spec.ingress[0]`. */
+export function at(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  const safe = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : undefined;
+  if (path === '') return safe ?? JSON.stringify(key);
+  return safe === undefined ? `${path}[${JSON.stringify(key)}]` : `${path}.${safe}`;
+}
+
+export class Decoder {
+  constructor(
+    readonly origin: Origin,
+    /** `NetworkPolicy shop/web`; refined once the name is known. */
+    public subject: string,
+  ) {}
+
+  fail(path: string, message: string): never {
+    const where = path === '' ? '' : `${path}: `;
+    throw new CliError(`${describeOrigin(this.origin)}: ${this.subject}: ${where}${message}`);
+  }
+
+  private typeError(path: string, want: string, v: unknown): never {
+    const hint = want === 'a string' && (typeof v === 'number' || typeof v === 'boolean') ? '; quote it in YAML' : '';
+    return this.fail(path, `must be ${want} (got ${describeType(v)}${hint})`);
+  }
+
+  object(v: unknown, path: string): JsonObject | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) return this.typeError(path, 'an object', v);
+    return v as JsonObject;
+  }
+
+  list(v: unknown, path: string): readonly unknown[] | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v)) return this.typeError(path, 'a list', v);
+    return v;
+  }
+
+  string(v: unknown, path: string): string | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') return this.typeError(path, 'a string', v);
+    return v;
+  }
+
+  boolean(v: unknown, path: string): boolean | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'boolean') return this.typeError(path, 'true or false', v);
+    return v;
+  }
+
+  integer(v: unknown, path: string): number | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number') return this.typeError(path, 'an integer', v);
+    if (!Number.isSafeInteger(v)) return this.fail(path, `must be an integer, got ${v}`);
+    return v;
+  }
+
+  /** IntOrString (`port: 80` or `port: http`). */
+  intOrString(v: unknown, path: string): number | string | undefined {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') return this.integer(v, path);
+    if (v === undefined || v === null) return undefined;
+    return this.typeError(path, 'a number or a port name', v);
+  }
+
+  required<T>(v: T | undefined, path: string): T {
+    if (v === undefined) return this.fail(path, 'required');
+    return v;
+  }
+
+  check(reason: string | undefined, path: string): void {
+    if (reason !== undefined) this.fail(path, reason);
+  }
+}
+
+/** A protocol field; absent means TCP, as the API server defaults it. */
+export function decodeProtocol(dec: Decoder, v: unknown, path: string): Protocol {
+  const text = dec.string(v, path);
+  if (text === undefined) return 'TCP';
+  const p = PROTOCOLS.find((x) => x === text);
+  if (p === undefined) return dec.fail(path, `${JSON.stringify(text)} is not one of ${PROTOCOLS.join(', ')} (case matters)`);
+  return p;
+}

@@ -1,0 +1,112 @@
+/**
+ * @module sources/decode-pod
+ * Pods, and workloads read as the pod their template would create. A workload (Deployment, Job,
+ * ...) becomes one Pod named after it, with the template's labels and container ports and no IP:
+ * enough for selectors and named ports to be explained before anything runs.
+ */
+import type { ContainerPort, IpAddress, Pod } from '../model/index.js';
+import { at, decodeProtocol, type Decoder, type JsonObject } from './decode-fields.js';
+import { decodeLabels } from './decode-selector.js';
+import { checkIp } from './ip.js';
+import { checkPortName, checkPortNumber } from './validate-names.js';
+
+/** Workload kinds and where their pod template sits. */
+export const WORKLOAD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+function decodeContainerPorts(dec: Decoder, podSpec: JsonObject, path: string): ContainerPort[] {
+  const out: ContainerPort[] = [];
+  const containers = dec.list(podSpec['containers'], at(path, 'containers')) ?? [];
+  containers.forEach((c, ci) => {
+    const cp = at(at(path, 'containers'), ci);
+    const container = dec.required(dec.object(c, cp), cp);
+    const names = new Set<string>();
+    const ports = dec.list(container['ports'], at(cp, 'ports')) ?? [];
+    ports.forEach((p, pi) => {
+      const pp = at(at(cp, 'ports'), pi);
+      const port = dec.required(dec.object(p, pp), pp);
+      const number = dec.required(dec.integer(port['containerPort'], at(pp, 'containerPort')), at(pp, 'containerPort'));
+      dec.check(checkPortNumber(number), at(pp, 'containerPort'));
+      const protocol = decodeProtocol(dec, port['protocol'], at(pp, 'protocol'));
+      const name = dec.string(port['name'], at(pp, 'name'));
+      if (name === undefined) {
+        out.push({ containerPort: number, protocol });
+        return;
+      }
+      dec.check(checkPortName(name), at(pp, 'name'));
+      if (names.has(name)) dec.fail(at(pp, 'name'), `duplicate port name ${JSON.stringify(name)} in this container`);
+      names.add(name);
+      out.push({ name, containerPort: number, protocol });
+    });
+  });
+  return out;
+}
+
+function decodePodIps(dec: Decoder, status: JsonObject): IpAddress[] {
+  const texts: [string, string][] = [];
+  const list = dec.list(status['podIPs'], 'status.podIPs') ?? [];
+  list.forEach((entry, i) => {
+    const p = at('status.podIPs', i);
+    const obj = dec.required(dec.object(entry, p), p);
+    const ip = dec.string(obj['ip'], at(p, 'ip'));
+    if (ip !== undefined && ip !== '') texts.push([ip, at(p, 'ip')]);
+  });
+  const single = dec.string(status['podIP'], 'status.podIP');
+  if (single !== undefined && single !== '') texts.push([single, 'status.podIP']);
+  const out: IpAddress[] = [];
+  for (const [text, path] of texts) {
+    const ip = checkIp(text);
+    if (typeof ip === 'string') dec.fail(path, `${JSON.stringify(text)} ${ip}`);
+    if (!out.some((o) => o.family === ip.family && o.value === ip.value)) out.push(ip);
+  }
+  return out;
+}
+
+/** A Pod whose namespace and name are already validated. */
+export function decodePodBody(dec: Decoder, raw: JsonObject, namespace: string, name: string): Pod {
+  const metadata = dec.object(raw['metadata'], 'metadata') ?? {};
+  const spec = dec.object(raw['spec'], 'spec') ?? {};
+  const status = dec.object(raw['status'], 'status') ?? {};
+  const nodeName = dec.string(spec['nodeName'], 'spec.nodeName');
+  return {
+    namespace,
+    name,
+    labels: decodeLabels(dec, metadata['labels'], 'metadata.labels'),
+    ...(nodeName === undefined || nodeName === '' ? {} : { nodeName }),
+    hostNetwork: dec.boolean(spec['hostNetwork'], 'spec.hostNetwork') ?? false,
+    ips: decodePodIps(dec, status),
+    phase: dec.string(status['phase'], 'status.phase') ?? '',
+    ports: decodeContainerPorts(dec, spec, 'spec'),
+  };
+}
+
+/** The pod a workload's template stands for. */
+export function decodeWorkload(dec: Decoder, raw: JsonObject, kind: string, namespace: string, name: string): Pod {
+  const steps = WORKLOAD_TEMPLATE_PATHS[kind] ?? ['spec', 'template'];
+  let node: unknown = raw;
+  let path = '';
+  for (const step of steps) {
+    path = at(path, step);
+    node = dec.required(dec.object((node as JsonObject)[step], path), path);
+  }
+  const template = node as JsonObject;
+  const metadata = dec.object(template['metadata'], at(path, 'metadata')) ?? {};
+  const spec = dec.object(template['spec'], at(path, 'spec')) ?? {};
+  return {
+    namespace,
+    name,
+    labels: decodeLabels(dec, metadata['labels'], at(at(path, 'metadata'), 'labels')),
+    hostNetwork: dec.boolean(spec['hostNetwork'], at(at(path, 'spec'), 'hostNetwork')) ?? false,
+    ips: [],
+    phase: '',
+    ports: decodeContainerPorts(dec, spec, at(path, 'spec')),
+    workload: kind,
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * @module sources/files
+ * Offline input (`-f`): files, directories and stdin to an ObjectSet. A path may be a file (YAML
+ * or JSON, several `---` documents, `kind: List` or any `*List` with `items`, nested), a directory
+ * (read recursively, `*.yaml`, `*.yml`, `*.json`, in sorted order, each directory once even through
+ * symlink loops), or `-` for stdin, which may be given once: a second `-` is an error because the
+ * stream is already consumed. A file reached twice (named twice, or also inside a named directory)
+ * is read once. Every object is validated; two objects with one identity are an error.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CliError } from '../errors.js';
+import { decodeObject, isListKind, listItemKind } from './decode.js';
+import { describeOrigin } from './decode-fields.js';
+import { decodeText, readBounded, readFileBounded } from './files-read.js';
+import { parseYamlDocuments, type YamlDocument } from './files-yaml.js';
+import type { ObjectSet, Origin } from './objects.js';
+import { ObjectCollector } from './snapshot.js';
+
+export const STDIN_SOURCE = '<stdin>';
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+/** Lists inside lists are legal but rare; a bound keeps aliased lists from multiplying work. */
+const MAX_LIST_NESTING = 8;
+
+export interface ReadIo {
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+function shape(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'string' ? 'a string' : `a ${typeof v}`;
+}
+
+/** Adds one value (a document, or a List item) and, for lists, its items. */
+function addValue(
+  collector: ObjectCollector,
+  value: unknown,
+  origin: Origin,
+  doc: YamlDocument,
+  path: readonly (string | number)[],
+  impliedKind: string | undefined,
+  nesting: number,
+): void {
+  if (value === null || value === undefined) {
+    if (path.length === 0) return; // an empty document
+    throw new CliError(`${describeOrigin(origin)}: ${path.join('.')}: must be an object, got null`);
+  }
+  if (!isPlainObject(value)) {
+    const where = path.length === 0 ? '' : `${path.join('.')}: `;
+    throw new CliError(
+      `${describeOrigin(origin)}: ${where}must be a Kubernetes object (a mapping with apiVersion and kind), got ${shape(value)}`,
+    );
+  }
+  const kind = value['kind'];
+  if (typeof kind === 'string' && isListKind(kind) && value['items'] !== undefined) {
+    if (nesting >= MAX_LIST_NESTING) {
+      throw new CliError(`${describeOrigin(origin)}: ${kind}: lists nested more than ${MAX_LIST_NESTING} deep`);
+    }
+    const items = value['items'];
+    if (items === null) return;
+    if (!Array.isArray(items)) {
+      throw new CliError(`${describeOrigin(origin)}: ${kind}: items: must be a list (got ${shape(items)})`);
+    }
+    items.forEach((item, i) => {
+      const itemPath = [...path, 'items', i];
+      const line = doc.lineAt(itemPath) ?? origin.line;
+      const itemOrigin: Origin = { ...origin, ...(line === undefined ? {} : { line }) };
+      addValue(collector, item, itemOrigin, doc, itemPath, listItemKind(kind), nesting + 1);
+    });
+    return;
+  }
+  const decoded = decodeObject(value, origin, typeof kind === 'string' ? undefined : impliedKind);
+  if (decoded !== undefined) collector.add(decoded, origin);
+}
+
+/** Decodes every object in one manifest text into `collector`; `source` names it in errors. */
+export function addManifestText(collector: ObjectCollector, text: string, source: string): void {
+  for (const doc of parseYamlDocuments(text, source)) {
+    const origin: Origin = { source, document: doc.index, ...(doc.line === undefined ? {} : { line: doc.line }) };
+    addValue(collector, doc.value, origin, doc, [], undefined, 0);
+  }
+}
+
+function hasManifestExtension(name: string): boolean {
+  return MANIFEST_EXTENSIONS.some((ext) => name.endsWith(ext));
+}
+
+function fsError(path: string, e: unknown): CliError {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new CliError(`the path "${path}" does not exist`, { cause: e });
+  return new CliError(`cannot read "${path}": ${code ?? (e instanceof Error ? e.message : String(e))}`, { cause: e });
+}
+
+/** Manifest files under `dir`, sorted, each directory visited once (symlink loops end). */
+async function walkDirectory(dir: string, visited: Set<string>, out: string[]): Promise<void> {
+  const real = await realpath(dir).catch((e: unknown) => {
+    throw fsError(dir, e);
+  });
+  if (visited.has(real)) return;
+  visited.add(real);
+  const entries: Dirent[] = await readdir(dir, { withFileTypes: true }).catch((e: unknown) => {
+    throw fsError(dir, e);
+  });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(full).catch(() => undefined); // a dangling link is skipped
+      isDir = target?.isDirectory() ?? false;
+      isFile = target?.isFile() ?? false;
+    }
+    if (isDir) await walkDirectory(full, visited, out);
+    else if (isFile && hasManifestExtension(entry.name)) out.push(full);
+  }
+}
+
+/** The files one command-line path stands for. */
+async function expandPath(path: string, visited: Set<string>): Promise<string[]> {
+  const st = await stat(path).catch((e: unknown) => {
+    throw fsError(path, e);
+  });
+  if (!st.isDirectory()) return [path];
+  const out: string[] = [];
+  await walkDirectory(path, visited, out);
+  return out;
+}
+
+/** Reads every path (file, directory or `-`) into one validated ObjectSet, in input order. */
+export async function readManifests(paths: readonly string[], io: ReadIo = {}): Promise<ObjectSet> {
+  const collector = new ObjectCollector();
+  const visitedDirs = new Set<string>();
+  const readFiles = new Set<string>();
+  let stdinRead = false;
+  for (const path of paths) {
+    if (path === '-') {
+      if (stdinRead) throw new CliError('"-" (stdin) may be given only once');
+      stdinRead = true;
+      const bytes = await readBounded(io.stdin ?? process.stdin, STDIN_SOURCE);
+      addManifestText(collector, decodeText(bytes, STDIN_SOURCE), STDIN_SOURCE);
+      continue;
+    }
+    for (const file of await expandPath(path, visitedDirs)) {
+      const real = await realpath(file).catch((e: unknown) => {
+        throw fsError(file, e);
+      });
+      if (readFiles.has(real)) continue;
+      readFiles.add(real);
+      const bytes = await readFileBounded(file, file);
+      addManifestText(collector, decodeText(bytes, file), file);
+    }
+  }
+  return collector.result();
+}
