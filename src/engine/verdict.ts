@@ -32,6 +32,10 @@ export interface RuleOutcome extends RuleRef {
   readonly peerMisses: readonly PeerMiss[];
   /** One miss per port entry when no port matched. */
   readonly portMisses: readonly PortMiss[];
+  /** Index of the first from/to entry that matched; absent when the rule has none (every peer) or none matched. */
+  readonly matchedPeer?: number;
+  /** Index of the first ports entry that matched; absent when the rule has none (every port) or none matched. */
+  readonly matchedPort?: number;
 }
 
 export interface PolicyOutcome {
@@ -45,7 +49,7 @@ export type SideResult =
   | { readonly kind: 'not-a-pod'; readonly direction: Direction }
   | { readonly kind: 'host-network'; readonly direction: Direction; readonly pod: string }
   | { readonly kind: 'not-isolated'; readonly direction: Direction; readonly pod: string }
-  | { readonly kind: 'allowed'; readonly direction: Direction; readonly pod: string; readonly admittedBy: readonly RuleRef[]; readonly policies: readonly PolicyOutcome[] }
+  | { readonly kind: 'allowed'; readonly direction: Direction; readonly pod: string; readonly admittedBy: readonly RuleOutcome[]; readonly policies: readonly PolicyOutcome[] }
   | { readonly kind: 'denied'; readonly direction: Direction; readonly pod: string; readonly policies: readonly PolicyOutcome[] };
 
 /** Why a connection is allowed regardless of policies. */
@@ -102,25 +106,27 @@ export function evaluateRule(
   const other = direction === 'ingress' ? conn.src : conn.dst;
   const otherAddress = addressIn(other, connectionFamily(conn.src, conn.dst));
   const peerMisses: PeerMiss[] = [];
-  let peerOk = rule.peers.length === 0;
-  for (const peer of rule.peers) {
+  let matchedPeer: number | undefined;
+  for (const [i, peer] of rule.peers.entries()) {
     const r = matchPeer(c, policy, peer, other, otherAddress);
     if (r.matched) {
-      peerOk = true;
+      matchedPeer = i;
       break;
     }
     peerMisses.push(r.miss);
   }
+  const peerOk = rule.peers.length === 0 || matchedPeer !== undefined;
   const portMisses: PortMiss[] = [];
-  let portOk = rule.ports.length === 0;
-  for (const spec of rule.ports) {
+  let matchedPort: number | undefined;
+  for (const [i, spec] of rule.ports.entries()) {
     const r = matchPort(spec, conn.port, conn.protocol, namedPortTarget(conn.dst));
     if (r.matched) {
-      portOk = true;
+      matchedPort = i;
       break;
     }
     portMisses.push(r.miss);
   }
+  const portOk = rule.ports.length === 0 || matchedPort !== undefined;
   return {
     policy: policyKey(policy),
     direction,
@@ -128,6 +134,8 @@ export function evaluateRule(
     admitted: peerOk && portOk,
     peerMisses: peerOk ? [] : peerMisses,
     portMisses: portOk ? [] : portMisses,
+    ...(matchedPeer === undefined ? {} : { matchedPeer }),
+    ...(matchedPort === undefined ? {} : { matchedPort }),
   };
 }
 
@@ -143,9 +151,7 @@ export function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Co
     policy: policyKey(policy),
     rules: rulesOf(policy, direction).map((_, i) => evaluateRule(c, policy, direction, i, conn)),
   }));
-  const admittedBy: RuleRef[] = policies.flatMap((p) =>
-    p.rules.filter((r) => r.admitted).map((r) => ({ policy: r.policy, direction: r.direction, rule: r.rule })),
-  );
+  const admittedBy: RuleOutcome[] = policies.flatMap((p) => p.rules.filter((r) => r.admitted));
   return admittedBy.length > 0
     ? { kind: 'allowed', direction, pod, admittedBy, policies }
     : { kind: 'denied', direction, pod, policies };

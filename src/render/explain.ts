@@ -57,8 +57,9 @@ function describeRule(r: RuleExplanation, policyNs: string, style: ExplainStyle)
   const word = r.direction === 'ingress' ? 'from' : 'to';
   const out = [`    Rule ${r.direction}[${r.index}]:`];
   if (r.peers.length === 0) out.push(`      ${word} any source or destination: every pod of every namespace and every address (${word} is ${r.peersField})`);
+  else if (r.peers.length === 1 && r.peers[0]) out.push(`      ${word} ${describePeer(r.peers[0], policyNs, style)}`);
   else {
-    out.push(`      ${word} ${r.peers.length === 1 ? '' : 'any of '}`.trimEnd());
+    out.push(`      ${word} any of:`);
     for (const p of r.peers) out.push(`        - ${describePeer(p, policyNs, style)}`);
   }
   if (r.ports.length === 0) out.push(`      on any port of any protocol (ports is ${r.portsField})`);

@@ -10,6 +10,13 @@ function ruleName(r: { readonly direction: 'ingress' | 'egress'; readonly rule: 
   return `${r.direction}[${r.rule}]`;
 }
 
+function describeAdmission(r: RuleOutcome): string {
+  const field = r.direction === 'ingress' ? 'from' : 'to';
+  const peer = r.matchedPeer === undefined ? `any ${field}` : `${field}[${r.matchedPeer}]`;
+  const port = r.matchedPort === undefined ? 'any port' : `ports[${r.matchedPort}]`;
+  return `${r.policy} ${ruleName(r)} (${peer}, ${port})`;
+}
+
 function describeRuleMiss(r: RuleOutcome): string[] {
   const field = r.direction === 'ingress' ? 'from' : 'to';
   const lines: string[] = [];
@@ -40,7 +47,7 @@ export function describeSide(side: SideResult, endName: string): string[] {
     case 'not-isolated':
       return [`${head}: allowed, not isolated (no policy selecting it has type ${side.direction === 'ingress' ? 'Ingress' : 'Egress'})`];
     case 'allowed':
-      return [`${head}: allowed by ${side.admittedBy.map((r) => `${r.policy} ${ruleName(r)}`).join(', ')}`];
+      return [`${head}: allowed by ${side.admittedBy.map(describeAdmission).join('; ')}`];
     case 'denied':
       return [
         `${head}: DENIED: isolated by ${plural(side.policies.length, 'policy', 'policies')}, and no rule admits it`,

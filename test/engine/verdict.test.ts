@@ -143,7 +143,7 @@ test('an allowance names the admitting policy and rule index', () => {
   const policies = [dbIngress([rule([], [port(1)]), rule([podPeer(sel({ role: 'frontend' }))], [port('metrics')])])];
   const v = evaluateConnection(world(policies), { src: endpoint('default/web'), dst: endpoint('default/db'), port: 9090, protocol: 'TCP' });
   assert.equal(v.ingress.kind, 'allowed');
-  if (v.ingress.kind === 'allowed') assert.deepEqual(v.ingress.admittedBy, [{ policy: 'default/db-in', direction: 'ingress', rule: 1 }]);
+  if (v.ingress.kind === 'allowed') assert.deepEqual(v.ingress.admittedBy.map((r) => [r.policy, r.direction, r.rule, r.matchedPeer, r.matchedPort]), [['default/db-in', 'ingress', 1, 0, 0]]);
 });
 
 test('a label miss names the unmet requirement', () => {
