@@ -1,0 +1,212 @@
+/**
+ * @module test/support/rest-handler
+ * The fake's plain HTTP requests: bearer auth, discovery, list/get/create/delete for the served
+ * resources, and Status errors worded like kube-apiserver's. Authorization is checked before
+ * existence, as on the real server, so a forbidden user cannot probe for names.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { discoveryDocument } from './discovery.js';
+import { pendingStatus, statusAfterPoll } from './pod-lifecycle.js';
+import { apiVersionOf, resourceByName, type ResourceInfo } from './resources.js';
+import { parseRoute, type ResourceRoute } from './routes.js';
+import { parseFieldSelector, parseLabelSelector, SelectorError, type JsonObject } from './selectors.js';
+import { isForbidden, type RequestLogEntry, type ServerState } from './state.js';
+import * as status from './status.js';
+import { InvalidContinueError, keyOf, metaOf } from './store.js';
+
+function send(res: ServerResponse, entry: RequestLogEntry, code: number, body: unknown): void {
+  entry.status = code;
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendStatus(res: ServerResponse, entry: RequestLogEntry, s: status.StatusBody): void {
+  send(res, entry, s.code, s);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function isAuthorized(state: ServerState, req: IncomingMessage): boolean {
+  return req.headers.authorization === `Bearer ${state.token}`;
+}
+
+export function newLogEntry(req: IncomingMessage): RequestLogEntry {
+  const url = new URL(req.url ?? '/', 'http://fake');
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    accept: req.headers.accept ?? '',
+    userAgent: req.headers['user-agent'] ?? '',
+    upgrade: (req.headers.upgrade ?? '').toLowerCase() === 'websocket',
+  };
+}
+
+export async function delayFor(state: ServerState, path: string): Promise<void> {
+  if (state.delayMs <= 0) return;
+  if (state.delayMatch && !state.delayMatch.test(path)) return;
+  await new Promise((r) => setTimeout(r, state.delayMs));
+}
+
+export async function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const entry = newLogEntry(req);
+  state.log.push(entry);
+  const raw = await readBody(req);
+  await delayFor(state, entry.path);
+  if (!isAuthorized(state, req)) return sendStatus(res, entry, status.unauthorized());
+
+  const doc = req.method === 'GET' ? discoveryDocument(entry.path.replace(/\/$/, ''), state.serverAddress) : undefined;
+  if (doc !== undefined) return send(res, entry, 200, doc);
+
+  const route = parseRoute(entry.path);
+  if (!route) return sendStatus(res, entry, status.pathNotFound());
+  switch (req.method) {
+    case 'GET':
+      return route.name === undefined ? list(state, route, entry, res) : get(state, route, entry, res);
+    case 'POST':
+      if (route.name !== undefined) return sendStatus(res, entry, status.methodNotAllowed());
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        return send(res, entry, 415, { ...status.badRequest(`the body of the request was in an unknown format - accepted media types include: application/json`), reason: 'UnsupportedMediaType', code: 415 });
+      }
+      return create(state, route, raw, entry, res);
+    case 'DELETE':
+      return route.name === undefined ? sendStatus(res, entry, status.methodNotAllowed()) : remove(state, route, entry, res);
+    default:
+      return sendStatus(res, entry, status.methodNotAllowed());
+  }
+}
+
+function list(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, res: ServerResponse): void {
+  const r = route.resource;
+  if (route.subresource !== undefined) return sendStatus(res, entry, status.pathNotFound());
+  if (isForbidden(state, 'list', r.name, route.namespace)) {
+    return sendStatus(res, entry, status.forbidden(r, state.user, 'list', route.namespace));
+  }
+  const q = entry.query;
+  try {
+    const label = parseLabelSelector(q.get('labelSelector'));
+    const field = parseFieldSelector(q.get('fieldSelector'), r.kind);
+    const asked = Number(q.get('limit') ?? '0') || 0;
+    const limit = asked > 0 && state.pageSizeCap > 0 ? Math.min(asked, state.pageSizeCap) : asked;
+    const page = state.store.list(r, {
+      ...(route.namespace !== undefined ? { namespace: route.namespace } : {}),
+      match: (o) => label(o) && field(o),
+      limit,
+      ...(q.get('continue') !== null ? { continueToken: q.get('continue') ?? '' } : {}),
+    });
+    send(res, entry, 200, {
+      kind: r.listKind,
+      apiVersion: apiVersionOf(r),
+      metadata: {
+        resourceVersion: page.resourceVersion,
+        ...(page.continueToken !== undefined ? { continue: page.continueToken, remainingItemCount: page.remainingItemCount } : {}),
+      },
+      items: page.items,
+    });
+  } catch (e) {
+    if (e instanceof SelectorError || e instanceof InvalidContinueError) {
+      const code = e instanceof InvalidContinueError ? 410 : 400;
+      return send(res, entry, code, { ...status.badRequest(e.message), code, ...(code === 410 ? { reason: 'Expired' } : {}) });
+    }
+    throw e;
+  }
+}
+
+function stepPod(state: ServerState, namespace: string, pod: JsonObject): void {
+  const key = keyOf(namespace, String(metaOf(pod)['name']));
+  const polls = state.podPolls.get(key);
+  if (polls === undefined) return;
+  state.podPolls.set(key, polls + 1);
+  const ip = `10.244.0.${state.nextPodIp}`;
+  const next = statusAfterPoll(state.podStartup, pod, polls + 1, ip);
+  if (next === undefined) return;
+  if (next['phase'] === 'Running') state.nextPodIp += 1;
+  pod['status'] = next;
+  state.store.touch(pod);
+}
+
+function get(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, res: ServerResponse): void {
+  const r = route.resource;
+  const name = route.name ?? '';
+  if (route.subresource !== undefined && !(r.name === 'pods' && route.subresource === 'status')) {
+    return sendStatus(res, entry, status.pathNotFound());
+  }
+  if (isForbidden(state, 'get', r.name, route.namespace)) {
+    return sendStatus(res, entry, status.forbidden(r, state.user, 'get', route.namespace, { name }));
+  }
+  const obj = state.store.get(r, route.namespace, name);
+  if (!obj) return sendStatus(res, entry, status.notFound(r, name));
+  if (r.name === 'pods' && route.namespace !== undefined) stepPod(state, route.namespace, obj);
+  send(res, entry, 200, obj);
+}
+
+function generatedName(prefix: string): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  const bytes = randomBytes(5);
+  return prefix + [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+function create(state: ServerState, route: ResourceRoute, raw: string, entry: RequestLogEntry, res: ServerResponse): void {
+  const r = route.resource;
+  if (route.subresource !== undefined) return sendStatus(res, entry, status.pathNotFound());
+  let body: JsonObject;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    body = parsed as JsonObject;
+  } catch {
+    return sendStatus(res, entry, status.badRequest('the object provided is unrecognized (must be of type Object)'));
+  }
+  entry.body = structuredClone(body);
+  if (isForbidden(state, 'create', r.name, route.namespace)) {
+    return sendStatus(res, entry, status.forbidden(r, state.user, 'create', route.namespace));
+  }
+  const meta = metaOf(body);
+  if (route.namespace !== undefined && meta['namespace'] !== undefined && meta['namespace'] !== route.namespace) {
+    return sendStatus(res, entry, status.badRequest('the namespace of the provided object does not match the namespace sent on the request'));
+  }
+  let name = typeof meta['name'] === 'string' ? meta['name'] : '';
+  if (name === '' && typeof meta['generateName'] === 'string' && meta['generateName'] !== '') {
+    name = generatedName(meta['generateName']);
+  }
+  if (name === '') return sendStatus(res, entry, status.invalid(r, '', 'metadata.name: Required value: name or generateName is required'));
+  const nsInfo = resourceByName('namespaces') as ResourceInfo;
+  if (route.namespace !== undefined && !state.store.get(nsInfo, undefined, route.namespace)) {
+    return sendStatus(res, entry, status.notFound(nsInfo, route.namespace));
+  }
+  if (state.store.get(r, route.namespace, name)) return sendStatus(res, entry, status.alreadyExists(r, name));
+  meta['name'] = name;
+  if (route.namespace !== undefined) meta['namespace'] = route.namespace;
+  delete meta['uid'];
+  delete meta['creationTimestamp'];
+  body['kind'] = r.kind;
+  if (r.name === 'pods') {
+    const spec = (body['spec'] as JsonObject | undefined) ?? {};
+    spec['restartPolicy'] ??= 'Always';
+    spec['dnsPolicy'] ??= 'ClusterFirst';
+    spec['schedulerName'] ??= 'default-scheduler';
+    body['spec'] = spec;
+    body['status'] = pendingStatus();
+  }
+  const stored = state.store.put(body);
+  if (r.name === 'pods') state.podPolls.set(keyOf(route.namespace, name), 0);
+  send(res, entry, 201, stored);
+}
+
+function remove(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, res: ServerResponse): void {
+  const r = route.resource;
+  const name = route.name ?? '';
+  if (isForbidden(state, 'delete', r.name, route.namespace)) {
+    return sendStatus(res, entry, status.forbidden(r, state.user, 'delete', route.namespace, { name }));
+  }
+  const obj = state.store.delete(r, route.namespace, name);
+  if (!obj) return sendStatus(res, entry, status.notFound(r, name));
+  state.podPolls.delete(keyOf(route.namespace, name));
+  send(res, entry, 200, obj);
+}

@@ -1,0 +1,47 @@
+/**
+ * @module test/support/routes
+ * Parses REST paths the way kube-apiserver lays them out:
+ *   /api/v1/{resource}[/{name}]                         cluster-wide list, or a cluster-scoped object
+ *   /api/v1/namespaces/{ns}/{resource}[/{name}[/{sub}]] namespaced list, object, or subresource
+ *   /apis/{group}/{version}/... the same for named groups.
+ */
+import { resourceByName, type ResourceInfo } from './resources.js';
+
+export interface ResourceRoute {
+  readonly resource: ResourceInfo;
+  /** Set for namespaced paths. */
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly subresource?: string;
+}
+
+export function parseRoute(path: string): ResourceRoute | undefined {
+  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  let rest: string[];
+  let group: string;
+  if (parts[0] === 'api' && parts[1] === 'v1') {
+    group = '';
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis' && parts.length >= 3) {
+    group = parts[1] ?? '';
+    if (parts[2] !== 'v1') return undefined;
+    rest = parts.slice(3);
+  } else return undefined;
+
+  const inGroup = (name: string | undefined): ResourceInfo | undefined => {
+    const r = name === undefined ? undefined : resourceByName(name);
+    return r && r.group === group ? r : undefined;
+  };
+
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    const [, namespace, resName, name, subresource, ...extra] = rest;
+    const resource = inGroup(resName);
+    if (!resource || !resource.namespaced || extra.length > 0) return undefined;
+    return { resource, namespace, ...(name !== undefined ? { name } : {}), ...(subresource !== undefined ? { subresource } : {}) };
+  }
+  const [resName, name, ...extra] = rest;
+  const resource = inGroup(resName);
+  if (!resource || extra.length > 0) return undefined;
+  if (name !== undefined && resource.namespaced) return undefined;
+  return { resource, ...(name !== undefined ? { name } : {}) };
+}

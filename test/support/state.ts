@@ -1,0 +1,64 @@
+/**
+ * @module test/support/state
+ * The mutable state of one fake API server that the HTTP handler, the exec endpoint and the test's
+ * handle share: objects, RBAC-like denials, the request log and the behaviour switches.
+ */
+import type { ExecHandler, ExecProtocol } from './exec-server.js';
+import type { PodStartup } from './pod-lifecycle.js';
+import type { ObjectStore } from './store.js';
+
+/**
+ * Denies `verb` on `resource` ('pods', 'networkpolicies', 'pods/exec', '*'); verb '*' denies all.
+ * namespace: only that namespace; clusterScope: only cluster-wide requests (a user with
+ * namespace-scoped RoleBindings); neither: everywhere.
+ */
+export interface ForbidRule {
+  readonly verb: string;
+  readonly resource: string;
+  readonly namespace?: string;
+  readonly clusterScope?: boolean;
+}
+
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly accept: string;
+  readonly userAgent: string;
+  readonly upgrade: boolean;
+  /** Parsed JSON body of POST/PUT/PATCH, when any. */
+  body?: unknown;
+  /** HTTP status sent (101 for a successful exec upgrade). */
+  status?: number;
+}
+
+export interface ServerState {
+  readonly store: ObjectStore;
+  readonly user: string;
+  token: string;
+  readonly forbidRules: ForbidRule[];
+  readonly log: RequestLogEntry[];
+  delayMs: number;
+  /** Only paths matching it are delayed; undefined delays everything. */
+  delayMatch: RegExp | undefined;
+  /** Largest page the server returns whatever `limit` asks (0: no cap). */
+  pageSizeCap: number;
+  podStartup: PodStartup;
+  /** GET counts of pods created through POST, by ns/name: only those move on by themselves. */
+  readonly podPolls: Map<string, number>;
+  nextPodIp: number;
+  execHandler: ExecHandler;
+  execProtocol: ExecProtocol;
+  /** Refuse every exec upgrade with this HTTP status (no 101). */
+  execRefusal: 400 | 403 | 404 | undefined;
+  serverAddress: string;
+}
+
+export function isForbidden(state: ServerState, verb: string, resource: string, namespace: string | undefined): boolean {
+  return state.forbidRules.some(
+    (r) =>
+      (r.verb === '*' || r.verb === verb) &&
+      (r.resource === '*' || r.resource === resource) &&
+      (r.namespace !== undefined ? r.namespace === namespace : r.clusterScope === true ? namespace === undefined : true),
+  );
+}
