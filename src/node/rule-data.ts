@@ -1,0 +1,96 @@
+/**
+ * @module node/rule-data
+ * The node rule set as plain data: chains of rules (each a list of matches and one target, with the
+ * comment naming where it comes from) and ipsets with their entries, per address family. restore.ts
+ * renders it as iptables-restore and ipset-restore text; tests interpret it directly, so every
+ * match here must have exactly one meaning on the wire.
+ */
+import type { Cidr, IpAddress, IpFamily, Protocol } from '../model/index.js';
+
+/** Built-in filter chains that jump into our top chains. */
+export type HookChain = 'FORWARD' | 'INPUT';
+
+/**
+ * Cases of a match:
+ *   established  -m conntrack --ctstate RELATED,ESTABLISHED
+ *   bridged      -m physdev --physdev-is-bridged
+ *   source/destination  -s/-d one address
+ *   protocol     -p tcp|udp|sctp
+ *   dest-port    -p P -m P --dport first[:last]
+ *   in-set       -m set --match-set NAME src|dst|dst,dst (the last: address and protocol:port)
+ *   mark         -m mark --mark bits/bits (all bits set)
+ */
+export type Match =
+  | { readonly kind: 'established' }
+  | { readonly kind: 'bridged' }
+  | { readonly kind: 'source'; readonly address: IpAddress }
+  | { readonly kind: 'destination'; readonly address: IpAddress }
+  | { readonly kind: 'protocol'; readonly protocol: Protocol }
+  | { readonly kind: 'dest-port'; readonly protocol: Protocol; readonly first: number; readonly last: number }
+  | { readonly kind: 'in-set'; readonly set: string; readonly flags: 'src' | 'dst' | 'dst,dst' }
+  | { readonly kind: 'mark'; readonly bits: number };
+
+/** Cases of a target: our chains only ever jump, return, reject or mark; they never ACCEPT. */
+export type Target =
+  | { readonly kind: 'jump'; readonly chain: string }
+  | { readonly kind: 'return' }
+  | { readonly kind: 'reject' }
+  | { readonly kind: 'set-mark'; readonly bits: number }
+  | { readonly kind: 'clear-mark'; readonly bits: number };
+
+export interface ChainRule {
+  readonly matches: readonly Match[];
+  readonly target: Target;
+  /** Already sanitised for iptables (see names.sanitizeComment). */
+  readonly comment: string;
+}
+
+export interface Chain {
+  readonly name: string;
+  readonly rules: readonly ChainRule[];
+}
+
+export type SetType = 'hash:ip' | 'hash:net' | 'hash:ip,port';
+
+/** Cases of a set entry; `nomatch` net entries carve an ipBlock's excepts out of its cidr. */
+export type SetEntry =
+  | { readonly kind: 'ip'; readonly ip: IpAddress }
+  | { readonly kind: 'net'; readonly cidr: Cidr; readonly nomatch: boolean }
+  | { readonly kind: 'ip-port'; readonly ip: IpAddress; readonly protocol: Protocol; readonly port: number };
+
+export interface IpSet {
+  readonly name: string;
+  readonly type: SetType;
+  readonly family: IpFamily;
+  readonly maxelem: number;
+  readonly entries: readonly SetEntry[];
+}
+
+export interface Hook {
+  readonly from: HookChain;
+  readonly chain: string;
+}
+
+export interface FamilyRules {
+  readonly family: IpFamily;
+  /** Hooks first, in the order they are checked; chains in output order, top chains first. */
+  readonly hooks: readonly Hook[];
+  readonly chains: readonly Chain[];
+  readonly sets: readonly IpSet[];
+  /** Whether any local pod of this family is isolated: without that the family's rules do nothing. */
+  readonly enforcing: boolean;
+}
+
+export interface RuleSet {
+  readonly node: string;
+  readonly v4: FamilyRules;
+  readonly v6: FamilyRules;
+}
+
+export function ruleCount(f: FamilyRules): number {
+  return f.hooks.length + f.chains.reduce((n, c) => n + c.rules.length, 0);
+}
+
+export function entryCount(f: FamilyRules): number {
+  return f.sets.reduce((n, s) => n + s.entries.length, 0);
+}

@@ -1,0 +1,257 @@
+/**
+ * @module node/ruleset
+ * One node's rule set, built from the same compiled snapshot the verdicts come from.
+ *
+ * Layout (filter table, per family; names from names.ts):
+ *   FORWARD -> KNP-FORWARD, INPUT -> KNP-INPUT   one jump each, inserted first by the script
+ *   KNP-FORWARD  1. conntrack RELATED,ESTABLISHED -> RETURN (replies of admitted connections)
+ *                2. clear our mark bits
+ *                3. group 1, interception: per local egress-isolated pod, -s IP bridged and routed
+ *                   -> KNP-POD-E-*; then per local ingress-isolated pod, -d IP -> KNP-POD-I-*
+ *                4. clear our mark bits (the host's later rules see the mark as it came)
+ *   KNP-INPUT    the same for egress only: a pod's connections to its own node are governed by its
+ *                egress rules, and they reach the host through INPUT, not FORWARD.
+ *   KNP-POD-E-*  group 2, decision: already admitted -> RETURN; to itself -> RETURN; for each
+ *                isolating policy: jump to its chain, then RETURN if it set the egress bit; REJECT.
+ *   KNP-POL-E-*  one line per (peer, port) of each egress rule: a match sets the egress bit.
+ *   (and the same with I for ingress and its own bit)
+ *
+ * Why RETURN and never ACCEPT: an ACCEPT in our chain would end the packet's walk through FORWARD
+ * and skip the host's own later rules (and, on one node, the destination's ingress check). Admitted
+ * packets RETURN, so FORWARD goes on exactly as if we were not there; only denials end a walk.
+ * Why two mark bits: when both pods sit on this node one packet passes the source's egress chain
+ * and then the destination's ingress chain; a shared bit would let the egress allowance answer for
+ * the ingress check. Bridged packets match both the physdev and the routed jump; the "admitted
+ * already" check makes the second pass a no-op.
+ * Connections from the node itself (kubelet probes) leave through OUTPUT, not FORWARD or INPUT, so
+ * no rule here sees them: they pass, as the semantics require. Their replies come back through
+ * INPUT as ESTABLISHED and pass too.
+ */
+import type { IpAddress, IpFamily, NetworkPolicy, Peer, Pod, PolicyType, Rule } from '../model/index.js';
+import { policySelects, resolvePortOn, type CompiledSnapshot } from '../engine/index.js';
+import {
+  FORWARD_CHAIN,
+  INPUT_CHAIN,
+  MARK_EGRESS_OK,
+  MARK_INGRESS_OK,
+  MARK_OURS,
+  podChainName,
+  policyChainName,
+  sanitizeComment,
+  type ChainDirection,
+} from './names.js';
+import { PeerCache } from './peer-cache.js';
+import type { Chain, ChainRule, FamilyRules, Match, RuleSet, Target } from './rule-data.js';
+import { SetRegistry } from './sets.js';
+
+export type { RuleSet } from './rule-data.js';
+
+function key(o: { readonly namespace: string; readonly name: string }): string {
+  return `${o.namespace}/${o.name}`;
+}
+
+function byKey<T extends { readonly namespace: string; readonly name: string }>(a: T, b: T): number {
+  const x = key(a);
+  const y = key(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Pods whose traffic this node enforces: scheduled here, with an address, not hostNetwork, not finished. */
+export function localPods(c: CompiledSnapshot, nodeName: string): Pod[] {
+  return c.pods.filter((p) => p.nodeName === nodeName && !p.hostNetwork && p.ips.length > 0).sort(byKey);
+}
+
+function rule(matches: Match[], target: Target, comment: string): ChainRule {
+  return { matches, target, comment: sanitizeComment(comment) };
+}
+
+function policyType(direction: ChainDirection): PolicyType {
+  return direction === 'ingress' ? 'Ingress' : 'Egress';
+}
+
+function markOf(direction: ChainDirection): number {
+  return direction === 'ingress' ? MARK_INGRESS_OK : MARK_EGRESS_OK;
+}
+
+function ipsOf(pods: readonly Pod[], family: IpFamily): IpAddress[] {
+  return pods.flatMap((p) => p.ips.filter((ip) => ip.family === family));
+}
+
+interface Part {
+  readonly matches: Match[];
+  readonly label: string;
+}
+
+class FamilyBuilder {
+  readonly sets: SetRegistry;
+  private readonly policyChains = new Map<string, Chain>();
+
+  constructor(
+    private readonly c: CompiledSnapshot,
+    private readonly local: readonly Pod[],
+    private readonly family: IpFamily,
+    private readonly peers: PeerCache,
+  ) {
+    this.sets = new SetRegistry(family);
+  }
+
+  build(): FamilyRules {
+    const pods = this.local.filter((p) => p.ips.some((ip) => ip.family === this.family));
+    const isolated = (d: ChainDirection): Pod[] => pods.filter((p) => this.c.isolating(p, policyType(d)).length > 0);
+    const egress = isolated('egress');
+    const ingress = isolated('ingress');
+    const podChains = [...egress.map((p) => this.podChain(p, 'egress')), ...ingress.map((p) => this.podChain(p, 'ingress'))];
+    const forward = this.topChain(FORWARD_CHAIN, [
+      ...egress.flatMap((p) => this.interceptRules(p, 'egress', true)),
+      ...ingress.flatMap((p) => this.interceptRules(p, 'ingress', true)),
+    ]);
+    const input = this.topChain(INPUT_CHAIN, egress.flatMap((p) => this.interceptRules(p, 'egress', false)));
+    const policyChains = [...this.policyChains.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    podChains.sort((a, b) => (a.name < b.name ? -1 : 1));
+    return {
+      family: this.family,
+      hooks: [
+        { from: 'FORWARD', chain: FORWARD_CHAIN },
+        { from: 'INPUT', chain: INPUT_CHAIN },
+      ],
+      chains: [forward, input, ...podChains, ...policyChains],
+      sets: this.sets.sets(),
+      enforcing: egress.length + ingress.length > 0,
+    };
+  }
+
+  private topChain(name: string, intercepts: ChainRule[]): Chain {
+    return {
+      name,
+      rules: [
+        rule([{ kind: 'established' }], { kind: 'return' }, 'replies of admitted connections pass'),
+        rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'start undecided'),
+        ...intercepts,
+        rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'leave the mark as it came'),
+      ],
+    };
+  }
+
+  /** Group 1: bridged (same-node traffic through the CNI bridge) first, then routed. */
+  private interceptRules(pod: Pod, direction: ChainDirection, bridged: boolean): ChainRule[] {
+    const chain = podChainName(pod.namespace, pod.name, direction);
+    return pod.ips
+      .filter((ip) => ip.family === this.family)
+      .flatMap((address) => {
+        const m: Match = direction === 'egress' ? { kind: 'source', address } : { kind: 'destination', address };
+        const routed = rule([m], { kind: 'jump', chain }, `${key(pod)} ${direction}`);
+        return bridged
+          ? [rule([{ kind: 'bridged' }, m], { kind: 'jump', chain }, `${key(pod)} ${direction} (bridged)`), routed]
+          : [routed];
+      });
+  }
+
+  /** Group 2: the pod's decision chain. */
+  private podChain(pod: Pod, direction: ChainDirection): Chain {
+    const bit = markOf(direction);
+    const admitted: Match = { kind: 'mark', bits: bit };
+    const who = `${key(pod)} ${direction}`;
+    const rules: ChainRule[] = [rule([admitted], { kind: 'return' }, `${who}: admitted already`)];
+    for (const address of pod.ips.filter((ip) => ip.family === this.family)) {
+      const m: Match = direction === 'egress' ? { kind: 'destination', address } : { kind: 'source', address };
+      rules.push(rule([m], { kind: 'return' }, `${who}: a pod to itself`));
+    }
+    const policies = [...this.c.isolating(pod, policyType(direction))].sort(byKey);
+    for (const policy of policies) {
+      const chain = this.policyChain(policy, direction);
+      rules.push(rule([], { kind: 'jump', chain }, `${who}: policy ${key(policy)}`));
+      rules.push(rule([admitted], { kind: 'return' }, `${who}: admitted by ${key(policy)}`));
+    }
+    rules.push(rule([], { kind: 'reject' }, `${who}: no policy admits`));
+    return { name: podChainName(pod.namespace, pod.name, direction), rules };
+  }
+
+  private policyChain(policy: NetworkPolicy, direction: ChainDirection): string {
+    const name = policyChainName(policy.namespace, policy.name, direction);
+    if (!this.policyChains.has(name)) {
+      const rules = (direction === 'ingress' ? policy.ingress : policy.egress).flatMap((r, i) =>
+        this.ruleLines(policy, direction, r, i),
+      );
+      this.policyChains.set(name, { name, rules });
+    }
+    return name;
+  }
+
+  /** One line per (peer part, port part): a rule admits when any peer AND any port match. */
+  private ruleLines(policy: NetworkPolicy, direction: ChainDirection, r: Rule, index: number): ChainRule[] {
+    const peers = this.peerParts(policy, direction, r);
+    const ports = this.portParts(policy, direction, r);
+    const target: Target = { kind: 'set-mark', bits: markOf(direction) };
+    const where = `${key(policy)} ${direction}[${index}]`;
+    return peers.flatMap((p) =>
+      ports.map((q) => rule([...p.matches, ...q.matches], target, [where, p.label, q.label].filter((s) => s !== '').join(' '))),
+    );
+  }
+
+  private peerParts(policy: NetworkPolicy, direction: ChainDirection, r: Rule): Part[] {
+    // An empty from/to admits every peer, pods and addresses alike.
+    if (r.peers.length === 0) return [{ matches: [], label: '' }];
+    const field = direction === 'ingress' ? 'from' : 'to';
+    const flags = direction === 'ingress' ? 'src' : 'dst';
+    const parts: Part[] = [];
+    const selectorIdx = r.peers.flatMap((p, i) => (p.kind === 'selector' ? [i] : []));
+    if (selectorIdx.length > 0) {
+      const pods = selectorIdx.flatMap((i) => this.peers.pods(policy, r.peers[i] as Peer));
+      const set = this.sets.addresses(ipsOf(pods, this.family));
+      if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${selectorIdx.join(',')}]` });
+    }
+    r.peers.forEach((p, i) => {
+      if (p.kind !== 'ip-block') return;
+      const set = this.sets.ipBlock(p.cidr, p.except);
+      if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${i}]` });
+    });
+    return parts;
+  }
+
+  private portParts(policy: NetworkPolicy, direction: ChainDirection, r: Rule): Part[] {
+    // An empty ports list admits every port of every protocol.
+    if (r.ports.length === 0) return [{ matches: [], label: '' }];
+    const parts: Part[] = [];
+    r.ports.forEach((spec, i) => {
+      const label = `ports[${i}]`;
+      if (spec.port === undefined) {
+        parts.push({ matches: [{ kind: 'protocol', protocol: spec.protocol }], label });
+      } else if (typeof spec.port === 'number') {
+        const m: Match = { kind: 'dest-port', protocol: spec.protocol, first: spec.port, last: spec.endPort ?? spec.port };
+        parts.push({ matches: [m], label });
+      } else {
+        // A named port matches the DESTINATION pod's number for that name: the (address, port) pairs
+        // of every pod that could be the destination here, so that no other address ever matches.
+        const targets = resolvePortOn(spec, this.namedPortCandidates(policy, direction, r)).flatMap(({ pod, port }) =>
+          pod.ips.map((ip) => ({ ip, protocol: spec.protocol, port })),
+        );
+        const set = this.sets.namedPorts(targets);
+        if (set !== undefined) {
+          parts.push({ matches: [{ kind: 'protocol', protocol: spec.protocol }, { kind: 'in-set', set, flags: 'dst,dst' }], label });
+        }
+      }
+    });
+    return parts;
+  }
+
+  /**
+   * Ingress: the destination is the selected local pod. Egress: the destination is the peer, so
+   * only pods some peer of the rule admits can meet both halves of a line (every pod when the rule
+   * has no peers).
+   */
+  private namedPortCandidates(policy: NetworkPolicy, direction: ChainDirection, r: Rule): readonly Pod[] {
+    if (direction === 'ingress') return this.local.filter((p) => policySelects(policy, p));
+    if (r.peers.length === 0) return this.c.pods;
+    return r.peers.flatMap((p) => this.peers.pods(policy, p));
+  }
+}
+
+export function buildRuleSet(c: CompiledSnapshot, nodeName: string): RuleSet {
+  const local = localPods(c, nodeName);
+  const peers = new PeerCache(c);
+  return {
+    node: nodeName,
+    v4: new FamilyBuilder(c, local, 4, peers).build(),
+    v6: new FamilyBuilder(c, local, 6, peers).build(),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * @module node/script
+ * The scripts run on a node with `sh -s`: one that installs a RuleSet, one that removes everything
+ * of ours. The data (sets, rules, the names to expect) sits in here-documents and variables at the
+ * top; the steps are the fixed text of script-lib.ts. The whole body is function definitions until
+ * the last two lines, so a script cut short in transit runs nothing at all, and the final `exit`
+ * means sh never reads past it (the exec delivery may append a sentinel line).
+ */
+import {
+  FORWARD_CHAIN,
+  INPUT_CHAIN,
+  PREFIX,
+} from './names.js';
+import { hookSpec, renderChainRules, renderIpsetRestore } from './restore.js';
+import { entryCount, ruleCount, type FamilyRules, type RuleSet } from './rule-data.js';
+import { APPLY_MAIN, CLEANUP_MAIN, SHELL_LIB } from './script-lib.js';
+
+/** Single-quoted for sh. */
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function commonVars(): string[] {
+  return [`knp_prefix=${shQuote(PREFIX)}`, `knp_top_fwd=${shQuote(FORWARD_CHAIN)}`, `knp_top_in=${shQuote(INPUT_CHAIN)}`];
+}
+
+/** A function printing `lines` through a quoted here-document (no expansion inside). */
+function dataFunction(name: string, delimiter: string, lines: readonly string[]): string[] {
+  return [`${name}() {`, `cat <<'${delimiter}'`, ...lines, delimiter, '}'];
+}
+
+function familyVars(f: FamilyRules): string[] {
+  const n = f.family;
+  return [
+    `knp_want_chains_${n}=${shQuote(f.chains.map((c) => c.name).join(' '))}`,
+    `knp_rule_count_${n}=${ruleCount(f) - f.hooks.length}`,
+    `knp_enforcing_${n}=${f.enforcing ? 1 : 0}`,
+  ];
+}
+
+function summary(f: FamilyRules): string {
+  return `IPv${f.family}: ${f.chains.length} chains, ${ruleCount(f)} rules, ${f.sets.length} sets (${entryCount(f)} entries)`;
+}
+
+export function renderApplyScript(rs: RuleSet): string {
+  const families = [rs.v4, rs.v6];
+  const sets = families.flatMap((f) => f.sets);
+  const hook = (from: 'FORWARD' | 'INPUT'): string => {
+    const h = rs.v4.hooks.find((x) => x.from === from);
+    return h === undefined ? '' : hookSpec(h);
+  };
+  const setText = renderIpsetRestore(sets).split('\n').filter((l) => l !== '');
+  const lines = [
+    '#!/bin/sh',
+    `# kubectl-netpol: NetworkPolicy rules for node ${rs.node.replace(/[^\x20-\x7e]/g, '?')}; generated, do not edit.`,
+    '# Run on the node as root: sh -s < this-file. It reads nothing from stdin.',
+    '# KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.',
+    ...families.map((f) => `# ${summary(f)}`),
+    `knp_node=${shQuote(rs.node)}`,
+    ...commonVars(),
+    ...families.flatMap(familyVars),
+    `knp_want_sets=${shQuote(sets.map((s) => s.name).join(' '))}`,
+    `knp_set_entries=${sets.reduce((n, s) => n + s.entries.length, 0)}`,
+    `knp_hook_fwd_spec=${shQuote(hook('FORWARD'))}`,
+    `knp_hook_in_spec=${shQuote(hook('INPUT'))}`,
+    ...dataFunction('knp_sets_text', 'KNP_SETS_EOF', setText),
+    ...families.flatMap((f) => dataFunction(`knp_rules_${f.family}`, 'KNP_RULES_EOF', renderChainRules(f))),
+    SHELL_LIB.trimEnd(),
+    APPLY_MAIN.trimEnd(),
+    'knp_main',
+    'exit $?',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function renderCleanupScript(): string {
+  return [
+    '#!/bin/sh',
+    '# kubectl-netpol: removes every chain, rule and set of ours (names starting with ' + PREFIX + '), IPv4 and IPv6.',
+    '# Run on the node as root: sh -s < this-file. It reads nothing from stdin; running it twice is fine.',
+    '# KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.',
+    ...commonVars(),
+    SHELL_LIB.trimEnd(),
+    CLEANUP_MAIN.trimEnd(),
+    'knp_main',
+    'exit $?',
+    '',
+  ].join('\n');
+}
