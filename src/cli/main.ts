@@ -112,13 +112,26 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     const { runComplete } = await import('./commands/complete.js');
     return runComplete(argv.slice(1), processOutput);
   }
-  const { parser, exitCode } = build(argv);
+  const { parser, exitCode } = build(stdinAsValue(argv));
   try {
     await parser.parseAsync();
     return exitCode();
   } catch (err) {
     return report(err);
   }
+}
+
+/** yargs reads a lone `-` as no value; kubectl's `-f -` (stdin) must reach us as a file name. */
+function stdinAsValue(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if ((a === '-f' || a === '--filename') && argv[i + 1] === '-') {
+      out.push('--filename=-');
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 export function report(err: unknown): number {

@@ -29,16 +29,16 @@ function pad(s: string, n: number): string {
 export function renderMatrixGrid(m: MatrixView, columns: number): string {
   const out: string[] = [];
   const rowHead = Math.max(4, ...m.pods.map((p) => p.length));
-  const full = rowHead + 2 + m.pods.reduce((n, p) => n + p.length + 1, 0);
+  const full = rowHead + 2 + m.pods.reduce((n, p) => n + p.length + 2, 0);
   const numbered = full > columns;
   const colNames = m.pods.map((p, i) => (numbered ? String(i + 1) : p));
   const widths = colNames.map((c) => Math.max(c.length, 1));
   for (const column of m.columns) {
     const cells = new Map(m.cells.filter((c) => c.column === column).map((c) => [`${c.from}\u0000${c.to}`, c]));
     out.push(`PORT ${column}  (rows: from, columns: to; ${YES} allowed, ${NO} denied)`);
-    out.push(`${pad(numbered ? '#  FROM' : 'FROM', rowHead + (numbered ? 4 : 0))}  ${colNames.map((c, i) => pad(c, widths[i] ?? 1)).join(' ')}`.trimEnd());
+    out.push(`${pad(numbered ? '#  FROM' : 'FROM', rowHead + (numbered ? 3 : 0))}  ${colNames.map((c, i) => pad(c, widths[i] ?? 1)).join('  ')}`.trimEnd());
     m.pods.forEach((from, r) => {
-      const row = m.pods.map((to, i) => pad(cells.get(`${from}\u0000${to}`)?.allowed ? YES : NO, widths[i] ?? 1)).join(' ');
+      const row = m.pods.map((to, i) => pad(cells.get(`${from}\u0000${to}`)?.allowed ? YES : NO, widths[i] ?? 1)).join('  ');
       const head = numbered ? `${pad(String(r + 1), 3)}${pad(from, rowHead)}` : pad(from, rowHead);
       out.push(`${head}  ${row}`.trimEnd());
     });

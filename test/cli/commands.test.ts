@@ -1,0 +1,110 @@
+// The real executable, offline on the bundled example: every command in every output format,
+// verdict exit codes, and one clear line with exit 2 for bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { example, netpol, run } from './run.js';
+
+interface Case {
+  name: string;
+  args: string[];
+  code: number;
+  stdout?: RegExp[];
+  stderr?: RegExp;
+  stdin?: string;
+}
+
+const f = ['-f', example];
+const cases: Case[] = [
+  { name: 'explain all, table', args: ['explain', ...f], code: 0, stdout: [/NetworkPolicy default\/test-network-policy/, /Selects: pods in namespace default matching role=db: default\/db-0/, /addresses in 172\.17\.0\.0\/16 except 172\.17\.1\.0\/24/, /NetworkPolicy my-namespace\/deny-all-policy/, /either may match \(OR\)/] },
+  { name: 'explain one policy by name across namespaces', args: ['explain', 'deny-all-policy', ...f], code: 0, stdout: [/my-namespace\/deny-all-policy/, /everything is denied/] },
+  { name: 'explain networkpolicy/NAME', args: ['explain', 'networkpolicy/test-network-policy', '-n', 'default', ...f], code: 0, stdout: [/test-network-policy/] },
+  { name: 'explain wide lists pods', args: ['explain', 'test-network-policy', '-o', 'wide', ...f], code: 0, stdout: [/myproject\/client-0/] },
+  { name: 'explain pod', args: ['explain', 'pod/db-0', '-n', 'default', ...f], code: 0, stdout: [/Pod default\/db-0/, /Selected by: default\/test-network-policy/, /Ingress: isolated by/] },
+  { name: 'explain json', args: ['explain', 'test-network-policy', '-o', 'json', ...f], code: 0, stdout: [/"selectedPods": \[\n\s+"default\/db-0"/] },
+  { name: 'explain yaml', args: ['explain', 'test-network-policy', '-o', 'yaml', ...f], code: 0, stdout: [/policy: default\/test-network-policy/] },
+  { name: 'can-reach allowed exits 0', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', ...f], code: 0, stdout: [/ALLOWED/, /ingress of default\/db-0: allowed by default\/test-network-policy ingress\[0\] \(from\[0\], ports\[0\]\)/] },
+  { name: 'can-reach denied exits 1 with reasons', args: ['can-reach', 'default/db-0', 'default/frontend-0', '--port', '80', ...f], code: 1, stdout: [/DENIED/, /to\[0\]: 172\.17\.0\.11 is outside 10\.0\.0\.0\/24/] },
+  { name: 'can-reach POD with -n', args: ['can-reach', 'frontend-0', 'db-0', '-n', 'default', '-p', '6379', ...f], code: 0, stdout: [/ALLOWED/] },
+  { name: 'can-reach named port resolved on DST', args: ['can-reach', 'myproject/client-0', 'default/db-0', '--port', 'redis', ...f], code: 0, stdout: [/6379\/TCP: ALLOWED/] },
+  { name: 'can-reach external IP in except', args: ['can-reach', '172.17.1.5', 'default/db-0', '--port', '6379', ...f], code: 1, stdout: [/inside its except 172\.17\.1\.0\/24/] },
+  { name: 'can-reach wide', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', '-o', 'wide', ...f], code: 0, stdout: [/admits it/] },
+  { name: 'can-reach yaml', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', '-o', 'yaml', ...f], code: 0, stdout: [/^allowed: true$/m, /^protocol: TCP$/m] },
+  { name: 'matrix table', args: ['matrix', '-n', 'default', '--port', '6379', ...f], code: 0, stdout: [/PORT 6379\/TCP/, /default\/db-0 +✓ +✗ +✗/] },
+  { name: 'matrix wide', args: ['matrix', '-n', 'default', '--port', '6379', '-o', 'wide', ...f], code: 0, stdout: [/FROM +TO +PORT +VERDICT +REASON/, /default\/db-0 +default\/frontend-0 +6379\/TCP +denied/] },
+  { name: 'matrix yaml', args: ['matrix', '-n', 'default', '--port', '6379', '-o', 'yaml', ...f], code: 0, stdout: [/results:/] },
+  { name: 'matrix label selector', args: ['matrix', '-l', 'role in (db,frontend)', '--port', '6379', '-o', 'wide', ...f], code: 0, stdout: [/default\/frontend-0 +default\/db-0/] },
+  { name: 'stdin as -f -', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', '-f', '-'], code: 0, stdin: 'STDIN', stdout: [/ALLOWED/] },
+  // Bad input: one line, exit 2, no stack trace.
+  { name: 'unknown pod', args: ['can-reach', 'default/nope', 'default/db-0', '--port', '80', ...f], code: 2, stderr: /^error: SRC: pod "nope" not found in namespace default\n$/ },
+  { name: 'unknown policy', args: ['explain', 'nope', ...f], code: 2, stderr: /^error: networkpolicy "nope" not found in any namespace\n$/ },
+  { name: 'port 0', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '0', ...f], code: 2, stderr: /^error: --port "0": port must be between 1 and 65535\n$/ },
+  { name: 'port 70000', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '70000', ...f], code: 2, stderr: /^error: --port "70000": port must be between 1 and 65535\n$/ },
+  { name: 'unknown protocol', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '80/ICMP', ...f], code: 2, stderr: /^error: --port "80\/ICMP": unknown protocol "ICMP"/ },
+  { name: 'named port unknown on DST', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', 'http', ...f], code: 2, stderr: /^error: --port "http": pod default\/db-0 declares no TCP container port named "http"\n$/ },
+  { name: 'missing file', args: ['explain', '-f', '/no/such/file.yaml'], code: 2, stderr: /^error: .*\/no\/such\/file\.yaml.*\n$/ },
+  { name: 'missing port flag', args: ['can-reach', 'a/b', 'c/d', ...f], code: 2, stderr: /^error: Missing required argument: port\n$/ },
+  { name: 'unknown flag', args: ['matrix', '--bogus', '--port', '80', ...f], code: 2, stderr: /^error: Unknown argument: bogus\n$/ },
+  { name: '-n with -A', args: ['matrix', '-n', 'x', '-A', '--port', '80', ...f], code: 2, stderr: /^error: -n\/--namespace and -A\/--all-namespaces cannot be used together\n$/ },
+  { name: 'bad selector', args: ['matrix', '-l', 'a in b', '--port', '80', ...f], code: 2, stderr: /^error: -l "a in b"/ },
+  { name: 'invalid manifest names file, object and field', args: ['explain', '-f', '-'], code: 2, stdin: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: x}\nspec:\n  podSelector: {}\n  ingress:\n  - ports:\n    - port: 70000\n', stderr: /^error: <stdin>.*NetworkPolicy x\/bad.*spec\.ingress\[0\]\.ports\[0\]\.port.*\n$/ },
+];
+
+for (const c of cases) {
+  test(`cli: ${c.name}`, async () => {
+    const stdin = c.stdin === 'STDIN' ? (await import('node:fs')).readFileSync(example, 'utf8') : c.stdin;
+    const r = await netpol(c.args, stdin === undefined ? {} : { stdin });
+    assert.equal(r.code, c.code, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    for (const re of c.stdout ?? []) assert.match(r.stdout, re);
+    if (c.stderr) assert.match(r.stderr, c.stderr);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+}
+
+test('cli: can-reach -o json has the fields scripts rely on', async () => {
+  const r = await netpol(['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', '-o', 'json', '-f', example]);
+  const j = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.deepEqual([j['allowed'], j['from'], j['to'], j['port'], j['protocol']], [true, 'default/frontend-0', 'default/db-0', 6379, 'TCP']);
+  assert.equal((j['egress'] as { kind: string }).kind, 'not-isolated');
+  assert.equal((j['ingress'] as { kind: string }).kind, 'allowed');
+});
+
+test('cli: matrix -o json lists every ordered pair, self pairs included', async () => {
+  const r = await netpol(['matrix', '-n', 'default', '--port', '6379', '--port', '53/UDP', '-o', 'json', '-f', example]);
+  const j = JSON.parse(r.stdout) as { results: { from: string; to: string; port: number; protocol: string; allowed: boolean }[] };
+  assert.equal(j.results.length, 3 * 3 * 2);
+  assert.ok(j.results.some((x) => x.from === 'default/db-0' && x.to === 'default/db-0' && x.allowed));
+  const row = j.results.find((x) => x.from === 'default/db-0' && x.to === 'default/frontend-0' && x.port === 6379);
+  assert.deepEqual(row && [row.protocol, row.allowed], ['TCP', false]);
+});
+
+test('cli: the matrix agrees with can-reach on every cell', async () => {
+  const m = JSON.parse((await netpol(['matrix', '--port', '6379', '-o', 'json', '-f', example])).stdout) as { results: { from: string; to: string; allowed: boolean }[] };
+  for (const cell of m.results.slice(0, 12)) {
+    const r = await netpol(['can-reach', cell.from, cell.to, '--port', '6379', '-f', example]);
+    assert.equal(r.code, cell.allowed ? 0 : 1, `${cell.from} -> ${cell.to}`);
+  }
+});
+
+test('cli: kubectl netpol --help works through the real kubectl', async () => {
+  const r = await run('kubectl', ['netpol', '--help']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const cmd of ['explain', 'can-reach', 'matrix', 'apply-node']) assert.match(r.stdout, new RegExp(cmd));
+  const plugins = await run('kubectl', ['plugin', 'list']);
+  assert.match(plugins.stdout, /kubectl-netpol/);
+});
+
+test('cli: kubectl completes the plugin\'s subcommands and flags', async () => {
+  const r = await run('kubectl', ['__complete', 'netpol', 'can']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^can-reach\t/m);
+  assert.match(r.stdout, /^:4$/m);
+  const flags = await run('kubectl', ['__complete', 'netpol', 'matrix', '--p']);
+  assert.match(flags.stdout, /^--port$/m);
+  const out = await run('kubectl', ['__complete', 'netpol', 'explain', '-o', '']);
+  assert.match(out.stdout, /^json$/m);
+});
+
+test('cli: --version prints the package version', async () => {
+  const r = await netpol(['--version']);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});
