@@ -20,7 +20,7 @@
 # between two pods of one node is bridged by that node's cni0 (and seen by its FORWARD chain through
 # br_netfilter, with --physdev-is-bridged).
 # Interface names are limited to 15 bytes (IFNAMSIZ); pod and node names must therefore be short:
-# [a-z0-9]{1,12}.
+# [a-z0-9][a-z0-9-]{0,11}, and not 'wire'.
 set -eu
 
 die() { echo "lab.sh: $*" >&2; exit 2; }
@@ -30,7 +30,8 @@ command -v ip >/dev/null 2>&1 || die "needs iproute2 (ip)"
 
 check_name() {
   case "$1" in
-    ''|*[!a-z0-9]*) die "bad name '$1': use [a-z0-9]" ;;
+    ''|-*|*[!a-z0-9-]*) die "bad name '$1': use [a-z0-9-], not starting with '-'" ;;
+    wire) die "name 'wire' is taken by the node link" ;;
   esac
   [ "${#1}" -le 12 ] || die "name '$1' longer than 12 characters"
 }

@@ -1,0 +1,163 @@
+/**
+ * The apply-node rule set, proven by packets: for each policy scenario, every lab node runs its
+ * script (`sh -s`), then real TCP and UDP connections between all pods, from external hosts and
+ * from the nodes (IPv4, and IPv6 where both ends have it) must come out exactly as the engine says:
+ * admitted -> open, denied -> refused (REJECT). Scenarios are applied one over the other on the same
+ * live nodes, as a user re-running apply-node would.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { downLab, SKIP_UNLESS_ROOT, upLab } from './lab.js';
+import { probeAll, Probers, startListeners } from './probe.js';
+import { applyOnNode, applyScriptFor, connectivityTable, expectedOutcome, labSpecFor, loadScenario, PORTS } from './scenario.js';
+
+interface Scenario {
+  readonly name: string;
+  /** Policy file added to pods.yaml; none: no policy at all. */
+  readonly file?: string;
+  /** Anchors: rows (by label) whose verdict the fixture was written for, so that an engine and
+   *  rule set wrong in the same way still fail. */
+  readonly anchors: Readonly<Record<string, boolean>>;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'no policy: everything passes',
+    anchors: { 'other/client-b -> web/web-a [10.244.1.10]:8080/TCP': true, 'external y -> db/db-b [fd00:244:2::10]:53/UDP': true },
+  },
+  {
+    name: 'default deny both ways',
+    file: 'default-deny.yaml',
+    anchors: {
+      'web/api-a -> web/web-a [10.244.1.10]:8080/TCP': false,
+      'db/db-b -> other/client-b [10.244.2.11]:53/UDP': false,
+      'db/cache-a -> db/cache-a [10.244.1.12]:8080/TCP': true,
+      'node node-a -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'node node-b -> web/web-a [10.244.1.10]:8080/TCP': false,
+      'other/client-b -> db/db-b [fd00:244:2::10]:5432/TCP': true,
+    },
+  },
+  {
+    name: 'ingress and egress; bridged, routed and cross-node',
+    file: 'ingress-egress.yaml',
+    anchors: {
+      'other/client-b -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'other/client-b -> web/web-a [fd00:244:1::10]:8080/TCP': true,
+      'other/client-b -> web/web-a [10.244.1.10]:8081/TCP': false,
+      'other/client-b -> web/api-a [10.244.1.11]:8081/TCP': false,
+      'db/cache-a -> web/web-a [10.244.1.10]:8080/TCP': false,
+      'db/db-b -> web/api-a [10.244.1.11]:53/UDP': true,
+      'db/db-b -> web/api-a [10.244.1.11]:8081/TCP': false,
+      'external x -> web/web-a [10.244.1.10]:8080/TCP': false,
+      'external x -> web/api-a [10.244.1.11]:8081/TCP': true,
+    },
+  },
+  {
+    name: 'named ports resolved per destination pod',
+    file: 'named-ports.yaml',
+    anchors: {
+      'other/client-b -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'other/client-b -> web/web-a [10.244.1.10]:8081/TCP': false,
+      'other/client-b -> web/api-a [10.244.1.11]:8081/TCP': true,
+      'other/client-b -> web/api-a [10.244.1.11]:8080/TCP': false,
+      'other/client-b -> web/web-a [10.244.1.10]:53/UDP': true,
+      'other/client-b -> web/api-a [10.244.1.11]:5353/UDP': true,
+      'other/client-b -> web/api-a [10.244.1.11]:53/UDP': false,
+      'other/client-b -> db/db-b [10.244.2.10]:8081/TCP': true,
+      'other/client-b -> db/db-b [10.244.2.10]:5432/TCP': false,
+      'other/client-b -> db/db-b [10.244.2.10]:5353/UDP': true,
+      'other/client-b -> db/db-b [10.244.2.10]:53/UDP': false,
+      'other/client-b -> db/cache-a [10.244.1.12]:8080/TCP': true,
+      'other/client-b -> db/cache-a [10.244.1.12]:8081/TCP': false,
+      'external x -> web/api-a [fd00:244:1::11]:8081/TCP': true,
+      'external x -> web/api-a [fd00:244:1::11]:8080/TCP': false,
+      'external x -> web/web-a [10.244.1.10]:5353/UDP': false,
+    },
+  },
+  {
+    name: 'endPort ranges',
+    file: 'end-port.yaml',
+    anchors: {
+      'other/client-b -> db/db-b [10.244.2.10]:5432/TCP': true,
+      'other/client-b -> db/db-b [10.244.2.10]:53/UDP': true,
+      'other/client-b -> db/db-b [10.244.2.10]:8080/TCP': false,
+      'web/api-a -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'web/api-a -> db/db-b [10.244.2.10]:8081/TCP': false,
+      'web/api-a -> db/db-b [10.244.2.10]:5432/TCP': false,
+    },
+  },
+  {
+    name: 'ipBlock with except: external hosts, nodes and pod IPs',
+    file: 'ip-block.yaml',
+    anchors: {
+      'external x -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'external x -> web/web-a [fd00:244:1::10]:8080/TCP': true,
+      'external y -> web/web-a [10.244.1.10]:8080/TCP': false,
+      'external y -> web/web-a [fd00:244:1::10]:8080/TCP': false,
+      'node node-b -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'db/db-b -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'other/client-b -> web/web-a [10.244.1.10]:8080/TCP': false,
+      'other/client-b -> web/web-a [fd00:244:1::10]:8080/TCP': false,
+      'web/api-a -> web/web-a [10.244.1.10]:8080/TCP': false,
+      'db/cache-a -> other/client-b [10.244.2.11]:8080/TCP': true,
+      'db/cache-a -> db/db-b [10.244.2.10]:8080/TCP': false,
+    },
+  },
+  {
+    name: 'namespaceSelector AND podSelector in one peer, OR in two',
+    file: 'ns-and-pod.yaml',
+    anchors: {
+      'web/api-a -> db/db-b [10.244.2.10]:5432/TCP': true,
+      'web/web-a -> db/db-b [10.244.2.10]:5432/TCP': false,
+      'db/cache-a -> db/db-b [10.244.2.10]:5432/TCP': false,
+      'db/cache-a -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'web/api-a -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'other/client-b -> web/web-a [10.244.1.10]:8080/TCP': false,
+    },
+  },
+  {
+    name: 'both pods selected by one policy on one node',
+    file: 'both-selected.yaml',
+    anchors: {
+      'web/web-a -> web/api-a [10.244.1.11]:8081/TCP': false,
+      'web/web-a -> web/api-a [fd00:244:1::11]:8081/TCP': false,
+      'web/api-a -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'web/api-a -> web/web-a [fd00:244:1::10]:53/UDP': true,
+      'db/cache-a -> other/client-b [10.244.2.11]:8080/TCP': true,
+      'db/cache-a -> other/client-b [10.244.2.11]:8081/TCP': false,
+      'other/client-b -> db/cache-a [10.244.1.12]:8081/TCP': true,
+    },
+  },
+];
+
+test('enforce: packets equal the engine, scenario by scenario', { skip: SKIP_UNLESS_ROOT }, async (t) => {
+  const base = await loadScenario(['pods.yaml']);
+  const lab = await upLab(labSpecFor(base.snapshot));
+  const probers = new Probers(lab);
+  try {
+    await Promise.all(lab.spec.pods.map((p) => startListeners(lab, p.name, PORTS)));
+    for (const sc of scenarios) {
+      await t.test(sc.name, async () => {
+        const c = await loadScenario(sc.file === undefined ? ['pods.yaml'] : ['pods.yaml', sc.file]);
+        for (const node of lab.spec.nodes) {
+          const r = await applyOnNode(lab, node.name, applyScriptFor(c, node.name));
+          assert.equal(r.code, 0, `apply on ${node.name} failed:\n${r.stderr}\n${r.stdout}`);
+        }
+        const rows = connectivityTable(c, lab);
+        for (const [label, want] of Object.entries(sc.anchors)) {
+          const row = rows.find((r) => r.label === label);
+          assert.ok(row !== undefined, `anchor ${label} is not in the table`);
+          assert.equal(row.allowed, want, `engine verdict on ${label}`);
+        }
+        const outcomes = await probeAll(probers, rows.map((r) => r.probe));
+        const wrong = rows.flatMap((r, i) =>
+          outcomes[i] === expectedOutcome(r.allowed) ? [] : [`${r.label}: engine ${r.allowed ? 'allows' : 'denies'}, packets ${outcomes[i]}`],
+        );
+        assert.deepEqual(wrong, [], `${wrong.length} of ${rows.length} connections differ`);
+      });
+    }
+  } finally {
+    probers.close();
+    await downLab(lab);
+  }
+});

@@ -1,0 +1,174 @@
+/**
+ * @module test/lab/scenario
+ * One connectivity table, judged twice: by the engine (`evaluateConnection`) and by packets in the
+ * lab after each node ran its apply-node script. The lab is derived from the snapshot itself: a
+ * pod's node index and host number come from its address 10.244.N.H (fd00:244:N::H when it has an
+ * IPv6 address too), so a fixture and the lab cannot disagree on who is where.
+ */
+import { fileURLToPath } from 'node:url';
+import { compileSnapshot, type CompiledSnapshot } from '../../src/engine/compile.js';
+import type { Endpoint } from '../../src/engine/endpoint.js';
+import { evaluateConnection, isAllowed } from '../../src/engine/verdict.js';
+import type { IpAddress, IpFamily, Pod, Snapshot } from '../../src/model/index.js';
+import { parseIp } from '../../src/sources/ip.js';
+import { readManifests } from '../../src/sources/files.js';
+import { toSnapshot } from '../../src/sources/snapshot.js';
+import { buildRuleSet } from '../../src/node/ruleset.js';
+import { renderApplyScript } from '../../src/node/script.js';
+import {
+  externalAddresses,
+  nodeBridgeAddresses,
+  nodeLinkAddresses,
+  runInNode,
+  type Lab,
+  type LabExternal,
+  type LabSpec,
+  type RunResult,
+} from './lab.js';
+import type { ListenPort, Probe } from './probe.js';
+
+export function fixture(name: string): string {
+  return fileURLToPath(new URL(`../../../test/fixtures/lab/${name}`, import.meta.url));
+}
+
+export async function loadScenario(files: readonly string[]): Promise<CompiledSnapshot> {
+  return compileSnapshot(toSnapshot(await readManifests(files.map(fixture))));
+}
+
+/** The two external hosts every scenario has: one inside the ipBlock fixture's except, one not. */
+export const EXTERNALS: readonly LabExternal[] = [
+  { name: 'x', host: 100 },
+  { name: 'y', host: 200 },
+];
+
+/** Ports every pod listens on: TCP and UDP alike, so a wrong protocol match shows. */
+export const PORTS: readonly ListenPort[] = [
+  { protocol: 'TCP', port: 8080 },
+  { protocol: 'TCP', port: 8081 },
+  { protocol: 'TCP', port: 5432 },
+  { protocol: 'UDP', port: 53 },
+  { protocol: 'UDP', port: 5353 },
+];
+
+export interface PlacedPod {
+  readonly pod: Pod;
+  /** The lab member name: p<N>x<H>. */
+  readonly member: string;
+  readonly node: string;
+}
+
+function placement(pod: Pod): { n: number; h: number; dual: boolean } {
+  const v4 = pod.ips.find((a) => a.family === 4);
+  const m = v4 === undefined ? null : /^10\.244\.(\d+)\.(\d+)$/.exec(v4.text);
+  if (m === null) throw new Error(`lab: pod ${pod.namespace}/${pod.name} needs an IPv4 address 10.244.N.H`);
+  const n = Number(m[1]);
+  const h = Number(m[2]);
+  const v6 = pod.ips.find((a) => a.family === 6);
+  if (v6 !== undefined && v6.text !== `fd00:244:${n}::${h}`) {
+    throw new Error(`lab: pod ${pod.namespace}/${pod.name}: IPv6 must be fd00:244:${n}::${h}, got ${v6.text}`);
+  }
+  return { n, h, dual: v6 !== undefined };
+}
+
+export function placePods(snapshot: Snapshot): PlacedPod[] {
+  return snapshot.pods.map((pod) => {
+    if (pod.nodeName === undefined) throw new Error(`lab: pod ${pod.namespace}/${pod.name} has no spec.nodeName`);
+    const { n, h } = placement(pod);
+    return { pod, member: `p${n}x${h}`, node: pod.nodeName };
+  });
+}
+
+/** The lab that hosts the snapshot's pods, plus the scenario's external hosts. */
+export function labSpecFor(snapshot: Snapshot, externals: readonly LabExternal[] = EXTERNALS): LabSpec {
+  const nodes = new Map<string, number>();
+  const pods = snapshot.pods.map((pod) => {
+    const { n, h, dual } = placement(pod);
+    const node = pod.nodeName ?? '';
+    const known = nodes.get(node);
+    if (known !== undefined && known !== n) throw new Error(`lab: node ${node} holds pods of 10.244.${known} and 10.244.${n}`);
+    nodes.set(node, n);
+    return { name: `p${n}x${h}`, node, host: h, dual };
+  });
+  return { nodes: [...nodes].map(([name, index]) => ({ name, index })), pods, externals };
+}
+
+/** The same pod with its `family` address first, so the engine judges a connection in that family. */
+function inFamily(pod: Pod, family: IpFamily): Pod {
+  return { ...pod, ips: [...pod.ips.filter((a) => a.family === family), ...pod.ips.filter((a) => a.family !== family)] };
+}
+
+function ip(text: string): IpAddress {
+  const a = parseIp(text);
+  if (a === undefined) throw new Error(`bad ip ${text}`);
+  return a;
+}
+
+export interface Row {
+  readonly probe: Probe;
+  readonly label: string;
+  readonly allowed: boolean;
+}
+
+/**
+ * Every source (pod, external host, node) to every pod, in each family both ends have, on every
+ * port: the probe and the engine's verdict on it.
+ */
+export function connectivityTable(c: CompiledSnapshot, lab: Lab, ports: readonly ListenPort[] = PORTS): Row[] {
+  const placed = placePods(c.snapshot);
+  const rows: Row[] = [];
+  type Source = (family: IpFamily, dst: PlacedPod) => Endpoint | undefined;
+  const add = (from: string, srcLabel: string, src: Source): void => {
+    for (const dst of placed) {
+      for (const f of [4, 6] as const) {
+        const dstAddr = dst.pod.ips.find((a) => a.family === f);
+        const srcEnd = src(f, dst);
+        if (dstAddr === undefined || srcEnd === undefined) continue;
+        // A pod to itself must stay one object: the engine recognises "self" by identity.
+        const dstEnd: Endpoint = srcEnd.kind === 'pod' && from === dst.member ? srcEnd : { kind: 'pod', pod: inFamily(dst.pod, f) };
+        for (const { protocol, port } of ports) {
+          const verdict = evaluateConnection(c, { src: srcEnd, dst: dstEnd, port, protocol });
+          rows.push({
+            probe: { from, host: dstAddr.text, port, protocol },
+            label: `${srcLabel} -> ${dst.pod.namespace}/${dst.pod.name} [${dstAddr.text}]:${port}/${protocol}`,
+            allowed: isAllowed(verdict),
+          });
+        }
+      }
+    }
+  };
+  for (const s of placed) {
+    add(s.member, `${s.pod.namespace}/${s.pod.name}`, (f) =>
+      s.pod.ips.some((a) => a.family === f) ? { kind: 'pod', pod: inFamily(s.pod, f) } : undefined,
+    );
+  }
+  for (const x of lab.spec.externals ?? []) {
+    const addrs = externalAddresses(lab, x.name);
+    add(x.name, `external ${x.name}`, (f) => ({ kind: 'ip', ip: ip(addrs[f === 4 ? 0 : 1] ?? '') }));
+  }
+  for (const node of lab.spec.nodes) {
+    // A node reaches its own pods from its bridge address (and is the node: always allowed), other
+    // nodes' pods from its link address, which is just an address to them.
+    const bridge = nodeBridgeAddresses(lab, node.name);
+    const link = nodeLinkAddresses(lab, node.name);
+    add(node.name, `node ${node.name}`, (f, dst) =>
+      dst.node === node.name
+        ? { kind: 'ip', ip: ip(bridge[f === 4 ? 0 : 1] ?? ''), node: { name: node.name, addresses: [] } }
+        : { kind: 'ip', ip: ip(link[f === 4 ? 0 : 1] ?? '') },
+    );
+  }
+  return rows;
+}
+
+/** The outcome a probe must have: admitted connections open, denied ones are REJECTed. */
+export function expectedOutcome(allowed: boolean): string {
+  return allowed ? 'open' : 'refused';
+}
+
+export function applyScriptFor(c: CompiledSnapshot, node: string): string {
+  return renderApplyScript(buildRuleSet(c, node));
+}
+
+/** Runs the node's apply script with `sh -s`, as the helper pod does; env prefixes e.g. PATH. */
+export async function applyOnNode(lab: Lab, node: string, script: string, env: readonly string[] = []): Promise<RunResult> {
+  return await runInNode(lab, node, env.length > 0 ? ['env', ...env, 'sh', '-s'] : ['sh', '-s'], script);
+}
