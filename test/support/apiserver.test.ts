@@ -1,0 +1,362 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { Exec, KubeConfig, type V1Status } from '@kubernetes/client-node';
+import { startApiServer, type ExecHandler, type FakeApiServer } from './apiserver.js';
+import { call } from './http-client.js';
+import { namespaceObj, nodeObj, podObj, policyObj } from './objects.js';
+
+const run = promisify(execFile);
+let server: FakeApiServer;
+let dir: string;
+
+before(async () => {
+  server = await startApiServer();
+  dir = mkdtempSync(join(tmpdir(), 'fake-apiserver-test-'));
+  server.add(namespaceObj('shop', { team: 'a' }), namespaceObj('db'), nodeObj('node-1', '10.0.0.1'));
+  for (let i = 0; i < 7; i++) {
+    server.add(podObj('shop', `web-${i}`, { labels: { app: 'web', tier: i % 2 === 0 ? 'even' : 'odd' }, nodeName: 'node-1', ip: `10.1.0.${i}` }));
+  }
+  server.add(podObj('db', 'pg', { labels: { app: 'db' }, nodeName: 'node-2', phase: 'Pending' }));
+  server.add(policyObj('shop', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] }));
+});
+
+after(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function items(json: unknown): Record<string, unknown>[] {
+  return (json as { items: Record<string, unknown>[] }).items;
+}
+function names(json: unknown): string[] {
+  return items(json).map((i) => String((i['metadata'] as { name: string }).name));
+}
+
+/** Reads a nested field of parsed JSON: dig(j, 'groups', 0, 'name'). */
+function dig(j: unknown, ...path: (string | number)[]): unknown {
+  let cur = j;
+  for (const k of path) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string | number, unknown>)[k] : undefined;
+  return cur;
+}
+
+const discoveryCases = [
+  { path: '/api', want: (j: unknown) => dig(j, 'kind') === 'APIVersions' && dig(j, 'versions', 0) === 'v1' },
+  { path: '/apis', want: (j: unknown) => dig(j, 'kind') === 'APIGroupList' && dig(j, 'groups', 0, 'name') === 'networking.k8s.io' },
+  {
+    path: '/api/v1',
+    want: (j: unknown) => dig(j, 'resources', 0, 'name') === 'pods' && dig(j, 'resources', 0, 'shortNames', 0) === 'po',
+  },
+  {
+    path: '/apis/networking.k8s.io/v1',
+    want: (j: unknown) => dig(j, 'resources', 0, 'name') === 'networkpolicies' && dig(j, 'resources', 0, 'kind') === 'NetworkPolicy',
+  },
+  { path: '/version', want: (j: unknown) => dig(j, 'gitVersion') === 'v1.32.4' },
+];
+for (const c of discoveryCases) {
+  test(`discovery ${c.path}`, async () => {
+    const r = await call(server, 'GET', c.path);
+    assert.equal(r.status, 200);
+    assert.equal(r.contentType, 'application/json');
+    assert.ok(c.want(r.json), r.text);
+  });
+}
+
+test('lists page with limit and opaque continue; items carry no kind', async () => {
+  const seen: string[] = [];
+  let token = '';
+  let pages = 0;
+  do {
+    const r = await call(server, 'GET', `/api/v1/namespaces/shop/pods?limit=3${token ? `&continue=${encodeURIComponent(token)}` : ''}`);
+    assert.equal(r.status, 200);
+    const j = r.json as { kind: string; apiVersion: string; metadata: { continue?: string; resourceVersion: string } };
+    assert.equal(j.kind, 'PodList');
+    assert.equal(j.apiVersion, 'v1');
+    assert.match(j.metadata.resourceVersion, /^\d+$/);
+    for (const it of items(r.json)) {
+      assert.equal(it['kind'], undefined);
+      assert.equal(it['apiVersion'], undefined);
+    }
+    seen.push(...names(r.json));
+    token = j.metadata.continue ?? '';
+    pages++;
+  } while (token !== '');
+  assert.equal(pages, 3);
+  assert.deepEqual(seen, ['web-0', 'web-1', 'web-2', 'web-3', 'web-4', 'web-5', 'web-6']);
+});
+
+test('pageSizeCap returns fewer items than asked', async () => {
+  server.setPageSizeCap(2);
+  try {
+    const r = await call(server, 'GET', '/api/v1/pods?limit=500');
+    assert.equal(items(r.json).length, 2);
+    assert.ok((r.json as { metadata: { continue?: string } }).metadata.continue);
+  } finally {
+    server.setPageSizeCap(0);
+  }
+});
+
+test('a bad continue token is 410 Expired', async () => {
+  const r = await call(server, 'GET', '/api/v1/pods?limit=2&continue=garbage');
+  assert.equal(r.status, 410);
+});
+
+const selectorCases = [
+  { name: 'label equality', q: 'labelSelector=tier%3Deven', ns: 'shop', want: ['web-0', 'web-2', 'web-4', 'web-6'] },
+  { name: 'label set', q: 'labelSelector=app%20in%20(db)', ns: undefined, want: ['pg'] },
+  { name: 'label notin + exists', q: 'labelSelector=app,tier%20notin%20(even)', ns: 'shop', want: ['web-1', 'web-3', 'web-5'] },
+  { name: 'label absent', q: 'labelSelector=!tier', ns: undefined, want: ['pg'] },
+  { name: 'field name', q: 'fieldSelector=metadata.name%3Dweb-3', ns: undefined, want: ['web-3'] },
+  { name: 'field namespace', q: 'fieldSelector=metadata.namespace%3Ddb', ns: undefined, want: ['pg'] },
+  { name: 'field nodeName', q: 'fieldSelector=spec.nodeName%3Dnode-2', ns: undefined, want: ['pg'] },
+  { name: 'field phase !=', q: 'fieldSelector=status.phase!%3DRunning', ns: undefined, want: ['pg'] },
+  { name: 'unknown namespace is an empty list', q: '', ns: 'nowhere', want: [] },
+];
+for (const c of selectorCases) {
+  test(`selector: ${c.name}`, async () => {
+    const base = c.ns === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${c.ns}/pods`;
+    const r = await call(server, 'GET', `${base}?${c.q}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(names(r.json), c.want);
+  });
+}
+
+interface ErrorCase {
+  readonly name: string;
+  readonly setup?: () => void;
+  readonly method: string;
+  readonly path: string;
+  readonly token?: string | null;
+  readonly body?: unknown;
+  readonly code: number;
+  readonly reason: string;
+  readonly message: string;
+}
+const errorCases: ErrorCase[] = [
+  { name: 'no token', method: 'GET', path: '/api/v1/pods', token: null, code: 401, reason: 'Unauthorized', message: 'Unauthorized' },
+  { name: 'wrong token', method: 'GET', path: '/api', token: 'nope', code: 401, reason: 'Unauthorized', message: 'Unauthorized' },
+  { name: 'missing pod', method: 'GET', path: '/api/v1/namespaces/shop/pods/x', code: 404, reason: 'NotFound', message: 'pods "x" not found' },
+  { name: 'missing namespace', method: 'GET', path: '/api/v1/namespaces/x', code: 404, reason: 'NotFound', message: 'namespaces "x" not found' },
+  { name: 'missing node', method: 'GET', path: '/api/v1/nodes/x', code: 404, reason: 'NotFound', message: 'nodes "x" not found' },
+  {
+    name: 'missing policy', method: 'GET', path: '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies/x',
+    code: 404, reason: 'NotFound', message: 'networkpolicies.networking.k8s.io "x" not found',
+  },
+  { name: 'unknown path', method: 'GET', path: '/apis/apps/v1/deployments', code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' },
+  {
+    name: 'forbidden namespaced list',
+    setup: () => server.forbid({ verb: 'list', resource: 'networkpolicies', namespace: 'shop' }),
+    method: 'GET', path: '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies', code: 403, reason: 'Forbidden',
+    message: 'networkpolicies.networking.k8s.io is forbidden: User "tester" cannot list resource "networkpolicies" in API group "networking.k8s.io" in the namespace "shop"',
+  },
+  {
+    name: 'forbidden cluster list',
+    setup: () => server.forbid({ verb: 'list', resource: 'pods', clusterScope: true }),
+    method: 'GET', path: '/api/v1/pods', code: 403, reason: 'Forbidden',
+    message: 'pods is forbidden: User "tester" cannot list resource "pods" in API group "" at the cluster scope',
+  },
+  {
+    name: 'forbidden get by name',
+    setup: () => server.forbid({ verb: 'get', resource: 'namespaces' }),
+    method: 'GET', path: '/api/v1/namespaces/shop', code: 403, reason: 'Forbidden',
+    message: 'namespaces "shop" is forbidden: User "tester" cannot get resource "namespaces" in API group "" at the cluster scope',
+  },
+  {
+    name: 'duplicate pod', method: 'POST', path: '/api/v1/namespaces/shop/pods',
+    body: podObj('shop', 'web-1'), code: 409, reason: 'AlreadyExists', message: 'pods "web-1" already exists',
+  },
+  {
+    name: 'pod in a missing namespace', method: 'POST', path: '/api/v1/namespaces/gone/pods',
+    body: podObj('gone', 'p'), code: 404, reason: 'NotFound', message: 'namespaces "gone" not found',
+  },
+  { name: 'delete missing pod', method: 'DELETE', path: '/api/v1/namespaces/shop/pods/x', code: 404, reason: 'NotFound', message: 'pods "x" not found' },
+  { name: 'bad field selector', method: 'GET', path: '/api/v1/pods?fieldSelector=spec.foo%3Dx', code: 400, reason: 'BadRequest', message: 'field label not supported: spec.foo' },
+];
+for (const c of errorCases) {
+  test(`Status error: ${c.name}`, async () => {
+    c.setup?.();
+    try {
+      const r = await call(server, c.method, c.path, { ...(c.token !== undefined ? { token: c.token } : {}), body: c.body });
+      assert.equal(r.status, c.code);
+      const s = r.json as { kind: string; status: string; reason: string; message: string; code: number };
+      assert.deepEqual([s.kind, s.status, s.reason, s.message, s.code], ['Status', 'Failure', c.reason, c.message, c.code]);
+    } finally {
+      server.allowAll();
+    }
+  });
+}
+
+test('a namespaced forbid does not forbid other namespaces', async () => {
+  server.forbid({ verb: 'list', resource: 'pods', namespace: 'db' });
+  try {
+    assert.equal((await call(server, 'GET', '/api/v1/namespaces/shop/pods')).status, 200);
+    assert.equal((await call(server, 'GET', '/api/v1/namespaces/db/pods')).status, 403);
+  } finally {
+    server.allowAll();
+  }
+});
+
+test('create with generateName, Pending, then Running after the configured polls, then delete', async () => {
+  server.setPodStartup({ mode: 'run', afterPolls: 2 });
+  const body = { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'helper-' }, spec: { containers: [{ name: 'c', image: 'img' }] } };
+  const created = await call(server, 'POST', '/api/v1/namespaces/shop/pods', { body });
+  assert.equal(created.status, 201);
+  const pod = created.json as { metadata: { name: string; uid: string; resourceVersion: string; creationTimestamp: string }; status: { phase: string } };
+  assert.match(pod.metadata.name, /^helper-[a-z0-9]{5}$/);
+  assert.ok(pod.metadata.uid && pod.metadata.resourceVersion);
+  assert.match(pod.metadata.creationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal(pod.status.phase, 'Pending');
+  assert.deepEqual(server.requests(/\/pods$/).at(-1)?.body, body);
+  const phases: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await call(server, 'GET', `/api/v1/namespaces/shop/pods/${pod.metadata.name}`);
+    phases.push((r.json as { status: { phase: string } }).status.phase);
+  }
+  assert.deepEqual(phases, ['Pending', 'Pending', 'Running']);
+  const running = server.get('Pod', 'shop', pod.metadata.name) as { status: { containerStatuses: { ready: boolean }[]; podIP: string } };
+  assert.equal(running.status.containerStatuses[0]?.ready, true);
+  assert.match(running.status.podIP, /^10\.244\./);
+  assert.equal((await call(server, 'DELETE', `/api/v1/namespaces/shop/pods/${pod.metadata.name}`)).status, 200);
+  assert.equal((await call(server, 'GET', `/api/v1/namespaces/shop/pods/${pod.metadata.name}`)).status, 404);
+});
+
+test('image-pull-error mode: ErrImagePull then ImagePullBackOff, never Running', async () => {
+  server.setPodStartup({ mode: 'image-pull-error' });
+  try {
+    const body = podObj('shop', 'bad-image');
+    assert.equal((await call(server, 'POST', '/api/v1/namespaces/shop/pods', { body })).status, 201);
+    const reasons: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await call(server, 'GET', '/api/v1/namespaces/shop/pods/bad-image');
+      const st = (r.json as { status: { phase: string; containerStatuses: { state: { waiting: { reason: string } } }[] } }).status;
+      assert.equal(st.phase, 'Pending');
+      reasons.push(st.containerStatuses[0]?.state.waiting.reason ?? '');
+    }
+    assert.deepEqual(reasons, ['ErrImagePull', 'ErrImagePull', 'ImagePullBackOff', 'ImagePullBackOff']);
+  } finally {
+    server.remove('Pod', 'shop', 'bad-image');
+    server.setPodStartup({ mode: 'run', afterPolls: 1 });
+  }
+});
+
+test('setDelay delays responses', async () => {
+  server.setDelay(300, /\/version/);
+  try {
+    const t0 = Date.now();
+    await call(server, 'GET', '/version');
+    assert.ok(Date.now() - t0 >= 280);
+    const t1 = Date.now();
+    await call(server, 'GET', '/api');
+    assert.ok(Date.now() - t1 < 250);
+  } finally {
+    server.setDelay(0);
+  }
+});
+
+interface ExecResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: V1Status | null;
+  readonly protocol: string;
+}
+
+async function clientExec(command: string[], stdin: Readable | null): Promise<ExecResult> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(server.kubeconfigPath(dir));
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const outChunks: Buffer[] = [];
+  const errChunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => outChunks.push(c));
+  err.on('data', (c: Buffer) => errChunks.push(c));
+  let status: V1Status | null = null;
+  const ws = await new Exec(kc).exec('shop', 'web-0', 'main', command, out, err, stdin, false, (s) => {
+    status = s;
+  });
+  await new Promise<void>((resolve) => ws.on('close', () => resolve()));
+  return { stdout: Buffer.concat(outChunks).toString(), stderr: Buffer.concat(errChunks).toString(), status, protocol: ws.protocol };
+}
+
+const scripted: ExecHandler = async (req, io) => {
+  let input = '';
+  for await (const c of io.stdin) input += String(c);
+  io.stdout.write(`argv=${req.command.join('|')} container=${req.container}\n`);
+  io.stdout.write(input.toUpperCase());
+  io.stderr.write('warn\n');
+  return input.includes('fail') ? 3 : 0;
+};
+
+const execCases = [
+  { name: 'v5, stdin EOF keeps the socket: output and exit 0', protocol: 'v5' as const, stdin: 'a\nb\n', wantOut: 'argv=sh|-c|x container=main\nA\nB\n', wantCode: 0 },
+  { name: 'v5, non-zero exit code in the status causes', protocol: 'v5' as const, stdin: 'fail\n', wantOut: 'argv=sh|-c|x container=main\nFAIL\n', wantCode: 3 },
+  { name: 'v4 without stdin: output and status arrive', protocol: 'v4' as const, stdin: null, wantOut: 'argv=sh|-c|x container=main\n', wantCode: 0 },
+];
+for (const c of execCases) {
+  test(`exec through client-node: ${c.name}`, async () => {
+    server.setExecHandler(scripted);
+    server.setExecProtocol(c.protocol);
+    const r = await clientExec(['sh', '-c', 'x'], c.stdin === null ? null : Readable.from([Buffer.from(c.stdin)]));
+    assert.equal(r.protocol, `${c.protocol}.channel.k8s.io`);
+    assert.equal(r.stdout, c.wantOut);
+    assert.equal(r.stderr, 'warn\n');
+    const st = r.status as V1Status | null;
+    if (c.wantCode === 0) assert.equal(st?.status, 'Success');
+    else {
+      assert.equal(st?.status, 'Failure');
+      assert.equal(st?.reason, 'NonZeroExitCode');
+      assert.equal(st?.details?.causes?.find((x) => x.reason === 'ExitCode')?.message, String(c.wantCode));
+    }
+    const entry = server.requests(/\/exec$/).at(-1);
+    assert.equal(entry?.status, 101);
+    assert.deepEqual(entry?.query.getAll('command'), ['sh', '-c', 'x']);
+  });
+}
+
+test('exec v4: stdin EOF closes the socket and loses the status (real v4 behaviour)', async () => {
+  server.setExecHandler(scripted);
+  server.setExecProtocol('v4');
+  const r = await clientExec(['cat'], Readable.from([Buffer.from('x\n')]));
+  assert.equal(r.status, null);
+  server.setExecProtocol('v5');
+});
+
+const refusalCases = [
+  { name: 'refused with 403', setup: () => server.refuseExec(403), pod: 'web-0', want: /Unexpected server response: 403/ },
+  { name: 'refused with 404', setup: () => server.refuseExec(404), pod: 'web-0', want: /Unexpected server response: 404/ },
+  { name: 'missing pod', setup: () => undefined, pod: 'nope', want: /Unexpected server response: 404/ },
+  { name: 'pod not running', setup: () => undefined, pod: 'pg', want: /Unexpected server response: 400/ },
+];
+for (const c of refusalCases) {
+  test(`exec upgrade ${c.name}`, async () => {
+    c.setup();
+    try {
+      const kc = new KubeConfig();
+      kc.loadFromFile(server.kubeconfigPath(dir));
+      const ns = c.pod === 'pg' ? 'db' : 'shop';
+      await assert.rejects(new Exec(kc).exec(ns, c.pod, 'main', ['true'], null, null, null, false), (e: unknown) => {
+        assert.match(String((e as { message?: unknown }).message), c.want);
+        return true;
+      });
+    } finally {
+      server.refuseExec(undefined);
+    }
+  });
+}
+
+test('real kubectl get pods -A -o json works against the fake', async () => {
+  const k = server.kubeconfigPath(dir, { fileName: 'kubectl-config' });
+  const { stdout } = await run('kubectl', ['--kubeconfig', k, '--cache-dir', join(dir, 'cache'), 'get', 'pods', '-A', '-o', 'json'], {
+    encoding: 'utf8',
+  });
+  const list = JSON.parse(stdout) as { kind: string; items: { metadata: { namespace: string; name: string } }[] };
+  assert.equal(list.kind, 'List');
+  const got = list.items.map((i) => `${i.metadata.namespace}/${i.metadata.name}`);
+  assert.ok(got.includes('db/pg') && got.includes('shop/web-6'), got.join(','));
+  const table = await run('kubectl', ['--kubeconfig', k, '--cache-dir', join(dir, 'cache'), 'get', 'pods', '-n', 'db'], { encoding: 'utf8' });
+  assert.match(table.stdout, /^NAME\s+.*\npg\s/);
+});
