@@ -1,0 +1,247 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { CliError } from '../../src/errors.js';
+import { readManifests } from '../../src/sources/files.js';
+import { MAX_INPUT_BYTES } from '../../src/sources/files-read.js';
+import type { ObjectSet } from '../../src/sources/objects.js';
+import { toSnapshot } from '../../src/sources/snapshot.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const FIXTURES = join(ROOT, 'test/fixtures/manifests');
+const fixture = (name: string): string => join(FIXTURES, name);
+
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'netpol-files-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `fn`, expecting a CliError whose message matches, within `ms` milliseconds. */
+async function rejects(fn: () => Promise<unknown>, want: string | RegExp, ms = 5000): Promise<void> {
+  const start = Date.now();
+  await assert.rejects(fn, (e: unknown) => {
+    assert.ok(e instanceof CliError, `not a CliError: ${String(e)}`);
+    if (typeof want === 'string') assert.equal(e.message, want);
+    else assert.match(e.message, want);
+    assert.ok(!e.message.includes('\n'), `message has several lines: ${e.message}`);
+    return true;
+  });
+  assert.ok(Date.now() - start < ms, `took ${Date.now() - start} ms`);
+}
+
+function names(set: ObjectSet): string[] {
+  return [
+    ...set.namespaces.map((n) => `Namespace/${n.name}`),
+    ...set.pods.map((p) => `${p.workload ?? 'Pod'}/${p.namespace}/${p.name}`),
+    ...set.policies.map((p) => `NetworkPolicy/${p.namespace}/${p.name}`),
+    ...set.nodes.map((n) => `Node/${n.name}`),
+  ];
+}
+
+test('multi-document YAML: empty documents and ignored kinds are skipped, YAML 1.1 dates stay strings', async () => {
+  const set = await readManifests([fixture('multi.yaml')]);
+  assert.deepEqual(names(set), ['Namespace/shop', 'Pod/shop/web-0', 'NetworkPolicy/shop/web']);
+  assert.deepEqual(set.pods[0]?.labels, { app: 'web', built: '2024-01-01' });
+  assert.equal(set.pods[0]?.ips[0]?.text, '10.244.1.5');
+  assert.deepEqual(set.policies[0]?.ingress[0]?.ports, [{ protocol: 'TCP', port: 'http' }]);
+});
+
+test('an error names the file, the document and the line where that document starts', async () => {
+  const file = fixture('bad-endport.yaml');
+  await rejects(
+    () => readManifests([file]),
+    `${file} (document 2, line 10): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: must be >= port (8080)`,
+  );
+});
+
+test('List and typed lists (items without kind), nested', async () => {
+  const set = await readManifests([fixture('list.yaml')]);
+  assert.deepEqual(names(set), ['Namespace/shop', 'Pod/shop/a', 'Pod/shop/b']);
+});
+
+test('an error in a List item names the line of the item', async () => {
+  const file = fixture('bad-list-item.yaml');
+  await rejects(() => readManifests([file]), new RegExp(`^${escape(file)} \\(document 1, line 8\\): Pod default/Not_Fine: metadata\\.name: `));
+});
+
+test('JSON file', async () => {
+  const set = await readManifests([fixture('policy.json')]);
+  assert.deepEqual(names(set), ['NetworkPolicy/shop/from-json']);
+  assert.deepEqual(set.policies[0]?.policyTypes, ['Egress']);
+});
+
+test('the seed example reads into the expected snapshot', async () => {
+  const snap = toSnapshot(await readManifests([join(ROOT, 'examples/seed-cluster.yaml')]));
+  assert.deepEqual(snap.namespaces.map((n) => n.name), ['default', 'my-namespace', 'myproject']);
+  assert.deepEqual(
+    snap.pods.map((p) => `${p.namespace}/${p.name}@${p.ips.map((i) => i.text).join(',')}`),
+    [
+      'default/db-0@172.17.0.10',
+      'default/frontend-0@172.17.0.11',
+      'default/other-0@172.17.0.12',
+      'my-namespace/batch-0@172.17.3.30',
+      'my-namespace/report@',
+      'myproject/client-0@172.17.2.20',
+    ],
+  );
+  assert.deepEqual(snap.policies.map((p) => `${p.namespace}/${p.name}`), ['default/test-network-policy', 'my-namespace/deny-all-policy']);
+  assert.deepEqual(snap.nodes.map((n) => `${n.name}=${n.addresses.map((a) => a.ip.text).join(',')}`), ['node-a=192.168.56.11', 'node-b=192.168.56.12']);
+  const ips = snap.pods.flatMap((p) => p.ips.map((i) => i.text));
+  assert.equal(new Set(ips).size, ips.length, 'pod IPs collide');
+});
+
+test('directories: recursive, sorted, only .yaml/.yml/.json, symlink loops end, each file read once', async () => {
+  await withTempDir(async (dir) => {
+    const ns = (name: string): string => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+    await mkdir(join(dir, 'b-sub/deeper'), { recursive: true });
+    await writeFile(join(dir, 'z.yaml'), ns('z'));
+    await writeFile(join(dir, 'a.yml'), ns('a'));
+    await writeFile(join(dir, 'b-sub/m.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'm' } }));
+    await writeFile(join(dir, 'b-sub/deeper/k.yaml'), ns('k'));
+    await writeFile(join(dir, 'notes.txt'), 'not: [yaml');
+    await writeFile(join(dir, 'README.md'), '# not read');
+    await symlink(dir, join(dir, 'b-sub/loop'));
+    await symlink(join(dir, 'missing.yaml'), join(dir, 'dangling.yaml'));
+    const set = await readManifests([dir, join(dir, 'a.yml')]);
+    assert.deepEqual(names(set), ['Namespace/a', 'Namespace/k', 'Namespace/m', 'Namespace/z']);
+  });
+});
+
+test('stdin with "-", between files', async () => {
+  const stdin = Readable.from([Buffer.from('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: from-stdin\n')]);
+  const set = await readManifests([fixture('policy.json'), '-'], { stdin });
+  assert.deepEqual(names(set), ['Namespace/from-stdin', 'NetworkPolicy/shop/from-json']);
+});
+
+test('stdin errors are named <stdin>', async () => {
+  const stdin = Readable.from(['kind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: "yes"\n']);
+  await rejects(() => readManifests(['-'], { stdin }), '<stdin> (document 1, line 1): Pod default/p: spec.hostNetwork: must be true or false (got a string)');
+});
+
+test('"-" given twice is an error', async () => {
+  await rejects(() => readManifests(['-', '-'], { stdin: Readable.from(['']) }), '"-" (stdin) may be given only once');
+});
+
+test('a missing path is an error', async () => {
+  await rejects(() => readManifests(['/nonexistent/policies.yaml']), 'the path "/nonexistent/policies.yaml" does not exist');
+});
+
+test('duplicate objects name both places', async () => {
+  await withTempDir(async (dir) => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\n';
+    await writeFile(join(dir, 'a.yaml'), pod);
+    await writeFile(join(dir, 'b.yaml'), `kind: Service\nmetadata:\n  name: s\n---\n${pod}`);
+    await rejects(
+      () => readManifests([dir]),
+      `${join(dir, 'b.yaml')} (document 2, line 5): duplicate Pod shop/web: already defined at ${join(dir, 'a.yaml')} (document 1, line 1)`,
+    );
+  });
+});
+
+test('a Deployment and a Pod of the same name are different objects', async () => {
+  const text =
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template: {}\n';
+  const set = await readManifests(['-'], { stdin: Readable.from([text]) });
+  assert.deepEqual(names(set), ['Pod/default/web', 'Deployment/default/web']);
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const BOMB = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+  'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+  'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+  'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+  'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+  'g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]',
+  'h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]',
+  'kind: List',
+  'items: [*h, *h, *h, *h, *h, *h, *h, *h, *h]',
+].join('\n');
+
+/** Items of ignored kinds, nested by aliases: only the alias limit stops the walk. */
+const LIST_BOMB = [
+  'x0: &x0 {kind: List, items: [{kind: ConfigMap, metadata: {name: c}}]}',
+  ...Array.from({ length: 8 }, (_, i) => `x${i + 1}: &x${i + 1} {kind: List, items: [${Array(9).fill(`*x${i}`).join(', ')}]}`),
+  'kind: List',
+  'items: [*x8]',
+].join('\n');
+
+const hostile: { name: string; content: () => string | Buffer; want: RegExp }[] = [
+  { name: 'alias bomb', content: () => BOMB, want: /: cannot read YAML: Excessive alias count/ },
+  { name: 'alias bomb through nested Lists', content: () => LIST_BOMB, want: /(cannot read YAML: Excessive alias count|lists nested more than)/ },
+  { name: '100k unclosed [', content: () => '['.repeat(100_000), want: /\(document 1, line 1\): nesting deeper than 100 levels$/ },
+  { name: '100k nested [] closed', content: () => '['.repeat(100_000) + ']'.repeat(100_000), want: /nesting deeper than 100 levels$/ },
+  { name: '100k nested {a: ...}', content: () => '{a: '.repeat(100_000) + '1' + '}'.repeat(100_000), want: /nesting deeper than 100 levels$/ },
+  {
+    name: '5k nested block sequences',
+    content: () => Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}- `).join('\n') + 'x',
+    want: /nesting deeper than 100 levels$/,
+  },
+  { name: '100k inline block sequences', content: () => '- '.repeat(100_000) + 'x', want: /nesting deeper than 100 levels$/ },
+  {
+    name: 'deep nesting built from aliases',
+    content: () =>
+      [`a0: &a0 ${'['.repeat(60)}1${']'.repeat(60)}`, ...Array.from({ length: 30 }, (_, i) => `a${i + 1}: &a${i + 1} [[[[[*a${i}]]]]]`)].join('\n'),
+    want: /nesting deeper than 100 levels \(after following aliases\)$/,
+  },
+  { name: 'alias inside its own anchor', content: () => 'a: &a [1, *a]\n', want: /an alias refers to a node that contains it$/ },
+  { name: 'NUL bytes (binary)', content: () => Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00]), want: /: contains a NUL byte at offset 6: binary data/ },
+  { name: 'UTF-16 text', content: () => Buffer.from('\ufeffkind: Pod\n', 'utf16le'), want: /contains a NUL byte/ },
+  { name: 'invalid UTF-8', content: () => Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xc3, 0x28, 0x0a]), want: /: is not valid UTF-8 text$/ },
+  { name: 'invalid YAML', content: () => 'kind: Pod\nmetadata:\n  name: [a\n', want: /\(document 1, line \d\): invalid YAML: / },
+  { name: 'duplicate keys', content: () => 'kind: Pod\nkind: Node\n', want: /\(document 1, line 2\): invalid YAML: Map keys must be unique/ },
+  { name: 'a top-level list', content: () => '- kind: Pod\n', want: /\(document 1, line 1\): must be a Kubernetes object \(a mapping with apiVersion and kind\), got a list$/ },
+  { name: 'a List whose items is a string', content: () => 'kind: List\nitems: pods\n', want: /: List: items: must be a list \(got a string\)$/ },
+  { name: 'a null List item', content: () => 'kind: List\nitems:\n- null\n', want: /\(document 1, line 3\): items\.0: must be an object, got null$/ },
+];
+
+for (const c of hostile) {
+  test(`hostile input ends in a CliError quickly: ${c.name}`, async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'input.yaml');
+      await writeFile(file, c.content());
+      await rejects(() => readManifests([file]), new RegExp(`^${escape(file)}.*${c.want.source}`));
+    });
+  });
+}
+
+test('hostile input: a file over the size cap is refused', async () => {
+  await withTempDir(async (dir) => {
+    const file = join(dir, 'huge.yaml');
+    await writeFile(file, Buffer.alloc(MAX_INPUT_BYTES + 1, 0x20));
+    await rejects(() => readManifests([file]), `${file}: larger than 32 MiB; split it into smaller files`);
+  });
+});
+
+test('hostile input: an endless stream (/dev/zero) stops at the cap', async () => {
+  await rejects(() => readManifests(['/dev/zero']), '/dev/zero: larger than 32 MiB; split it into smaller files');
+});
+
+test('hostile input: stdin over the size cap', async () => {
+  const chunk = Buffer.alloc(1024 * 1024, 0x20);
+  const stdin = Readable.from((function* () {
+    for (let i = 0; i < 40; i++) yield chunk;
+  })());
+  await rejects(() => readManifests(['-'], { stdin }), '<stdin>: larger than 32 MiB; split it into smaller files');
+});
+
+test('an empty file and a comment-only file hold no objects', async () => {
+  await withTempDir(async (dir) => {
+    await writeFile(join(dir, 'empty.yaml'), '');
+    await writeFile(join(dir, 'comments.yaml'), '# nothing\n---\n# here\n');
+    const set = await readManifests([dir]);
+    assert.deepEqual(names(set), []);
+  });
+});
