@@ -98,6 +98,16 @@ test('the seed example reads into the expected snapshot', async () => {
   assert.equal(new Set(ips).size, ips.length, 'pod IPs collide');
 });
 
+test('the AND-vs-OR example reads: one policy with two peers, one with a single two-selector peer', async () => {
+  const snap = toSnapshot(await readManifests([join(ROOT, 'examples/and-vs-or.yaml')]));
+  const byName = new Map(snap.policies.map((p) => [p.name, p]));
+  assert.equal(byName.get('or-peers')?.ingress[0]?.peers.length, 2);
+  const and = byName.get('and-peer')?.ingress[0]?.peers;
+  assert.equal(and?.length, 1);
+  assert.ok(and?.[0]?.kind === 'selector' && and[0].podSelector !== undefined && and[0].namespaceSelector !== undefined);
+  assert.equal(snap.pods.length, 6);
+});
+
 test('directories: recursive, sorted, only .yaml/.yml/.json, symlink loops end, each file read once', async () => {
   await withTempDir(async (dir) => {
     const ns = (name: string): string => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
