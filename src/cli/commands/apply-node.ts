@@ -1,0 +1,74 @@
+/**
+ * @module cli/commands/apply-node
+ * `apply-node NODE | --all`: build each node's iptables rule set from the snapshot and install it
+ * through a privileged helper pod, or print the node-side script (--dry-run), or remove everything
+ * of ours (--cleanup). Offline (-f) only --dry-run makes sense: there is no node to reach.
+ */
+import type { Snapshot } from '../../model/index.js';
+import { compileSnapshot } from '../../engine/index.js';
+import { buildRuleSet, renderApplyScript, renderCleanupScript } from '../../node/index.js';
+import { CliError } from '../../errors.js';
+import type { GlobalArgs } from '../global-args.js';
+import { loadObjects, overlayNotice, usesCluster, type Loaded } from '../source.js';
+import { parseDuration } from '../duration.js';
+import type { Output } from '../output.js';
+
+export interface ApplyNodeOptions {
+  readonly node?: string;
+  readonly all: boolean;
+  readonly dryRun: boolean;
+  readonly cleanup: boolean;
+  readonly image?: string;
+  readonly helperNamespace: string;
+  readonly timeout: string;
+  readonly parallel: number;
+}
+
+/** Nodes that run at least one pod, or that exist as Node objects. */
+export function knownNodes(s: Snapshot): string[] {
+  return [...new Set([...s.nodes.map((n) => n.name), ...s.pods.flatMap((p) => (p.nodeName ? [p.nodeName] : []))])].sort();
+}
+
+function nodesWithPods(s: Snapshot): string[] {
+  return [...new Set(s.pods.flatMap((p) => (p.nodeName && !p.hostNetwork ? [p.nodeName] : [])))].sort();
+}
+
+function checkNode(s: Snapshot, node: string, offline: boolean): void {
+  if (knownNodes(s).includes(node)) return;
+  throw new CliError(
+    offline
+      ? `node "${node}" not found: it is neither a Node object nor any pod's spec.nodeName in the input`
+      : `nodes "${node}" not found`,
+  );
+}
+
+export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: Output): Promise<number> {
+  if (o.all && o.node !== undefined) throw new CliError('name a NODE or use --all, not both');
+  if (!o.all && o.node === undefined) throw new CliError('apply-node needs a NODE name, or --all');
+  if (o.dryRun && o.all) throw new CliError('--dry-run prints one node\'s script: name the NODE instead of --all');
+  if (!o.dryRun && !usesCluster(args)) {
+    throw new CliError('apply-node with -f alone can only --dry-run: installing needs the cluster (add --cluster to lay the files over it)');
+  }
+  if (!Number.isInteger(o.parallel) || o.parallel < 1) throw new CliError('--parallel must be a whole number >= 1');
+  const timeoutMs = parseDuration(o.timeout, '--timeout');
+  if (o.cleanup && o.dryRun) {
+    out.write(renderCleanupScript());
+    return 0;
+  }
+  // Peers may live anywhere in the cluster, so the rule set needs every namespace, pod and node.
+  const loaded: Loaded = await loadObjects(args, () => ({ namespaces: 'all', nodes: true }));
+  const nodes = o.all ? nodesWithPods(loaded.snapshot) : [o.node as string];
+  for (const n of nodes) checkNode(loaded.snapshot, n, loaded.offline);
+  const c = compileSnapshot(loaded.snapshot);
+  const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(buildRuleSet(c, node)));
+  if (o.dryRun) {
+    out.write(scriptFor(nodes[0] as string));
+    return 0;
+  }
+  const cluster = loaded.cluster;
+  if (!cluster) throw new CliError('apply-node needs a cluster to install on');
+  const notice = overlayNotice(loaded);
+  if (notice) out.error(notice);
+  const { deliverAll } = await import('../deliver-nodes.js');
+  return deliverAll(cluster, nodes, scriptFor, { ...o, timeoutMs }, out);
+}

@@ -1,0 +1,155 @@
+/**
+ * @module exec/deliver
+ * Delivers a node script: create the helper pod on the node, wait until it runs, exec the receiver
+ * with the script on stdin, collect output and exit status, and delete the pod, also on failure
+ * and on Ctrl-C. client-node is imported here only, and this module is loaded only by apply-node.
+ */
+import { randomBytes } from 'node:crypto';
+import { Readable, Writable } from 'node:stream';
+import { CoreV1Api, Exec, type KubeConfig, type V1Pod, type V1Status } from '@kubernetes/client-node';
+import { CliError } from '../errors.js';
+import { FATAL_WAITING_REASONS, HELPER_CONTAINER, helperPodManifest, receiveAndRunCommand } from './helper-pod.js';
+
+export interface DeliveryOptions {
+  readonly node: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly script: string;
+  /** Milliseconds for the pod to start and for the script to finish, each. */
+  readonly timeoutMs: number;
+  /** Turns an API error into a one-line CliError; `action` says what was attempted. */
+  readonly apiError: (err: unknown, action: string) => CliError;
+  readonly onStage?: (stage: 'creating' | 'waiting' | 'running' | 'deleting') => void;
+}
+
+export interface DeliveryResult {
+  readonly node: string;
+  readonly pod: string;
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const POLL_MS = 500;
+
+/** Pods created and not yet deleted, so that Ctrl-C can remove them before exiting. */
+const live = new Map<string, () => Promise<void>>();
+let interruptHooked = false;
+
+function hookInterrupt(): void {
+  if (interruptHooked) return;
+  interruptHooked = true;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\n${signal}: deleting ${live.size} helper pod(s)...\n`);
+    void Promise.allSettled([...live.values()].map((del) => del())).then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}
+
+class Collector extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.text += chunk.toString('utf8');
+    cb();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitRunning(core: CoreV1Api, o: DeliveryOptions, name: string): Promise<void> {
+  const deadline = Date.now() + o.timeoutMs;
+  for (;;) {
+    let pod: V1Pod;
+    try {
+      pod = await core.readNamespacedPod({ name, namespace: o.namespace });
+    } catch (err) {
+      throw o.apiError(err, `read helper pod ${o.namespace}/${name}`);
+    }
+    const phase = pod.status?.phase ?? 'Pending';
+    const waiting = pod.status?.containerStatuses?.find((s) => s.name === HELPER_CONTAINER)?.state?.waiting;
+    if (waiting?.reason && FATAL_WAITING_REASONS.has(waiting.reason)) {
+      throw new CliError(`node ${o.node}: helper pod ${o.namespace}/${name} cannot start: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''} (image ${o.image}; choose another with --image)`);
+    }
+    if (phase === 'Running') return;
+    if (phase === 'Failed' || phase === 'Succeeded') {
+      throw new CliError(`node ${o.node}: helper pod ${o.namespace}/${name} ended (${phase}${pod.status?.reason ? `: ${pod.status.reason}` : ''}) before the script could run`);
+    }
+    if (Date.now() > deadline) {
+      throw new CliError(`node ${o.node}: helper pod ${o.namespace}/${name} did not start within ${Math.round(o.timeoutMs / 1000)}s (phase ${phase}${waiting?.reason ? `, ${waiting.reason}` : ''}; see --timeout)`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/** Exit code from the exec status channel, as the kubelet reports it (NonZeroExitCode / ExitCode cause). */
+export function exitCodeOf(status: V1Status | undefined): number | undefined {
+  if (status === undefined) return undefined;
+  if (status.status === 'Success') return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  if (status.reason === 'NonZeroExitCode' && cause?.message !== undefined) return Number(cause.message);
+  return undefined;
+}
+
+async function runScript(kc: KubeConfig, o: DeliveryOptions, name: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const sentinel = `#NETPOL-EOF-${randomBytes(8).toString('hex')}`;
+  const stdout = new Collector();
+  const stderr = new Collector();
+  const stdin = Readable.from([`${o.script.endsWith('\n') ? o.script : `${o.script}\n`}${sentinel}\n`]);
+  let status: V1Status | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new CliError(`node ${o.node}: the script did not finish within ${Math.round(o.timeoutMs / 1000)}s (see --timeout)`)), o.timeoutMs);
+    new Exec(kc)
+      .exec(o.namespace, name, HELPER_CONTAINER, receiveAndRunCommand(sentinel), stdout, stderr, stdin, false, (s) => {
+        status = s;
+      })
+      .then((ws) => {
+        ws.on('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      })
+      .catch((err: unknown) => {
+        clearTimeout(timer);
+        const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
+        reject(new CliError(`node ${o.node}: cannot exec into helper pod ${o.namespace}/${name}: ${message} (is "create pods/exec" allowed in namespace ${o.namespace}?)`));
+      });
+  });
+  await done;
+  const exitCode = exitCodeOf(status);
+  if (exitCode === undefined) {
+    const why = status?.message ?? 'the connection closed without an exit status';
+    throw new CliError(`node ${o.node}: the script's outcome is unknown: ${why}${stderr.text ? `; stderr: ${stderr.text.trim()}` : ''}`);
+  }
+  return { exitCode, stdout: stdout.text, stderr: stderr.text };
+}
+
+export async function deliverScript(kc: KubeConfig, o: DeliveryOptions): Promise<DeliveryResult> {
+  hookInterrupt();
+  const core = kc.makeApiClient(CoreV1Api);
+  o.onStage?.('creating');
+  let created: V1Pod;
+  try {
+    created = await core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds: Math.ceil((2 * o.timeoutMs) / 1000) + 60 }) });
+  } catch (err) {
+    throw o.apiError(err, `create the helper pod in namespace ${o.namespace}`);
+  }
+  const name = created.metadata?.name ?? '';
+  const remove = async (): Promise<void> => {
+    live.delete(name);
+    await core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
+  };
+  live.set(name, remove);
+  try {
+    o.onStage?.('waiting');
+    await waitRunning(core, o, name);
+    o.onStage?.('running');
+    const r = await runScript(kc, o, name);
+    return { node: o.node, pod: `${o.namespace}/${name}`, ...r };
+  } finally {
+    o.onStage?.('deleting');
+    await remove();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * @module exec/helper-pod
+ * The privileged pod through which a node's rules are installed, modelled on what
+ * `kubectl debug node/X --profile=sysadmin` creates: pinned to the node with spec.nodeName (no
+ * scheduler), hostNetwork (the node's own netfilter), privileged (iptables needs CAP_NET_ADMIN),
+ * tolerating every taint, never restarted, and bounded in time so a lost client leaves no pod behind
+ * for long. It only sleeps; the script arrives over exec.
+ */
+export const HELPER_CONTAINER = 'netpol';
+export const MANAGED_BY = 'kubectl-netpol';
+/** kube-proxy's base image: ships iptables (legacy and nft), ipset, iptables-wrapper and /bin/sh. */
+export const DEFAULT_IMAGE = 'registry.k8s.io/build-image/distroless-iptables:v0.8.6';
+
+export interface HelperPodSpec {
+  readonly node: string;
+  readonly namespace: string;
+  readonly image: string;
+  /** Seconds the pod may live at all (activeDeadlineSeconds). */
+  readonly lifetimeSeconds: number;
+}
+
+/** A DNS-1123 prefix for generateName: node names may be long, the pod name must stay <= 63. */
+export function helperNamePrefix(node: string): string {
+  const cleaned = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '').slice(0, 40).replace(/-+$/, '');
+  return `netpol-helper-${cleaned || 'node'}-`;
+}
+
+export function helperPodManifest(s: HelperPodSpec) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: helperNamePrefix(s.node),
+      namespace: s.namespace,
+      labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'node-helper' },
+    },
+    spec: {
+      nodeName: s.node,
+      hostNetwork: true,
+      restartPolicy: 'Never',
+      activeDeadlineSeconds: s.lifetimeSeconds,
+      terminationGracePeriodSeconds: 0,
+      tolerations: [{ operator: 'Exists' }],
+      containers: [
+        {
+          name: HELPER_CONTAINER,
+          image: s.image,
+          command: ['sleep', String(s.lifetimeSeconds)],
+          securityContext: { privileged: true },
+        },
+      ],
+    },
+  };
+}
+
+/** Container waiting reasons that will not resolve by waiting longer. */
+export const FATAL_WAITING_REASONS = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+]);
+
+/**
+ * The exec'd command: read the script from stdin up to a sentinel line, then run it. Stdin EOF
+ * cannot be relied on (before the v5 exec protocol, closing stdin closes the whole stream and the
+ * exit status is lost), and the helper image has no head: only sh built-ins are used.
+ */
+export function receiveAndRunCommand(sentinel: string): string[] {
+  return ['sh', '-c', `while IFS= read -r l; do [ "$l" = '${sentinel}' ] && break; printf '%s\\n' "$l"; done | sh -s`];
+}
