@@ -1,0 +1,234 @@
+#!/bin/sh
+# kubectl-netpol: removes every chain, rule and set of ours (names starting with KNP-), IPv4 and IPv6.
+# Run on the node as root: sh -s < this-file. It reads nothing from stdin; running it twice is fine.
+# KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.
+knp_prefix='KNP-'
+knp_top_fwd='KNP-FORWARD'
+knp_top_in='KNP-INPUT'
+nl='
+'
+knp_log() { printf 'knp: %s\n' "$*"; }
+knp_err() { printf 'knp: error: %s\n' "$*" >&2; }
+knp_warn() { printf 'knp: warning: %s\n' "$*" >&2; }
+knp_has() { command -v "$1" >/dev/null 2>&1; }
+knp_in() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
+
+knp_count_lines() {
+  knp_n=0
+  while IFS= read -r knp_l; do knp_n=$((knp_n + 1)); done
+  echo "$knp_n"
+}
+
+knp_count_rules() {
+  knp_n=0
+  while IFS= read -r knp_l; do
+    case $knp_l in '-A '*) knp_n=$((knp_n + 1)) ;; esac
+  done
+  echo "$knp_n"
+}
+
+# Whether the iptables-save text on stdin declares one of the chains kubelet creates in the
+# backend it uses (the same hint kube-proxy's iptables-wrapper trusts first).
+knp_has_marker() {
+  knp_found=1
+  while IFS= read -r knp_l; do
+    case $knp_l in ':KUBE-IPTABLES-HINT '* | ':KUBE-KUBELET-CANARY '*) knp_found=0 ;; esac
+  done
+  return "$knp_found"
+}
+
+# The backend the host uses, when both are installed: kubelet's marker chains, else the one with
+# more rules (legacy only when it has strictly more, as the wrapper decides).
+knp_detect_mode() {
+  for knp_m in nft legacy; do
+    for knp_t in iptables ip6tables; do
+      if "$knp_t-$knp_m-save" -t mangle </dev/null 2>/dev/null | knp_has_marker; then
+        echo "$knp_m"
+        return 0
+      fi
+    done
+  done
+  knp_legacy=$({ iptables-legacy-save; ip6tables-legacy-save; } </dev/null 2>/dev/null | knp_count_rules)
+  knp_nft=$({ iptables-nft-save; ip6tables-nft-save; } </dev/null 2>/dev/null | knp_count_rules)
+  if [ "$knp_legacy" -gt "$knp_nft" ]; then echo legacy; else echo nft; fi
+}
+
+knp_pick_backend() {
+  knp_mode=${KNP_IPTABLES_MODE:-}
+  knp_how='set by KNP_IPTABLES_MODE'
+  if [ -z "$knp_mode" ]; then
+    knp_how=detected
+    if knp_has iptables-legacy-save && knp_has iptables-nft-save; then
+      knp_mode=$(knp_detect_mode)
+    elif knp_has iptables-nft-save; then
+      knp_mode=nft
+    elif knp_has iptables-legacy-save; then
+      knp_mode=legacy
+    else
+      knp_mode=plain
+    fi
+  fi
+  case $knp_mode in
+    legacy | nft) knp_sfx=-$knp_mode ;;
+    plain) knp_sfx= ;;
+    *)
+      knp_err "KNP_IPTABLES_MODE must be legacy, nft or plain, not '$knp_mode'"
+      return 2
+      ;;
+  esac
+  knp_save_4=iptables$knp_sfx-save
+  knp_restore_4=iptables$knp_sfx-restore
+  knp_save_6=ip6tables$knp_sfx-save
+  knp_restore_6=ip6tables$knp_sfx-restore
+  knp_log "iptables backend: $knp_mode ($knp_how)"
+}
+
+# Reads our part of one family's filter table (save command in $1) into:
+#   knp_chains     our chain names          knp_rules  the rules of our chains
+#   knp_refs       rules of other chains that jump into ours (the hooks among them)
+#   knp_drop_refs  those of them to delete: all but the first FORWARD and INPUT hooks
+#   knp_hook_fwd, knp_hook_in  how many FORWARD/INPUT hooks there are
+knp_scan() {
+  knp_out=$("$1" -t filter </dev/null 2>&1) || {
+    knp_err "$1 -t filter failed: $knp_out"
+    return 1
+  }
+  knp_chains=
+  knp_rules=
+  knp_refs=
+  knp_drop_refs=
+  knp_hook_fwd=0
+  knp_hook_in=0
+  while IFS= read -r knp_l; do
+    case $knp_l in
+      ":$knp_prefix"*)
+        knp_c=${knp_l#:}
+        knp_chains="$knp_chains ${knp_c%% *}"
+        ;;
+      "-A $knp_prefix"*) knp_rules="$knp_rules$knp_l$nl" ;;
+      "-A FORWARD "*" -j $knp_top_fwd")
+        knp_refs="$knp_refs$knp_l$nl"
+        knp_hook_fwd=$((knp_hook_fwd + 1))
+        if [ "$knp_hook_fwd" -gt 1 ]; then knp_drop_refs="$knp_drop_refs$knp_l$nl"; fi
+        ;;
+      "-A INPUT "*" -j $knp_top_in")
+        knp_refs="$knp_refs$knp_l$nl"
+        knp_hook_in=$((knp_hook_in + 1))
+        if [ "$knp_hook_in" -gt 1 ]; then knp_drop_refs="$knp_drop_refs$knp_l$nl"; fi
+        ;;
+      "-A "*" -j $knp_prefix"* | "-A "*" -g $knp_prefix"*)
+        knp_refs="$knp_refs$knp_l$nl"
+        knp_drop_refs="$knp_drop_refs$knp_l$nl"
+        ;;
+    esac
+  done <<KNP_SCAN_EOF
+$knp_out
+KNP_SCAN_EOF
+}
+
+# `-D` lines removing the rules listed in $1 (iptables-save lines).
+knp_delete_lines() {
+  printf '%s' "$1" | while IFS= read -r knp_l; do
+    printf '%s\n' "-D ${knp_l#-A }"
+  done
+}
+
+# How many lines of $1 are not in $2 ('?' when grep cannot tell).
+knp_missing() {
+  if [ -z "$1" ]; then
+    echo 0
+  elif [ -z "$2" ]; then
+    printf '%s' "$1" | knp_count_lines
+  else
+    knp_k=$(printf '%s' "$1" | grep -cvxF -f /dev/fd/3 3<<KNP_DIFF_EOF 2>/dev/null
+$2
+KNP_DIFF_EOF
+)
+    echo "${knp_k:-?}"
+  fi
+}
+
+# How many words of $1 are not in $2.
+knp_missing_words() {
+  knp_k=0
+  for knp_w in $1; do knp_in "$knp_w" "$2" || knp_k=$((knp_k + 1)); done
+  echo "$knp_k"
+}
+
+knp_words() {
+  set -- $1
+  echo "$#"
+}
+
+# Our sets, one per line.
+knp_our_sets() {
+  knp_out=$(ipset list -n </dev/null 2>&1) || {
+    knp_err "ipset list failed: $knp_out"
+    return 1
+  }
+  printf '%s\n' "$knp_out" | while IFS= read -r knp_l; do
+    case $knp_l in "$knp_prefix"*) printf '%s\n' "$knp_l" ;; esac
+  done
+}
+
+# A set can be destroyed only once no rule refers to it; with the nft backend the kernel drops the
+# references of deleted rules a little after the commit, hence the retries.
+knp_destroy_set() {
+  knp_try=0
+  while :; do
+    knp_msg=$(ipset destroy "$1" </dev/null 2>&1) && return 0
+    knp_try=$((knp_try + 1))
+    if [ "$knp_try" -ge "${2:-20}" ]; then
+      knp_warn "could not destroy set $1 (a rule outside ours may still use it): $knp_msg"
+      return 1
+    fi
+    sleep 0.25 2>/dev/null || sleep 1
+  done
+}
+knp_cleanup_input() {
+  printf '*filter\n'
+  for knp_c in $knp_chains; do printf ':%s - [0:0]\n' "$knp_c"; done
+  knp_delete_lines "$knp_refs"
+  for knp_c in $knp_chains; do printf '%s\n' "-X $knp_c"; done
+  printf 'COMMIT\n'
+}
+
+knp_main() {
+  knp_log "removing every chain, rule and set of kubectl-netpol"
+  knp_pick_backend || return 2
+  knp_bad=0
+  for knp_f in 4 6; do
+    eval "knp_save=\$knp_save_$knp_f knp_restore=\$knp_restore_$knp_f"
+    if ! knp_has "$knp_save" || ! knp_has "$knp_restore"; then
+      knp_log "IPv$knp_f: $knp_restore not found: skipped"
+      continue
+    fi
+    knp_scan "$knp_save" || {
+      knp_bad=1
+      continue
+    }
+    if [ -z "$knp_chains$knp_refs" ]; then
+      knp_log "IPv$knp_f: nothing of ours"
+      continue
+    fi
+    knp_n=$(printf '%s' "$knp_rules$knp_refs" | knp_count_lines)
+    knp_out=$(knp_cleanup_input | "$knp_restore" --noflush 2>&1) || {
+      knp_err "$knp_restore --noflush failed for IPv$knp_f: $knp_out"
+      knp_bad=1
+      continue
+    }
+    knp_log "IPv$knp_f: removed $(knp_words "$knp_chains") chains, $knp_n rules"
+  done
+  if knp_has ipset; then
+    knp_now=$(knp_our_sets) || return 1
+    knp_k=0
+    for knp_s in $knp_now; do
+      if knp_destroy_set "$knp_s"; then knp_k=$((knp_k + 1)); else knp_bad=1; fi
+    done
+    knp_log "sets: removed $knp_k"
+  fi
+  if [ "$knp_bad" -eq 0 ]; then knp_log "done"; fi
+  return "$knp_bad"
+}
+knp_main
+exit $?

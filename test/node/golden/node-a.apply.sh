@@ -1,0 +1,458 @@
+#!/bin/sh
+# kubectl-netpol: NetworkPolicy rules for node node-a; generated, do not edit.
+# Run on the node as root: sh -s < this-file. It reads nothing from stdin.
+# KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.
+# IPv4: 10 chains, 45 rules, 6 sets (8 entries)
+# IPv6: 6 chains, 27 rules, 3 sets (3 entries)
+knp_node='node-a'
+knp_prefix='KNP-'
+knp_top_fwd='KNP-FORWARD'
+knp_top_in='KNP-INPUT'
+knp_want_chains_4='KNP-FORWARD KNP-INPUT KNP-POD-E-e0578aa031f6 KNP-POD-E-ffd5a10c416b KNP-POD-I-e0578aa031f6 KNP-POD-I-ffd5a10c416b KNP-POL-E-5651bd8cf5af KNP-POL-E-fbfe7d0121eb KNP-POL-I-5651bd8cf5af KNP-POL-I-fbfe7d0121eb'
+knp_rule_count_4=43
+knp_enforcing_4=1
+knp_want_chains_6='KNP-FORWARD KNP-INPUT KNP-POD-E-e0578aa031f6 KNP-POD-I-e0578aa031f6 KNP-POL-E-fbfe7d0121eb KNP-POL-I-fbfe7d0121eb'
+knp_rule_count_6=25
+knp_enforcing_6=1
+knp_want_sets='KNP-4N-bfc51a34ac9b9817 KNP-4N-db42a662cf9c1d11 KNP-4P-150da70c9ba25400 KNP-4P-9c1b08742fb22387 KNP-4T-18ffc0d55464ae22 KNP-4T-9319a144faab3ff4 KNP-6P-57c699639edca983 KNP-6T-2436231ad4e1c23c KNP-6T-f2050281986a4bb1'
+knp_set_entries=11
+knp_hook_fwd_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD'
+knp_hook_in_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-INPUT'
+knp_sets_text() {
+cat <<'KNP_SETS_EOF'
+create KNP-4N-bfc51a34ac9b9817 hash:net family inet hashsize 1024 maxelem 65536
+add KNP-4N-bfc51a34ac9b9817 172.17.0.0/16
+add KNP-4N-bfc51a34ac9b9817 172.17.1.0/24 nomatch
+create KNP-4N-db42a662cf9c1d11 hash:net family inet hashsize 1024 maxelem 65536
+add KNP-4N-db42a662cf9c1d11 10.0.0.0/24
+create KNP-4P-150da70c9ba25400 hash:ip family inet hashsize 1024 maxelem 65536
+add KNP-4P-150da70c9ba25400 10.244.2.20
+create KNP-4P-9c1b08742fb22387 hash:ip family inet hashsize 1024 maxelem 65536
+add KNP-4P-9c1b08742fb22387 10.244.1.11
+add KNP-4P-9c1b08742fb22387 10.244.2.21
+create KNP-4T-18ffc0d55464ae22 hash:ip,port family inet hashsize 1024 maxelem 65536
+add KNP-4T-18ffc0d55464ae22 10.244.1.10,tcp:6379
+create KNP-4T-9319a144faab3ff4 hash:ip,port family inet hashsize 1024 maxelem 65536
+add KNP-4T-9319a144faab3ff4 10.244.2.20,tcp:8080
+create KNP-6P-57c699639edca983 hash:ip family inet6 hashsize 1024 maxelem 65536
+add KNP-6P-57c699639edca983 fd00:2::20
+create KNP-6T-2436231ad4e1c23c hash:ip,port family inet6 hashsize 1024 maxelem 65536
+add KNP-6T-2436231ad4e1c23c fd00:1::10,tcp:6379
+create KNP-6T-f2050281986a4bb1 hash:ip,port family inet6 hashsize 1024 maxelem 65536
+add KNP-6T-f2050281986a4bb1 fd00:2::20,tcp:8080
+KNP_SETS_EOF
+}
+knp_rules_4() {
+cat <<'KNP_RULES_EOF'
+-A KNP-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
+-A KNP-FORWARD -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
+-A KNP-FORWARD -s 10.244.1.10/32 -m physdev --physdev-is-bridged -m comment --comment "default/db egress (bridged)" -j KNP-POD-E-e0578aa031f6
+-A KNP-FORWARD -s 10.244.1.10/32 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
+-A KNP-FORWARD -s 10.244.1.12/32 -m physdev --physdev-is-bridged -m comment --comment "locked/job egress (bridged)" -j KNP-POD-E-ffd5a10c416b
+-A KNP-FORWARD -s 10.244.1.12/32 -m comment --comment "locked/job egress" -j KNP-POD-E-ffd5a10c416b
+-A KNP-FORWARD -d 10.244.1.10/32 -m physdev --physdev-is-bridged -m comment --comment "default/db ingress (bridged)" -j KNP-POD-I-e0578aa031f6
+-A KNP-FORWARD -d 10.244.1.10/32 -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
+-A KNP-FORWARD -d 10.244.1.12/32 -m physdev --physdev-is-bridged -m comment --comment "locked/job ingress (bridged)" -j KNP-POD-I-ffd5a10c416b
+-A KNP-FORWARD -d 10.244.1.12/32 -m comment --comment "locked/job ingress" -j KNP-POD-I-ffd5a10c416b
+-A KNP-FORWARD -m comment --comment "leave the mark as it came" -j MARK --set-xmark 0x0/0x300000
+-A KNP-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
+-A KNP-INPUT -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
+-A KNP-INPUT -s 10.244.1.10/32 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
+-A KNP-INPUT -s 10.244.1.12/32 -m comment --comment "locked/job egress" -j KNP-POD-E-ffd5a10c416b
+-A KNP-INPUT -m comment --comment "leave the mark as it came" -j MARK --set-xmark 0x0/0x300000
+-A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted already" -j RETURN
+-A KNP-POD-E-e0578aa031f6 -d 10.244.1.10/32 -m comment --comment "default/db egress: a pod to itself" -j RETURN
+-A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: policy default/test-network-policy" -j KNP-POL-E-fbfe7d0121eb
+-A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted by default/test-network-policy" -j RETURN
+-A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
+-A KNP-POD-E-ffd5a10c416b -m mark --mark 0x100000/0x100000 -m comment --comment "locked/job egress: admitted already" -j RETURN
+-A KNP-POD-E-ffd5a10c416b -d 10.244.1.12/32 -m comment --comment "locked/job egress: a pod to itself" -j RETURN
+-A KNP-POD-E-ffd5a10c416b -m comment --comment "locked/job egress: policy locked/deny-all" -j KNP-POL-E-5651bd8cf5af
+-A KNP-POD-E-ffd5a10c416b -m mark --mark 0x100000/0x100000 -m comment --comment "locked/job egress: admitted by locked/deny-all" -j RETURN
+-A KNP-POD-E-ffd5a10c416b -m comment --comment "locked/job egress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
+-A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted already" -j RETURN
+-A KNP-POD-I-e0578aa031f6 -s 10.244.1.10/32 -m comment --comment "default/db ingress: a pod to itself" -j RETURN
+-A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: policy default/test-network-policy" -j KNP-POL-I-fbfe7d0121eb
+-A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted by default/test-network-policy" -j RETURN
+-A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
+-A KNP-POD-I-ffd5a10c416b -m mark --mark 0x200000/0x200000 -m comment --comment "locked/job ingress: admitted already" -j RETURN
+-A KNP-POD-I-ffd5a10c416b -s 10.244.1.12/32 -m comment --comment "locked/job ingress: a pod to itself" -j RETURN
+-A KNP-POD-I-ffd5a10c416b -m comment --comment "locked/job ingress: policy locked/deny-all" -j KNP-POL-I-5651bd8cf5af
+-A KNP-POD-I-ffd5a10c416b -m mark --mark 0x200000/0x200000 -m comment --comment "locked/job ingress: admitted by locked/deny-all" -j RETURN
+-A KNP-POD-I-ffd5a10c416b -m comment --comment "locked/job ingress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
+-A KNP-POL-E-fbfe7d0121eb -p tcp -m set --match-set KNP-4N-db42a662cf9c1d11 dst -m tcp --dport 5978 -m comment --comment "default/test-network-policy egress[0] to[0] ports[0]" -j MARK --set-xmark 0x100000/0x100000
+-A KNP-POL-E-fbfe7d0121eb -p tcp -m set --match-set KNP-4P-150da70c9ba25400 dst -m set --match-set KNP-4T-9319a144faab3ff4 dst,dst -m comment --comment "default/test-network-policy egress[1] to[0] ports[0]" -j MARK --set-xmark 0x100000/0x100000
+-A KNP-POL-E-fbfe7d0121eb -p udp -m set --match-set KNP-4P-150da70c9ba25400 dst -m udp --dport 5000:5010 -m comment --comment "default/test-network-policy egress[1] to[0] ports[1]" -j MARK --set-xmark 0x100000/0x100000
+-A KNP-POL-E-fbfe7d0121eb -p sctp -m set --match-set KNP-4P-150da70c9ba25400 dst -m comment --comment "default/test-network-policy egress[1] to[0] ports[2]" -j MARK --set-xmark 0x100000/0x100000
+-A KNP-POL-I-fbfe7d0121eb -p tcp -m set --match-set KNP-4P-9c1b08742fb22387 src -m tcp --dport 6379 -m comment --comment "default/test-network-policy ingress[0] from[1,2] ports[0]" -j MARK --set-xmark 0x200000/0x200000
+-A KNP-POL-I-fbfe7d0121eb -p tcp -m set --match-set KNP-4N-bfc51a34ac9b9817 src -m tcp --dport 6379 -m comment --comment "default/test-network-policy ingress[0] from[0] ports[0]" -j MARK --set-xmark 0x200000/0x200000
+-A KNP-POL-I-fbfe7d0121eb -p tcp -m set --match-set KNP-4P-150da70c9ba25400 src -m set --match-set KNP-4T-18ffc0d55464ae22 dst,dst -m comment --comment "default/test-network-policy ingress[1] from[0] ports[0]" -j MARK --set-xmark 0x200000/0x200000
+KNP_RULES_EOF
+}
+knp_rules_6() {
+cat <<'KNP_RULES_EOF'
+-A KNP-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
+-A KNP-FORWARD -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
+-A KNP-FORWARD -s fd00:1::10/128 -m physdev --physdev-is-bridged -m comment --comment "default/db egress (bridged)" -j KNP-POD-E-e0578aa031f6
+-A KNP-FORWARD -s fd00:1::10/128 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
+-A KNP-FORWARD -d fd00:1::10/128 -m physdev --physdev-is-bridged -m comment --comment "default/db ingress (bridged)" -j KNP-POD-I-e0578aa031f6
+-A KNP-FORWARD -d fd00:1::10/128 -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
+-A KNP-FORWARD -m comment --comment "leave the mark as it came" -j MARK --set-xmark 0x0/0x300000
+-A KNP-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
+-A KNP-INPUT -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
+-A KNP-INPUT -s fd00:1::10/128 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
+-A KNP-INPUT -m comment --comment "leave the mark as it came" -j MARK --set-xmark 0x0/0x300000
+-A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted already" -j RETURN
+-A KNP-POD-E-e0578aa031f6 -d fd00:1::10/128 -m comment --comment "default/db egress: a pod to itself" -j RETURN
+-A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: policy default/test-network-policy" -j KNP-POL-E-fbfe7d0121eb
+-A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted by default/test-network-policy" -j RETURN
+-A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: no policy admits" -j REJECT --reject-with icmp6-port-unreachable
+-A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted already" -j RETURN
+-A KNP-POD-I-e0578aa031f6 -s fd00:1::10/128 -m comment --comment "default/db ingress: a pod to itself" -j RETURN
+-A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: policy default/test-network-policy" -j KNP-POL-I-fbfe7d0121eb
+-A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted by default/test-network-policy" -j RETURN
+-A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: no policy admits" -j REJECT --reject-with icmp6-port-unreachable
+-A KNP-POL-E-fbfe7d0121eb -p tcp -m set --match-set KNP-6P-57c699639edca983 dst -m set --match-set KNP-6T-f2050281986a4bb1 dst,dst -m comment --comment "default/test-network-policy egress[1] to[0] ports[0]" -j MARK --set-xmark 0x100000/0x100000
+-A KNP-POL-E-fbfe7d0121eb -p udp -m set --match-set KNP-6P-57c699639edca983 dst -m udp --dport 5000:5010 -m comment --comment "default/test-network-policy egress[1] to[0] ports[1]" -j MARK --set-xmark 0x100000/0x100000
+-A KNP-POL-E-fbfe7d0121eb -p sctp -m set --match-set KNP-6P-57c699639edca983 dst -m comment --comment "default/test-network-policy egress[1] to[0] ports[2]" -j MARK --set-xmark 0x100000/0x100000
+-A KNP-POL-I-fbfe7d0121eb -p tcp -m set --match-set KNP-6P-57c699639edca983 src -m set --match-set KNP-6T-2436231ad4e1c23c dst,dst -m comment --comment "default/test-network-policy ingress[1] from[0] ports[0]" -j MARK --set-xmark 0x200000/0x200000
+KNP_RULES_EOF
+}
+nl='
+'
+knp_log() { printf 'knp: %s\n' "$*"; }
+knp_err() { printf 'knp: error: %s\n' "$*" >&2; }
+knp_warn() { printf 'knp: warning: %s\n' "$*" >&2; }
+knp_has() { command -v "$1" >/dev/null 2>&1; }
+knp_in() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
+
+knp_count_lines() {
+  knp_n=0
+  while IFS= read -r knp_l; do knp_n=$((knp_n + 1)); done
+  echo "$knp_n"
+}
+
+knp_count_rules() {
+  knp_n=0
+  while IFS= read -r knp_l; do
+    case $knp_l in '-A '*) knp_n=$((knp_n + 1)) ;; esac
+  done
+  echo "$knp_n"
+}
+
+# Whether the iptables-save text on stdin declares one of the chains kubelet creates in the
+# backend it uses (the same hint kube-proxy's iptables-wrapper trusts first).
+knp_has_marker() {
+  knp_found=1
+  while IFS= read -r knp_l; do
+    case $knp_l in ':KUBE-IPTABLES-HINT '* | ':KUBE-KUBELET-CANARY '*) knp_found=0 ;; esac
+  done
+  return "$knp_found"
+}
+
+# The backend the host uses, when both are installed: kubelet's marker chains, else the one with
+# more rules (legacy only when it has strictly more, as the wrapper decides).
+knp_detect_mode() {
+  for knp_m in nft legacy; do
+    for knp_t in iptables ip6tables; do
+      if "$knp_t-$knp_m-save" -t mangle </dev/null 2>/dev/null | knp_has_marker; then
+        echo "$knp_m"
+        return 0
+      fi
+    done
+  done
+  knp_legacy=$({ iptables-legacy-save; ip6tables-legacy-save; } </dev/null 2>/dev/null | knp_count_rules)
+  knp_nft=$({ iptables-nft-save; ip6tables-nft-save; } </dev/null 2>/dev/null | knp_count_rules)
+  if [ "$knp_legacy" -gt "$knp_nft" ]; then echo legacy; else echo nft; fi
+}
+
+knp_pick_backend() {
+  knp_mode=${KNP_IPTABLES_MODE:-}
+  knp_how='set by KNP_IPTABLES_MODE'
+  if [ -z "$knp_mode" ]; then
+    knp_how=detected
+    if knp_has iptables-legacy-save && knp_has iptables-nft-save; then
+      knp_mode=$(knp_detect_mode)
+    elif knp_has iptables-nft-save; then
+      knp_mode=nft
+    elif knp_has iptables-legacy-save; then
+      knp_mode=legacy
+    else
+      knp_mode=plain
+    fi
+  fi
+  case $knp_mode in
+    legacy | nft) knp_sfx=-$knp_mode ;;
+    plain) knp_sfx= ;;
+    *)
+      knp_err "KNP_IPTABLES_MODE must be legacy, nft or plain, not '$knp_mode'"
+      return 2
+      ;;
+  esac
+  knp_save_4=iptables$knp_sfx-save
+  knp_restore_4=iptables$knp_sfx-restore
+  knp_save_6=ip6tables$knp_sfx-save
+  knp_restore_6=ip6tables$knp_sfx-restore
+  knp_log "iptables backend: $knp_mode ($knp_how)"
+}
+
+# Reads our part of one family's filter table (save command in $1) into:
+#   knp_chains     our chain names          knp_rules  the rules of our chains
+#   knp_refs       rules of other chains that jump into ours (the hooks among them)
+#   knp_drop_refs  those of them to delete: all but the first FORWARD and INPUT hooks
+#   knp_hook_fwd, knp_hook_in  how many FORWARD/INPUT hooks there are
+knp_scan() {
+  knp_out=$("$1" -t filter </dev/null 2>&1) || {
+    knp_err "$1 -t filter failed: $knp_out"
+    return 1
+  }
+  knp_chains=
+  knp_rules=
+  knp_refs=
+  knp_drop_refs=
+  knp_hook_fwd=0
+  knp_hook_in=0
+  while IFS= read -r knp_l; do
+    case $knp_l in
+      ":$knp_prefix"*)
+        knp_c=${knp_l#:}
+        knp_chains="$knp_chains ${knp_c%% *}"
+        ;;
+      "-A $knp_prefix"*) knp_rules="$knp_rules$knp_l$nl" ;;
+      "-A FORWARD "*" -j $knp_top_fwd")
+        knp_refs="$knp_refs$knp_l$nl"
+        knp_hook_fwd=$((knp_hook_fwd + 1))
+        if [ "$knp_hook_fwd" -gt 1 ]; then knp_drop_refs="$knp_drop_refs$knp_l$nl"; fi
+        ;;
+      "-A INPUT "*" -j $knp_top_in")
+        knp_refs="$knp_refs$knp_l$nl"
+        knp_hook_in=$((knp_hook_in + 1))
+        if [ "$knp_hook_in" -gt 1 ]; then knp_drop_refs="$knp_drop_refs$knp_l$nl"; fi
+        ;;
+      "-A "*" -j $knp_prefix"* | "-A "*" -g $knp_prefix"*)
+        knp_refs="$knp_refs$knp_l$nl"
+        knp_drop_refs="$knp_drop_refs$knp_l$nl"
+        ;;
+    esac
+  done <<KNP_SCAN_EOF
+$knp_out
+KNP_SCAN_EOF
+}
+
+# `-D` lines removing the rules listed in $1 (iptables-save lines).
+knp_delete_lines() {
+  printf '%s' "$1" | while IFS= read -r knp_l; do
+    printf '%s\n' "-D ${knp_l#-A }"
+  done
+}
+
+# How many lines of $1 are not in $2 ('?' when grep cannot tell).
+knp_missing() {
+  if [ -z "$1" ]; then
+    echo 0
+  elif [ -z "$2" ]; then
+    printf '%s' "$1" | knp_count_lines
+  else
+    knp_k=$(printf '%s' "$1" | grep -cvxF -f /dev/fd/3 3<<KNP_DIFF_EOF 2>/dev/null
+$2
+KNP_DIFF_EOF
+)
+    echo "${knp_k:-?}"
+  fi
+}
+
+# How many words of $1 are not in $2.
+knp_missing_words() {
+  knp_k=0
+  for knp_w in $1; do knp_in "$knp_w" "$2" || knp_k=$((knp_k + 1)); done
+  echo "$knp_k"
+}
+
+knp_words() {
+  set -- $1
+  echo "$#"
+}
+
+# Our sets, one per line.
+knp_our_sets() {
+  knp_out=$(ipset list -n </dev/null 2>&1) || {
+    knp_err "ipset list failed: $knp_out"
+    return 1
+  }
+  printf '%s\n' "$knp_out" | while IFS= read -r knp_l; do
+    case $knp_l in "$knp_prefix"*) printf '%s\n' "$knp_l" ;; esac
+  done
+}
+
+# A set can be destroyed only once no rule refers to it; with the nft backend the kernel drops the
+# references of deleted rules a little after the commit, hence the retries.
+knp_destroy_set() {
+  knp_try=0
+  while :; do
+    knp_msg=$(ipset destroy "$1" </dev/null 2>&1) && return 0
+    knp_try=$((knp_try + 1))
+    if [ "$knp_try" -ge "${2:-20}" ]; then
+      knp_warn "could not destroy set $1 (a rule outside ours may still use it): $knp_msg"
+      return 1
+    fi
+    sleep 0.25 2>/dev/null || sleep 1
+  done
+}
+# Prints family $1's iptables-restore input; needs knp_scan of that family just before. Our chains
+# are declared (which flushes just them), stale ones of ours too, so that they can be deleted in
+# the same transaction once nothing refers to them.
+knp_apply_input() {
+  eval "knp_want=\$knp_want_chains_$1"
+  printf '*filter\n'
+  for knp_c in $knp_want; do printf ':%s - [0:0]\n' "$knp_c"; done
+  for knp_c in $knp_chains; do knp_in "$knp_c" "$knp_want" || printf ':%s - [0:0]\n' "$knp_c"; done
+  knp_delete_lines "$knp_drop_refs"
+  if [ "$knp_hook_fwd" -eq 0 ]; then printf '%s\n' "-I FORWARD 1 $knp_hook_fwd_spec"; fi
+  if [ "$knp_hook_in" -eq 0 ]; then printf '%s\n' "-I INPUT 1 $knp_hook_in_spec"; fi
+  "knp_rules_$1"
+  for knp_c in $knp_chains; do knp_in "$knp_c" "$knp_want" || printf '%s\n' "-X $knp_c"; done
+  printf 'COMMIT\n'
+}
+
+# One iptables-restore of family $1 ($2: --test for a dry run); all or nothing.
+knp_restore_family() {
+  eval "knp_save=\$knp_save_$1 knp_restore=\$knp_restore_$1"
+  knp_scan "$knp_save" || return 1
+  knp_out=$(knp_apply_input "$1" | "$knp_restore" --noflush $2 2>&1) || {
+    knp_err "$knp_restore --noflush $2 failed for IPv$1: $knp_out"
+    return 1
+  }
+}
+
+# After a failure: destroy the sets this run created. ipset refuses to destroy a set a rule still
+# uses, so a set the new rules of an already swapped family refer to stays.
+knp_drop_created() {
+  for knp_s in $knp_created; do ipset destroy "$knp_s" </dev/null >/dev/null 2>&1 || true; done
+}
+
+knp_check_family() {
+  eval "knp_save=\$knp_save_$1 knp_want=\$knp_want_chains_$1 knp_count=\$knp_rule_count_$1"
+  eval "knp_bc=\$knp_before_chains_$1 knp_br=\$knp_before_rules_$1"
+  knp_scan "$knp_save" || return 1
+  knp_ok=0
+  if [ "$knp_hook_fwd" -ne 1 ] || [ "$knp_hook_in" -ne 1 ]; then
+    knp_err "IPv$1: want one jump each from FORWARD and INPUT, found $knp_hook_fwd and $knp_hook_in"
+    knp_ok=1
+  fi
+  if [ "$(knp_missing_words "$knp_want" "$knp_chains")" -ne 0 ] || [ "$(knp_missing_words "$knp_chains" "$knp_want")" -ne 0 ]; then
+    knp_err "IPv$1: our chains are not the ones just installed:$knp_chains"
+    knp_ok=1
+  fi
+  knp_n=$(printf '%s' "$knp_rules" | knp_count_lines)
+  if [ "$knp_n" -ne "$knp_count" ]; then
+    knp_err "IPv$1: $knp_n rules in our chains, want $knp_count"
+    knp_ok=1
+  fi
+  knp_now="$knp_rules$knp_refs"
+  knp_ca=$(knp_missing_words "$knp_chains" "$knp_bc")
+  knp_cr=$(knp_missing_words "$knp_bc" "$knp_chains")
+  knp_ra=$(knp_missing "$knp_now" "$knp_br")
+  knp_rr=$(knp_missing "$knp_br" "$knp_now")
+  knp_total=$(printf '%s' "$knp_now" | knp_count_lines)
+  if [ "$knp_ca$knp_cr$knp_ra$knp_rr" = 0000 ]; then
+    knp_log "IPv$1: unchanged ($(knp_words "$knp_chains") chains, $knp_total rules)"
+  else
+    knp_log "IPv$1: chains +$knp_ca -$knp_cr, rules +$knp_ra -$knp_rr (now $(knp_words "$knp_chains") chains, $knp_total rules)"
+  fi
+  return "$knp_ok"
+}
+
+knp_main() {
+  knp_log "node $knp_node: installing NetworkPolicy rules"
+  knp_pick_backend || return 2
+  knp_families=
+  for knp_f in 4 6; do
+    eval "knp_r=\$knp_restore_$knp_f knp_s=\$knp_save_$knp_f knp_e=\$knp_enforcing_$knp_f"
+    if knp_has "$knp_r" && knp_has "$knp_s"; then
+      knp_families="$knp_families $knp_f"
+    elif [ "$knp_e" = 1 ]; then
+      knp_err "$knp_r or $knp_s not found, and this node has IPv$knp_f pods to enforce"
+      return 2
+    else
+      knp_log "IPv$knp_f: $knp_r not found and no IPv$knp_f pod to enforce: skipped"
+    fi
+  done
+  if ! knp_has ipset; then
+    if [ -n "$knp_want_sets" ]; then
+      knp_err "ipset not found"
+      return 2
+    fi
+    knp_log "ipset not found and no set needed: stale sets are left alone"
+  fi
+
+  for knp_f in $knp_families; do
+    eval "knp_save=\$knp_save_$knp_f"
+    knp_scan "$knp_save" || return 1
+    eval "knp_before_chains_$knp_f=\$knp_chains knp_before_rules_$knp_f=\$knp_rules\$knp_refs"
+  done
+  knp_sets_before=
+  if knp_has ipset; then
+    knp_sets_before=$(knp_our_sets) || return 1
+    knp_sets_before=$(echo $knp_sets_before)
+  fi
+  knp_created=
+  for knp_s in $knp_want_sets; do knp_in "$knp_s" "$knp_sets_before" || knp_created="$knp_created $knp_s"; done
+
+  # 1. Sets first: named by their content, so existing ones are already right and new ones are
+  #    not referred to by any rule yet.
+  if [ -n "$knp_want_sets" ]; then
+    knp_out=$(knp_sets_text | ipset restore -exist 2>&1) || {
+      knp_err "ipset restore failed, the previous rules are untouched: $knp_out"
+      knp_drop_created
+      return 1
+    }
+  fi
+  # 2. A dry run of every family, so that one family is not swapped when another would fail.
+  for knp_f in $knp_families; do
+    if ! knp_restore_family "$knp_f" --test; then
+      knp_drop_created
+      knp_err "nothing was changed"
+      return 1
+    fi
+  done
+  # 3. The swap: one iptables-restore transaction per family.
+  knp_swapped=
+  for knp_f in $knp_families; do
+    if ! knp_restore_family "$knp_f"; then
+      knp_drop_created
+      if [ -n "$knp_swapped" ]; then
+        knp_err "IPv$knp_swapped has the new rule set whole; IPv$knp_f kept its previous one"
+      else
+        knp_err "the previous rules are untouched"
+      fi
+      return 1
+    fi
+    knp_swapped="$knp_swapped$knp_f"
+  done
+  # 4. Stale sets, now that no rule of ours refers to them.
+  knp_sets_removed=0
+  if knp_has ipset; then
+    knp_now=$(knp_our_sets) || return 1
+    for knp_s in $knp_now; do
+      if ! knp_in "$knp_s" "$knp_want_sets" && knp_destroy_set "$knp_s"; then
+        knp_sets_removed=$((knp_sets_removed + 1))
+      fi
+    done
+  fi
+  # 5. Check the result and say what changed.
+  knp_bad=0
+  for knp_f in $knp_families; do knp_check_family "$knp_f" || knp_bad=1; done
+  if knp_has ipset; then
+    knp_now=$(knp_our_sets) || return 1
+    knp_now=$(echo $knp_now)
+    if [ "$(knp_missing_words "$knp_want_sets" "$knp_now")" -ne 0 ]; then
+      knp_err "sets missing after the restore: want $knp_want_sets, have $knp_now"
+      knp_bad=1
+    fi
+    knp_log "sets: +$(knp_words "$knp_created") -$knp_sets_removed (now $(knp_words "$knp_now") sets, $knp_set_entries entries wanted)"
+  fi
+  if [ "$knp_bad" -eq 0 ]; then knp_log "done"; fi
+  return "$knp_bad"
+}
+knp_main
+exit $?
