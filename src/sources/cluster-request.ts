@@ -1,0 +1,70 @@
+/**
+ * @module sources/cluster-request
+ * How each API request is sent: the --request-timeout (kubectl's per-request limit, parsed the way
+ * kubectl parses it) enforced with an AbortSignal on every HTTP request, and list calls followed
+ * through every `continue` page so large clusters are read in bounded chunks.
+ */
+import { IsomorphicFetchHttpLibrary, type HttpLibrary, type RequestContext } from '@kubernetes/client-node';
+import { CliError } from '../errors.js';
+
+/** Items per list page; the server may return fewer (it caps pages itself). */
+export const PAGE_SIZE = 500;
+
+const UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * kubectl's --request-timeout: `0` means none, a bare integer is seconds, otherwise a Go duration
+ * (`500ms`, `30s`, `1m30s`). Returns milliseconds, 0 for no limit.
+ */
+export function parseRequestTimeout(text: string): number {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t) * 1000;
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (t === '' || parts.map((p) => p[0]).join('') !== t) {
+    throw new CliError(
+      `invalid --request-timeout ${JSON.stringify(text)}: timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)`,
+    );
+  }
+  return Math.ceil(parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2] ?? 's'] ?? 1000), 0));
+}
+
+/** How the limit is named in messages: what the user wrote, with `s` added to bare seconds. */
+export function describeTimeout(text: string): string {
+  const t = text.trim();
+  return /^\d+$/.test(t) ? `${t}s` : t;
+}
+
+/**
+ * client-node's fetch-based HTTP library with a fresh deadline per request. Each page of a list is
+ * one request, as with kubectl, so a slow but progressing paged list is not cut off.
+ */
+export class DeadlineHttpLibrary implements HttpLibrary {
+  private readonly inner = new IsomorphicFetchHttpLibrary();
+  constructor(private readonly timeoutMs: number) {}
+
+  send(request: RequestContext): ReturnType<HttpLibrary['send']> {
+    if (this.timeoutMs > 0) request.setSignal(AbortSignal.timeout(this.timeoutMs));
+    return this.inner.send(request);
+  }
+}
+
+interface ListPage<T> {
+  readonly items: T[];
+  readonly metadata?: { readonly _continue?: string };
+}
+
+/** Every item of a list, following `continue` tokens until the server sends none. */
+export async function listAll<T>(fetchPage: (cont: string | undefined) => Promise<ListPage<T>>): Promise<T[]> {
+  const out: T[] = [];
+  const seen = new Set<string>();
+  let cont: string | undefined;
+  for (;;) {
+    const page = await fetchPage(cont);
+    out.push(...page.items);
+    cont = page.metadata?._continue;
+    if (cont === undefined || cont === '') return out;
+    // A server that hands back a token it already gave would make this loop forever.
+    if (seen.has(cont)) throw new CliError('the server returned the same list continue token twice');
+    seen.add(cont);
+  }
+}

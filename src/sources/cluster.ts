@@ -1,0 +1,226 @@
+/**
+ * @module sources/cluster
+ * The live cluster as a source: connect with the user's kubeconfig, then read namespaces, pods,
+ * policies (and nodes when asked) with as few list calls as the scope needs, all at once, every list
+ * paged. The CLI imports this module lazily (`await import`), so client-node is loaded only by
+ * commands that reach a cluster; nothing else in src/ may import client-node.
+ */
+import {
+  ApiException,
+  CoreV1Api,
+  createConfiguration,
+  NetworkingV1Api,
+  ServerConfiguration,
+  type KubeConfig,
+} from '@kubernetes/client-node';
+import type { ClusterNode, Namespace, NetworkPolicy, Pod } from '../model/index.js';
+import { describeApiError, type ApiCall } from './api-errors.js';
+import { namespaceToWire, nodeToWire, podToWire, policyToWire, type WireObject } from './cluster-convert.js';
+import { DeadlineHttpLibrary, describeTimeout, listAll, PAGE_SIZE, parseRequestTimeout } from './cluster-request.js';
+import { decodeObject } from './decode.js';
+import { resolveKubeconfig, type KubeconfigEnv } from './kubeconfig.js';
+import type { ObjectSet, Origin } from './objects.js';
+
+export interface ClusterOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** kubectl duration: '0' (none), '30s', '1m', '500ms', or a plain number of seconds. */
+  readonly requestTimeout?: string;
+}
+
+/** What a command must read: every namespace, or these; and whether nodes too. */
+export interface Need {
+  readonly namespaces: 'all' | readonly string[];
+  readonly nodes: boolean;
+}
+
+export type NameKind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes';
+
+/** The typed API clients, for modules (exec) that make their own calls through `request`. */
+export interface ClusterApis {
+  readonly core: CoreV1Api;
+  readonly networking: NetworkingV1Api;
+}
+
+export interface ClusterConnection {
+  readonly server: string;
+  readonly context: string;
+  readonly defaultNamespace: string;
+  /** The per-request limit in milliseconds (0: none), for callers that open their own connections. */
+  readonly requestTimeoutMs: number;
+  readonly apis: ClusterApis;
+  load(need: Need): Promise<ObjectSet>;
+  /** Object names for shell completion. */
+  listNames(kind: NameKind, namespace?: string): Promise<string[]>;
+  /** Runs one API call and turns its failure into a one-line CliError naming `what`. */
+  request<T>(what: Omit<ApiCall, 'server' | 'timeout'>, call: () => Promise<T>): Promise<T>;
+  /** The loaded kubeconfig with the chosen context current: the escape hatch for exec over WebSocket. */
+  kubeConfig(): KubeConfig;
+}
+
+interface Decoded {
+  namespaces: Namespace[];
+  pods: Pod[];
+  policies: NetworkPolicy[];
+  nodes: ClusterNode[];
+}
+
+class LiveCluster implements ClusterConnection {
+  readonly apis: ClusterApis;
+  private readonly origin: Origin;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    readonly server: string,
+    readonly context: string,
+    readonly defaultNamespace: string,
+    readonly requestTimeoutMs: number,
+    private readonly timeoutText: string | undefined,
+  ) {
+    const config = () =>
+      createConfiguration({
+        baseServer: new ServerConfiguration(server, {}),
+        authMethods: { default: kc },
+        httpApi: new DeadlineHttpLibrary(requestTimeoutMs),
+      });
+    this.apis = { core: new CoreV1Api(config()), networking: new NetworkingV1Api(config()) };
+    this.origin = { source: server };
+  }
+
+  kubeConfig(): KubeConfig {
+    return this.kc;
+  }
+
+  async request<T>(what: Omit<ApiCall, 'server' | 'timeout'>, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      throw describeApiError(e, { ...what, server: this.server, ...(this.timeoutText !== undefined ? { timeout: this.timeoutText } : {}) });
+    }
+  }
+
+  private list<T>(resource: NameKind, namespace: string | undefined, page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
+    return this.request({ verb: 'list', resource, ...(namespace !== undefined ? { namespace } : {}) }, () => listAll(page));
+  }
+
+  private namespaces(): Promise<WireObject[]> {
+    const core = this.apis.core;
+    return this.list('namespaces', undefined, (c) => core.listNamespace({ limit: PAGE_SIZE, _continue: c })).then((l) => l.map(namespaceToWire));
+  }
+
+  private nodes(): Promise<WireObject[]> {
+    const core = this.apis.core;
+    return this.list('nodes', undefined, (c) => core.listNode({ limit: PAGE_SIZE, _continue: c })).then((l) => l.map(nodeToWire));
+  }
+
+  private pods(namespace: string | undefined): Promise<WireObject[]> {
+    const core = this.apis.core;
+    const page =
+      namespace === undefined
+        ? (c: string | undefined) => core.listPodForAllNamespaces({ limit: PAGE_SIZE, _continue: c })
+        : (c: string | undefined) => core.listNamespacedPod({ namespace, limit: PAGE_SIZE, _continue: c });
+    return this.list('pods', namespace, page).then((l) => l.map(podToWire));
+  }
+
+  private policies(namespace: string | undefined): Promise<WireObject[]> {
+    const net = this.apis.networking;
+    const page =
+      namespace === undefined
+        ? (c: string | undefined) => net.listNetworkPolicyForAllNamespaces({ limit: PAGE_SIZE, _continue: c })
+        : (c: string | undefined) => net.listNamespacedNetworkPolicy({ namespace, limit: PAGE_SIZE, _continue: c });
+    return this.list('networkpolicies', namespace, page).then((l) => l.map(policyToWire));
+  }
+
+  /**
+   * One namespace, or undefined when it does not exist or the user may not read it: a user bound
+   * only inside a namespace usually cannot GET the Namespace object (cluster-scoped). The snapshot
+   * then implies it, with only its name label.
+   */
+  private async namespace(name: string): Promise<WireObject[]> {
+    try {
+      const ns = await this.apis.core.readNamespace({ name });
+      return [namespaceToWire(ns)];
+    } catch (e) {
+      if (e instanceof ApiException && (e.code === 404 || e.code === 403)) return [];
+      throw describeApiError(e, { server: this.server, verb: 'get', resource: 'namespaces', name, ...(this.timeoutText !== undefined ? { timeout: this.timeoutText } : {}) });
+    }
+  }
+
+  async load(need: Need): Promise<ObjectSet> {
+    const nodes = need.nodes ? this.nodes() : Promise.resolve([]);
+    let groups: Promise<WireObject[]>[];
+    if (need.namespaces === 'all') {
+      groups = [this.namespaces(), this.pods(undefined), this.policies(undefined)];
+    } else {
+      const names = [...new Set(need.namespaces)];
+      groups = names.flatMap((ns) => [this.namespace(ns), this.pods(ns), this.policies(ns)]);
+    }
+    const results = await Promise.all([nodes, ...groups]);
+    const out: Decoded = { namespaces: [], pods: [], policies: [], nodes: [] };
+    for (const raw of results.flat()) this.add(out, raw);
+    return out;
+  }
+
+  private add(out: Decoded, raw: WireObject): void {
+    const obj = decodeObject(raw, this.origin);
+    if (obj === undefined) return;
+    switch (obj.kind) {
+      case 'Namespace':
+        out.namespaces.push(obj.value);
+        return;
+      case 'Pod':
+        out.pods.push(obj.value);
+        return;
+      case 'NetworkPolicy':
+        out.policies.push(obj.value);
+        return;
+      case 'Node':
+        out.nodes.push(obj.value);
+        return;
+      default: {
+        const never: never = obj;
+        throw new Error(`unexpected decoded object ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  async listNames(kind: NameKind, namespace?: string): Promise<string[]> {
+    let objs: WireObject[];
+    switch (kind) {
+      case 'namespaces':
+        objs = await this.namespaces();
+        break;
+      case 'nodes':
+        objs = await this.nodes();
+        break;
+      case 'pods':
+        objs = await this.pods(namespace);
+        break;
+      case 'networkpolicies':
+        objs = await this.policies(namespace);
+        break;
+      default: {
+        const never: never = kind;
+        throw new Error(`unexpected kind ${String(never)}`);
+      }
+    }
+    return objs.map((o) => (o['metadata'] as { name?: string } | undefined)?.name ?? '').filter((n) => n !== '').sort();
+  }
+}
+
+/**
+ * Resolves the kubeconfig (see kubeconfig.ts) and prepares API clients; no request is made yet, so
+ * connection errors surface on the first call, worded by api-errors.ts.
+ */
+export async function connectCluster(opts: ClusterOptions, env?: KubeconfigEnv): Promise<ClusterConnection> {
+  const timeoutMs = opts.requestTimeout === undefined ? 0 : parseRequestTimeout(opts.requestTimeout);
+  const resolved = resolveKubeconfig(opts, env);
+  return new LiveCluster(
+    resolved.kubeConfig,
+    resolved.server,
+    resolved.context,
+    resolved.defaultNamespace,
+    timeoutMs,
+    opts.requestTimeout === undefined ? undefined : describeTimeout(opts.requestTimeout),
+  );
+}
