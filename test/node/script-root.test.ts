@@ -1,0 +1,225 @@
+/**
+ * The scripts against the real iptables and ipset, inside a throwaway network namespace, for both
+ * backends: the kernel accepts every rule, a second run changes nothing, a changed rule set
+ * replaces the old one and removes what went stale, a foreign chain, rule and set survive, cleanup
+ * restores the exact prior state, and a failing ipset or iptables-restore leaves the previous rules
+ * whole. Needs root (skips visibly otherwise).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Snapshot } from '../../src/model/index.js';
+import { compileSnapshot } from '../../src/engine/index.js';
+import { buildRuleSet, renderApplyScript, renderChainRules, renderCleanupScript, type RuleSet } from '../../src/node/index.js';
+import { block, policy, port, rule } from './fixtures.js';
+import { SAMPLE } from './sample.js';
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+const skip =
+  process.getuid?.() !== 0
+    ? 'needs root (ip netns, iptables, ipset)'
+    : !['ip', 'ipset', 'iptables-nft-restore', 'iptables-legacy-restore'].every(has)
+      ? 'needs ip, ipset, iptables-nft and iptables-legacy'
+      : false;
+
+type Mode = 'nft' | 'legacy';
+
+class Netns {
+  readonly name = `knp-unit-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+  constructor() {
+    const r = spawnSync('ip', ['netns', 'add', this.name], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip netns add: ${r.stderr}`);
+  }
+  run(cmd: string[], input = '', env: Record<string, string> = {}) {
+    const r = spawnSync('ip', ['netns', 'exec', this.name, ...cmd], { input, encoding: 'utf8', env: { ...process.env, ...env } });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  sh(command: string): string {
+    const r = this.run(['sh', '-c', command]);
+    if (r.status !== 0) throw new Error(`${command}: ${r.stderr}`);
+    return r.stdout;
+  }
+  delete(): void {
+    spawnSync('ip', ['netns', 'delete', this.name]);
+  }
+}
+
+function ruleSetOf(s: Snapshot): RuleSet {
+  return buildRuleSet(compileSnapshot(s), 'node-a');
+}
+
+/** SAMPLE with one policy gone and another's peers and ports changed: chains and sets go stale. */
+const CHANGED: Snapshot = {
+  ...SAMPLE,
+  policies: SAMPLE.policies
+    .filter((p) => p.name !== 'deny-all')
+    .map((p) => (p.name === 'test-network-policy' ? { ...p, egress: [rule([block('10.9.0.0/16', ['10.9.1.0/24'])], [port('UDP', 53)])] } : p)),
+};
+
+const THIRD: Snapshot = {
+  ...SAMPLE,
+  policies: [...SAMPLE.policies, policy('default', 'extra', { types: ['Egress'], egress: [rule([block('10.7.0.0/16')], [port('TCP', 443)])] })],
+};
+
+function state(ns: Netns, mode: Mode): string {
+  const clean = (t: string) => t.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+  return [clean(ns.sh(`iptables-${mode}-save`)), clean(ns.sh(`ip6tables-${mode}-save`)), ns.sh('ipset save')].join('\n====\n');
+}
+
+function ours(ns: Netns, mode: Mode, family: 4 | 6): string[] {
+  const save = ns.sh(`${family === 4 ? 'iptables' : 'ip6tables'}-${mode}-save -t filter`);
+  return save.split('\n').filter((l) => l.startsWith('-A KNP-'));
+}
+
+function ourSets(ns: Netns): string[] {
+  return ns.sh('ipset list -n').split('\n').filter((l) => l.startsWith('KNP-')).sort();
+}
+
+function apply(ns: Netns, mode: Mode, script: string, path?: string) {
+  const env: Record<string, string> = { KNP_IPTABLES_MODE: mode };
+  if (path !== undefined) env['PATH'] = `${path}:${process.env['PATH'] ?? ''}`;
+  return ns.run(['sh', '-s'], script, env);
+}
+
+function shim(dir: string, name: string, body: string): void {
+  const p = join(dir, name);
+  writeFileSync(p, `#!/bin/sh\n${body}\n`);
+  chmodSync(p, 0o755);
+}
+
+for (const mode of ['nft', 'legacy'] as const) {
+  test(`apply and cleanup scripts on real iptables (${mode}) and ipset`, { skip }, async (t) => {
+    const ns = new Netns();
+    const shims = mkdtempSync(join(tmpdir(), 'knp-shims-'));
+    try {
+      const ipt = (f: 4 | 6) => `${f === 4 ? 'iptables' : 'ip6tables'}-${mode}`;
+      // Foreign state that must survive everything.
+      for (const f of [4, 6] as const) {
+        ns.sh(`${ipt(f)} -N FOREIGN && ${ipt(f)} -A FOREIGN -j ACCEPT && ${ipt(f)} -A FORWARD -p tcp --dport 22 -j FOREIGN`);
+      }
+      ns.sh('ipset create FOREIGN-SET hash:ip && ipset add FOREIGN-SET 192.0.2.1');
+      const before = state(ns, mode);
+      const rs1 = ruleSetOf(SAMPLE);
+      const script1 = renderApplyScript(rs1);
+
+      await t.test('first apply installs exactly the rendered rules; it reads nothing past its end', () => {
+        const r = apply(ns, mode, `${script1}#NETPOL-EOF-42\necho AFTER-SENTINEL\n`);
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.doesNotMatch(r.stdout, /AFTER-SENTINEL/);
+        assert.match(r.stdout, /IPv4: chains \+10 -0/);
+        assert.deepEqual(ours(ns, mode, 4), renderChainRules(rs1.v4));
+        assert.deepEqual(ours(ns, mode, 6), renderChainRules(rs1.v6));
+        assert.deepEqual(ourSets(ns), [...rs1.v4.sets, ...rs1.v6.sets].map((s) => s.name).sort());
+        for (const f of [4, 6] as const) {
+          const fwd = ns.sh(`${ipt(f)}-save -t filter`).split('\n').filter((l) => l.startsWith('-A FORWARD '));
+          assert.match(fwd[0] ?? '', /-j KNP-FORWARD$/, 'our jump is first in FORWARD');
+          assert.equal(fwd.filter((l) => l.endsWith('-j KNP-FORWARD')).length, 1);
+          assert.ok(fwd.some((l) => l.endsWith('-j FOREIGN')));
+        }
+      });
+
+      const installed = state(ns, mode);
+      await t.test('a second apply changes nothing and says so', () => {
+        const r = apply(ns, mode, script1);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /IPv4: unchanged/);
+        assert.match(r.stdout, /IPv6: unchanged/);
+        assert.equal(state(ns, mode), installed);
+      });
+
+      const rs2 = ruleSetOf(CHANGED);
+      await t.test('a changed rule set replaces the old one; stale chains and sets are gone', () => {
+        const r = apply(ns, mode, renderApplyScript(rs2));
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /IPv4: chains \+0 -4, /);
+        assert.deepEqual(ours(ns, mode, 4), renderChainRules(rs2.v4));
+        assert.deepEqual(ours(ns, mode, 6), renderChainRules(rs2.v6));
+        assert.deepEqual(ourSets(ns), [...rs2.v4.sets, ...rs2.v6.sets].map((s) => s.name).sort());
+        assert.match(ns.sh('ipset list FOREIGN-SET'), /192\.0\.2\.1/);
+      });
+
+      const rs3 = ruleSetOf(THIRD);
+      const script3 = renderApplyScript(rs3);
+      const previous = state(ns, mode);
+      await t.test('ipset restore failing half way: non-zero, its message, previous rules and sets whole', () => {
+        shim(shims, 'ipset', `if [ "$1" = restore ]; then head -n 2 | /usr/sbin/ipset restore -exist; echo "ipset: simulated failure" >&2; exit 1; fi\nexec /usr/sbin/ipset "$@"`);
+        const r = apply(ns, mode, script3, shims);
+        rmSync(join(shims, 'ipset'));
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /simulated failure/);
+        assert.equal(state(ns, mode), previous);
+      });
+
+      await t.test('iptables-restore failing: non-zero, its message, previous rules and sets whole', () => {
+        shim(shims, `iptables-${mode}-restore`, 'cat >/dev/null; echo "iptables-restore: simulated failure" >&2; exit 1');
+        const r = apply(ns, mode, script3, shims);
+        rmSync(join(shims, `iptables-${mode}-restore`));
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /simulated failure/);
+        assert.equal(state(ns, mode), previous);
+      });
+
+      await t.test('ip6tables-restore failing on commit only: IPv4 has the new rules whole, IPv6 the previous', () => {
+        shim(
+          shims,
+          `ip6tables-${mode}-restore`,
+          `for a; do [ "$a" = --test ] && exec /usr/sbin/ip6tables-${mode}-restore "$@"; done\ncat >/dev/null; echo "ip6tables-restore: simulated failure" >&2; exit 1`,
+        );
+        const r = apply(ns, mode, script3, shims);
+        rmSync(join(shims, `ip6tables-${mode}-restore`));
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /simulated failure/);
+        assert.match(r.stderr, /IPv4 has the new rule set whole; IPv6 kept its previous one/);
+        assert.deepEqual(ours(ns, mode, 4), renderChainRules(rs3.v4));
+        assert.deepEqual(ours(ns, mode, 6), renderChainRules(rs2.v6));
+        // A later run completes the swap.
+        const again = apply(ns, mode, script3);
+        assert.equal(again.status, 0, again.stderr);
+        assert.deepEqual(ours(ns, mode, 6), renderChainRules(rs3.v6));
+        assert.deepEqual(ourSets(ns), [...rs3.v4.sets, ...rs3.v6.sets].map((s) => s.name).sort());
+      });
+
+      await t.test('cleanup restores the exact prior state; twice is fine', () => {
+        const cleanup = renderCleanupScript();
+        const r1 = apply(ns, mode, cleanup);
+        assert.equal(r1.status, 0, r1.stderr);
+        assert.match(r1.stdout, /IPv4: removed/);
+        const r2 = apply(ns, mode, cleanup);
+        assert.equal(r2.status, 0, r2.stderr);
+        assert.match(r2.stdout, /IPv4: nothing of ours/);
+        assert.equal(state(ns, mode), before);
+      });
+    } finally {
+      ns.delete();
+      rmSync(shims, { recursive: true, force: true });
+    }
+  });
+}
+
+test('backend detection follows the host: kubelet marker chain, else the backend with more rules', { skip }, () => {
+  const ns = new Netns();
+  try {
+    const script = renderApplyScript(ruleSetOf(SAMPLE));
+    const run = () => ns.run(['sh', '-s'], script, { KNP_IPTABLES_MODE: '' });
+    ns.sh('iptables-legacy -N HOSTCHAIN && iptables-legacy -A HOSTCHAIN -j RETURN && iptables-legacy -A HOSTCHAIN -j RETURN');
+    const legacy = run();
+    assert.equal(legacy.status, 0, legacy.stderr);
+    assert.match(legacy.stdout, /backend: legacy \(detected\)/);
+    ns.run(['sh', '-s'], renderCleanupScript(), { KNP_IPTABLES_MODE: 'legacy' });
+    ns.sh('iptables-nft -t mangle -N KUBE-IPTABLES-HINT');
+    const nft = run();
+    assert.equal(nft.status, 0, nft.stderr);
+    assert.match(nft.stdout, /backend: nft \(detected\)/);
+    const bad = ns.run(['sh', '-s'], script, { KNP_IPTABLES_MODE: 'bogus' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /KNP_IPTABLES_MODE must be legacy, nft or plain/);
+  } finally {
+    ns.delete();
+  }
+});

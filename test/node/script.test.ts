@@ -1,0 +1,61 @@
+/**
+ * The scripts as sh text, without root: dash accepts their syntax, and a script cut short in
+ * transit runs no command at all (everything before the last two lines only defines).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileSnapshot } from '../../src/engine/index.js';
+import { buildRuleSet, renderApplyScript, renderCleanupScript, shQuote } from '../../src/node/index.js';
+import { SAMPLE } from './sample.js';
+
+const apply = renderApplyScript(buildRuleSet(compileSnapshot(SAMPLE), 'node-a'));
+const cleanup = renderCleanupScript();
+
+const scripts = [
+  { name: 'apply', text: apply },
+  { name: 'cleanup', text: cleanup },
+];
+
+for (const s of scripts) {
+  test(`${s.name} script: dash accepts the syntax`, () => {
+    const r = spawnSync('sh', ['-n'], { input: s.text, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  test(`${s.name} script: ends with the call and an exit, so sh reads no further`, () => {
+    const lines = s.text.trimEnd().split('\n');
+    assert.deepEqual(lines.slice(-2), ['knp_main', 'exit $?']);
+    assert.ok(lines[0]?.startsWith('#!/bin/sh'));
+  });
+
+  test(`${s.name} script: cut short anywhere, it runs no command`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knp-shim-'));
+    try {
+      const log = join(dir, 'calls');
+      for (const tool of ['iptables-nft-save', 'iptables-legacy-save', 'iptables-save', 'iptables-nft-restore', 'iptables-restore', 'ip6tables-nft-save', 'ip6tables-nft-restore', 'ipset', 'cat', 'grep', 'sleep']) {
+        const p = join(dir, tool);
+        writeFileSync(p, `#!/bin/sh\necho ${tool} "$@" >> ${shQuote(log)}\n`);
+        chmodSync(p, 0o755);
+      }
+      const lines = s.text.split('\n');
+      const end = lines.lastIndexOf('knp_main');
+      for (const frac of [0.1, 0.3, 0.5, 0.7, 0.9, 0.999]) {
+        const cut = lines.slice(0, Math.floor(end * frac)).join('\n');
+        spawnSync('sh', ['-s'], { input: cut, encoding: 'utf8', env: { PATH: dir } });
+      }
+      spawnSync('sh', ['-s'], { input: lines.slice(0, end).join('\n'), encoding: 'utf8', env: { PATH: dir } });
+      assert.equal(existsSync(log) ? readFileSync(log, 'utf8') : '', '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('apply script: the node name is quoted for sh', () => {
+  const rs = buildRuleSet(compileSnapshot(SAMPLE), "we'ird");
+  assert.match(renderApplyScript(rs), /^knp_node='we'\\''ird'$/m);
+});
