@@ -41,7 +41,7 @@ export async function handleUpgrade(
 ): Promise<void> {
   const entry = newLogEntry(req);
   state.log.push(entry);
-  await delayFor(state, entry.path);
+  await delayFor(state, entry.path, socket);
   if (!isAuthorized(state, req)) return refuse(socket, entry, status.unauthorized());
   const route = parseRoute(entry.path);
   if (!route || route.resource.name !== 'pods' || route.subresource !== 'exec' || route.namespace === undefined) {

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { discoveryDocument } from './discovery.js';
 import { pendingStatus, statusAfterPoll } from './pod-lifecycle.js';
 import { apiVersionOf, resourceByName, type ResourceInfo } from './resources.js';
@@ -48,17 +49,26 @@ export function newLogEntry(req: IncomingMessage): RequestLogEntry {
   };
 }
 
-export async function delayFor(state: ServerState, path: string): Promise<void> {
+/** Waits out the configured delay, or until the client gives up and closes the connection. */
+export async function delayFor(state: ServerState, path: string, socket: Duplex): Promise<void> {
   if (state.delayMs <= 0) return;
   if (state.delayMatch && !state.delayMatch.test(path)) return;
-  await new Promise((r) => setTimeout(r, state.delayMs));
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, state.delayMs);
+    socket.once('close', done);
+  });
 }
 
 export async function handleRequest(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const entry = newLogEntry(req);
   state.log.push(entry);
   const raw = await readBody(req);
-  await delayFor(state, entry.path);
+  await delayFor(state, entry.path, req.socket);
   if (!isAuthorized(state, req)) return sendStatus(res, entry, status.unauthorized());
 
   const doc = req.method === 'GET' ? discoveryDocument(entry.path.replace(/\/$/, ''), state.serverAddress) : undefined;
