@@ -7,9 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { downLab, SKIP_UNLESS_ROOT, upLab } from './lab.js';
+import { downLab, flushNeighbours, SKIP_UNLESS_ROOT, upLab } from './lab.js';
 import { probeAll, Probers, startListeners } from './probe.js';
-import { applyOnNode, applyScriptFor, connectivityTable, expectedOutcome, labSpecFor, loadScenario, PORTS } from './scenario.js';
+import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, loadScenario, mismatches, mismatchSummary, PORTS } from './scenario.js';
 
 interface Scenario {
   readonly name: string;
@@ -149,11 +149,10 @@ test('enforce: packets equal the engine, scenario by scenario', { skip: SKIP_UNL
           assert.ok(row !== undefined, `anchor ${label} is not in the table`);
           assert.equal(row.allowed, want, `engine verdict on ${label}`);
         }
+        await flushNeighbours(lab);
         const outcomes = await probeAll(probers, rows.map((r) => r.probe));
-        const wrong = rows.flatMap((r, i) =>
-          outcomes[i] === expectedOutcome(r.allowed) ? [] : [`${r.label}: engine ${r.allowed ? 'allows' : 'denies'}, packets ${outcomes[i]}`],
-        );
-        assert.deepEqual(wrong, [], `${wrong.length} of ${rows.length} connections differ`);
+        const wrong = mismatches(rows, outcomes);
+        assert.deepEqual(wrong, [], mismatchSummary(wrong, rows.length));
       });
     }
   } finally {

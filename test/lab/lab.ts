@@ -165,6 +165,21 @@ export async function runInNode(lab: Lab, nodeName: string, argv: readonly strin
   return await runIn(lab, nodeName, argv, stdin);
 }
 
+/**
+ * Forgets every neighbour (ARP and NDP) in every namespace of the lab, so that the next probes
+ * resolve their next hop afresh, as a new pod's first packets would: a rule set that blocks IPv6
+ * neighbour discovery must not be hidden by entries cached while no policy was in force.
+ */
+export async function flushNeighbours(lab: Lab): Promise<void> {
+  const members = [...lab.spec.nodes.map((n) => n.name), ...lab.spec.pods.map((p) => p.name), ...(lab.spec.externals ?? []).map((x) => x.name)];
+  await Promise.all(
+    members.map(async (m) => {
+      const r = await runIn(lab, m, ['ip', 'neigh', 'flush', 'all']);
+      if (r.code !== 0) throw new Error(`ip neigh flush in ${m}: ${r.stderr}`);
+    }),
+  );
+}
+
 /** Starts a long-running process inside a member's namespace; downLab kills it. */
 export function spawnIn(lab: Lab, member: string, argv: readonly string[]): ChildProcess {
   const child = spawn('ip', ['netns', 'exec', netnsOf(lab, member), ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });

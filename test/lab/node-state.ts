@@ -23,11 +23,22 @@ export function normaliseSave(text: string): string {
     .join('\n');
 }
 
+/** Sets sorted by name and members sorted: creation order and hash order say nothing. */
 export function normaliseIpsets(text: string): string {
-  return text
-    .split('\n')
-    .filter((l) => !l.startsWith('Size in memory:'))
-    .join('\n');
+  const blocks = text
+    .split(/\n(?=Name: )/)
+    .map((b) => b.trim())
+    .filter((b) => b !== '')
+    .map((block) => {
+      // initval is a random hash seed, drawn anew for every set created.
+      const lines = block
+        .split('\n')
+        .filter((l) => !l.startsWith('Size in memory:'))
+        .map((l) => l.replace(/ initval 0x[0-9a-f]+/, ''));
+      const m = lines.indexOf('Members:');
+      return m < 0 ? lines.join('\n') : [...lines.slice(0, m + 1), ...lines.slice(m + 1).sort()].join('\n');
+    });
+  return blocks.sort().join('\n\n');
 }
 
 async function capture(lab: Lab, node: string, argv: string[]): Promise<string> {
@@ -66,7 +77,7 @@ export function missingLines(inner: string, outer: string): string[] {
   const have = outer.split('\n');
   let at = 0;
   const missing: string[] = [];
-  for (const line of inner.split('\n')) {
+  for (const line of inner.split('\n').filter((l) => l !== '')) {
     const i = have.indexOf(line, at);
     if (i < 0) missing.push(line);
     else at = i + 1;

@@ -164,6 +164,19 @@ export function expectedOutcome(allowed: boolean): string {
   return allowed ? 'open' : 'refused';
 }
 
+/** Rows whose packets disagree with the engine, IPv4 first; empty when all agree. */
+export function mismatches(rows: readonly Row[], outcomes: readonly string[]): string[] {
+  const wrong = rows.flatMap((r, i) =>
+    outcomes[i] === expectedOutcome(r.allowed) ? [] : [{ v6: r.probe.host.includes(':'), text: `${r.label}: engine ${r.allowed ? 'allows' : 'denies'}, packets ${outcomes[i] ?? 'none'}` }],
+  );
+  return [...wrong.filter((w) => !w.v6), ...wrong.filter((w) => w.v6)].map((w) => w.text);
+}
+
+export function mismatchSummary(wrong: readonly string[], total: number): string {
+  const v6 = wrong.filter((w) => w.includes('[fd00:')).length;
+  return `${wrong.length} of ${total} connections differ (${wrong.length - v6} IPv4, ${v6} IPv6)`;
+}
+
 export function applyScriptFor(c: CompiledSnapshot, node: string): string {
   return renderApplyScript(buildRuleSet(c, node));
 }
