@@ -86,8 +86,8 @@ test('the seed example reads into the expected snapshot', async () => {
     [
       'default/db-0@172.17.0.10',
       'default/frontend-0@172.17.0.11',
-      'default/other-0@172.17.0.12',
-      'my-namespace/batch-0@172.17.3.30',
+      'default/other-0@10.0.0.12',
+      'my-namespace/batch-0@172.17.1.30',
       'my-namespace/report@',
       'myproject/client-0@172.17.2.20',
     ],
