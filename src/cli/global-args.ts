@@ -32,7 +32,13 @@ export function globalOptions<T>(y: Argv<T>) {
     .option('request-timeout', { type: 'string', describe: 'How long to wait for one API request (0 = no limit), e.g. 30s, 1m', group: 'Cluster:' });
 }
 
-export function toGlobalArgs(a: {
+/** A string flag given twice arrives as an array; like kubectl, the last one wins. */
+function last(v: unknown): string | undefined {
+  const x: unknown = Array.isArray(v) ? v[v.length - 1] : v;
+  return x === undefined ? undefined : String(x);
+}
+
+export function toGlobalArgs(raw: {
   filename?: readonly string[];
   namespace?: string;
   allNamespaces?: boolean;
@@ -42,6 +48,14 @@ export function toGlobalArgs(a: {
   requestTimeout?: string;
   cluster?: boolean;
 }): GlobalArgs {
+  const a = {
+    ...raw,
+    namespace: last(raw.namespace),
+    output: last(raw.output),
+    kubeconfig: last(raw.kubeconfig),
+    context: last(raw.context),
+    requestTimeout: last(raw.requestTimeout),
+  };
   return {
     filename: a.filename ?? [],
     ...(a.namespace === undefined ? {} : { namespace: a.namespace }),
