@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { downLab, flushNeighbours, SKIP_UNLESS_ROOT, upLab } from './lab.js';
 import { probeAll, Probers, startListeners } from './probe.js';
-import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, loadScenario, mismatches, mismatchSummary, PORTS } from './scenario.js';
+import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS } from './scenario.js';
 
 interface Scenario {
   readonly name: string;
@@ -135,7 +135,7 @@ test('enforce: packets equal the engine, scenario by scenario', { skip: SKIP_UNL
   const lab = await upLab(labSpecFor(base.snapshot));
   const probers = new Probers(lab);
   try {
-    await Promise.all(lab.spec.pods.map((p) => startListeners(lab, p.name, PORTS)));
+    await Promise.all(listenerMembers(lab).map((m) => startListeners(lab, m, PORTS)));
     for (const sc of scenarios) {
       await t.test(sc.name, async () => {
         const c = await loadScenario(sc.file === undefined ? ['pods.yaml'] : ['pods.yaml', sc.file]);

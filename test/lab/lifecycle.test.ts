@@ -13,14 +13,14 @@ import type { CompiledSnapshot } from '../../src/engine/compile.js';
 import { downLab, flushNeighbours, runInNode, SKIP_UNLESS_ROOT, upLab, type Lab } from './lab.js';
 import { FOREIGN_SETUP, missingLines, nodeState, ourNames, type NodeState } from './node-state.js';
 import { describeProbe, probeAll, Probers, startListeners, type Outcome } from './probe.js';
-import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, loadScenario, mismatches, mismatchSummary, PORTS, type Row } from './scenario.js';
+import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS, type Row } from './scenario.js';
 
 async function withLab(body: (lab: Lab, probers: Probers) => Promise<void>): Promise<void> {
   const base = await loadScenario(['pods.yaml']);
   const lab = await upLab(labSpecFor(base.snapshot));
   const probers = new Probers(lab);
   try {
-    await Promise.all(lab.spec.pods.map((p) => startListeners(lab, p.name, PORTS)));
+    await Promise.all(listenerMembers(lab).map((m) => startListeners(lab, m, PORTS)));
     await body(lab, probers);
   } finally {
     probers.close();

@@ -1,12 +1,13 @@
 /**
  * @module test/lab/listener
- * A server run inside a lab pod's namespace (`ip netns exec POD node listener.js tcp:80 udp:53`):
- * accepts TCP connections and echoes UDP datagrams on every given port, over IPv4 and IPv6 (one
- * dual-stack socket each), and prints "ready" once all ports are bound so the test knows when to
- * start probing. It is a plain script, not a test: the runner only runs *.test.js files.
+ * A server run inside a lab namespace (`ip netns exec NS node listener.js tcp:80 udp:53`): accepts
+ * TCP connections (one dual-stack socket per port) and echoes UDP datagrams (one socket per local
+ * address and port), over IPv4 and IPv6, and prints "ready" once every port is bound so the test
+ * knows when to start probing. A plain script, not a test: the runner only runs *.test.js files.
  */
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 
 function parse(arg: string): { proto: 'tcp' | 'udp'; port: number } {
   const m = /^(tcp|udp):(\d+)$/.exec(arg);
@@ -27,13 +28,23 @@ async function listen(arg: string): Promise<void> {
     });
     return;
   }
-  const sock = createSocket({ type: 'udp6', ipv6Only: false });
-  sock.on('message', (msg, rinfo) => sock.send(msg, rinfo.port, rinfo.address));
-  sock.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    sock.once('error', reject);
-    sock.bind(port, '::', () => resolve());
-  });
+  // One socket per local address, not one on the wildcard: a wildcard socket answers from the
+  // address routing picks (a node answering a pod from its bridge address when the pod asked its
+  // link address), and the prober's connected socket would drop that reply.
+  const addresses = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => !a.address.startsWith('fe80:'));
+  await Promise.all(
+    addresses.map(async (a) => {
+      const sock = createSocket(a.family === 'IPv6' ? 'udp6' : 'udp4');
+      sock.on('message', (msg, rinfo) => sock.send(msg, rinfo.port, rinfo.address));
+      await new Promise<void>((resolve, reject) => {
+        sock.once('error', reject);
+        sock.bind(port, a.address, () => resolve());
+      });
+      sock.on('error', () => undefined);
+    }),
+  );
 }
 
 await Promise.all(process.argv.slice(2).map(listen));

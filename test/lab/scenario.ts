@@ -156,7 +156,49 @@ export function connectivityTable(c: CompiledSnapshot, lab: Lab, ports: readonly
         : { kind: 'ip', ip: ip(link[f === 4 ? 0 : 1] ?? '') },
     );
   }
+  rows.push(...toHosts(c, lab, placed, ports));
   return rows;
+}
+
+/** Addresses that are not pods, with a listener behind each: nodes (both addresses) and externals. */
+export function hostTargets(lab: Lab): { member: string; label: string; addresses: string[] }[] {
+  return [
+    ...lab.spec.nodes.flatMap((n) => [
+      { member: n.name, label: `node ${n.name} bridge`, addresses: nodeBridgeAddresses(lab, n.name) },
+      { member: n.name, label: `node ${n.name} link`, addresses: nodeLinkAddresses(lab, n.name) },
+    ]),
+    ...(lab.spec.externals ?? []).map((x) => ({ member: x.name, label: `external ${x.name}`, addresses: externalAddresses(lab, x.name) })),
+  ];
+}
+
+/**
+ * Pods to addresses that are not pods: only the pod's egress decides. To its own node this is
+ * the INPUT path; to other nodes and external hosts it is routed out of the node.
+ */
+function toHosts(c: CompiledSnapshot, lab: Lab, placed: readonly PlacedPod[], ports: readonly ListenPort[]): Row[] {
+  const rows: Row[] = [];
+  for (const s of placed) {
+    for (const target of hostTargets(lab)) {
+      for (const f of [4, 6] as const) {
+        const text = target.addresses[f === 4 ? 0 : 1];
+        if (text === undefined || !s.pod.ips.some((a) => a.family === f)) continue;
+        for (const { protocol, port } of ports) {
+          const verdict = evaluateConnection(c, { src: { kind: 'pod', pod: inFamily(s.pod, f) }, dst: { kind: 'ip', ip: ip(text) }, port, protocol });
+          rows.push({
+            probe: { from: s.member, host: text, port, protocol },
+            label: `${s.pod.namespace}/${s.pod.name} -> ${target.label} [${text}]:${port}/${protocol}`,
+            allowed: isAllowed(verdict),
+          });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+/** Listeners on every member a probe may target: pods, nodes and external hosts. */
+export function listenerMembers(lab: Lab): string[] {
+  return [...lab.spec.pods.map((p) => p.name), ...lab.spec.nodes.map((n) => n.name), ...(lab.spec.externals ?? []).map((x) => x.name)];
 }
 
 /** The outcome a probe must have: admitted connections open, denied ones are REJECTed. */
