@@ -197,7 +197,9 @@ knp_pick_backend() {
 }
 
 # Reads our part of one family's filter table (save command in $1) into:
-#   knp_chains     our chain names          knp_rules  the rules of our chains
+#   knp_chains     our chain names          knp_nrules  how many rules our chains hold
+#   knp_rules      those rules, one a line (only with grep, for the summary: a shell loop that
+#                  appends line by line is quadratic, far too slow for thousands of rules)
 #   knp_refs       rules of other chains that jump into ours (the hooks among them)
 #   knp_drop_refs  those of them to delete: all but the first FORWARD and INPUT hooks
 #   knp_hook_fwd, knp_hook_in  how many FORWARD/INPUT hooks there are
@@ -207,7 +209,7 @@ knp_scan() {
     return 1
   }
   knp_chains=
-  knp_rules=
+  knp_nrules=0
   knp_refs=
   knp_drop_refs=
   knp_hook_fwd=0
@@ -218,7 +220,7 @@ knp_scan() {
         knp_c=${knp_l#:}
         knp_chains="$knp_chains ${knp_c%% *}"
         ;;
-      "-A $knp_prefix"*) knp_rules="$knp_rules$knp_l$nl" ;;
+      "-A $knp_prefix"*) knp_nrules=$((knp_nrules + 1)) ;;
       "-A FORWARD "*" -j $knp_top_fwd")
         knp_refs="$knp_refs$knp_l$nl"
         knp_hook_fwd=$((knp_hook_fwd + 1))
@@ -237,6 +239,10 @@ knp_scan() {
   done <<KNP_SCAN_EOF
 $knp_out
 KNP_SCAN_EOF
+  knp_rules=
+  if [ "$knp_nrules" -gt 0 ] && knp_has grep; then
+    knp_rules="$(printf '%s\n' "$knp_out" | grep -e "^-A $knp_prefix")$nl"
+  fi
 }
 
 # `-D` lines removing the rules listed in $1 (iptables-save lines).
@@ -246,31 +252,44 @@ knp_delete_lines() {
   done
 }
 
-# How many lines of $1 are not in $2 ('?' when grep cannot tell).
+# How many lines of $1 are not in $2 ('?' without grep).
 knp_missing() {
-  if [ -z "$1" ]; then
+  if [ -z "$1" ] || [ "$1" = "$2" ]; then
     echo 0
   elif [ -z "$2" ]; then
     printf '%s' "$1" | knp_count_lines
   else
-    knp_k=$(printf '%s' "$1" | grep -cvxF -f /dev/fd/3 3<<KNP_DIFF_EOF 2>/dev/null
+    knp_k=
+    if knp_has grep; then
+      knp_k=$(printf '%s' "$1" | grep -cvxF -f /dev/fd/3 3<<KNP_DIFF_EOF 2>/dev/null
 $2
 KNP_DIFF_EOF
 )
+    fi
     echo "${knp_k:-?}"
   fi
-}
-
-# How many words of $1 are not in $2.
-knp_missing_words() {
-  knp_k=0
-  for knp_w in $1; do knp_in "$knp_w" "$2" || knp_k=$((knp_k + 1)); done
-  echo "$knp_k"
 }
 
 knp_words() {
   set -- $1
   echo "$#"
+}
+
+# The words of $1 that are not in $2, one a line (grep when it can, a shell loop otherwise).
+knp_words_not_in() {
+  if [ "$(knp_words "$1")" -eq 0 ]; then return 0; fi
+  if [ "$(knp_words "$2")" -gt 0 ] && knp_has grep && [ -e /dev/fd/3 ] 3</dev/null; then
+    printf '%s\n' $1 | grep -vxF -f /dev/fd/3 3<<KNP_WORDS_EOF
+$(printf '%s\n' $2)
+KNP_WORDS_EOF
+    return 0
+  fi
+  for knp_w in $1; do knp_in "$knp_w" "$2" || printf '%s\n' "$knp_w"; done
+}
+
+# How many words of $1 are not in $2.
+knp_missing_words() {
+  knp_words "$(knp_words_not_in "$1" "$2")"
 }
 
 # Our sets, one per line.
@@ -303,14 +322,14 @@ knp_destroy_set() {
 # the same transaction once nothing refers to them.
 knp_apply_input() {
   eval "knp_want=\$knp_want_chains_$1"
+  knp_stale=$(knp_words_not_in "$knp_chains" "$knp_want")
   printf '*filter\n'
-  for knp_c in $knp_want; do printf ':%s - [0:0]\n' "$knp_c"; done
-  for knp_c in $knp_chains; do knp_in "$knp_c" "$knp_want" || printf ':%s - [0:0]\n' "$knp_c"; done
+  for knp_c in $knp_want $knp_stale; do printf ':%s - [0:0]\n' "$knp_c"; done
   knp_delete_lines "$knp_drop_refs"
   if [ "$knp_hook_fwd" -eq 0 ]; then printf '%s\n' "-I FORWARD 1 $knp_hook_fwd_spec"; fi
   if [ "$knp_hook_in" -eq 0 ]; then printf '%s\n' "-I INPUT 1 $knp_hook_in_spec"; fi
   "knp_rules_$1"
-  for knp_c in $knp_chains; do knp_in "$knp_c" "$knp_want" || printf '%s\n' "-X $knp_c"; done
+  for knp_c in $knp_stale; do printf '%s\n' "-X $knp_c"; done
   printf 'COMMIT\n'
 }
 
@@ -343,9 +362,8 @@ knp_check_family() {
     knp_err "IPv$1: our chains are not the ones just installed:$knp_chains"
     knp_ok=1
   fi
-  knp_n=$(printf '%s' "$knp_rules" | knp_count_lines)
-  if [ "$knp_n" -ne "$knp_count" ]; then
-    knp_err "IPv$1: $knp_n rules in our chains, want $knp_count"
+  if [ "$knp_nrules" -ne "$knp_count" ]; then
+    knp_err "IPv$1: $knp_nrules rules in our chains, want $knp_count"
     knp_ok=1
   fi
   knp_now="$knp_rules$knp_refs"
@@ -353,7 +371,7 @@ knp_check_family() {
   knp_cr=$(knp_missing_words "$knp_bc" "$knp_chains")
   knp_ra=$(knp_missing "$knp_now" "$knp_br")
   knp_rr=$(knp_missing "$knp_br" "$knp_now")
-  knp_total=$(printf '%s' "$knp_now" | knp_count_lines)
+  knp_total=$((knp_nrules + $(printf '%s' "$knp_refs" | knp_count_lines)))
   if [ "$knp_ca$knp_cr$knp_ra$knp_rr" = 0000 ]; then
     knp_log "IPv$1: unchanged ($(knp_words "$knp_chains") chains, $knp_total rules)"
   else
