@@ -8,7 +8,7 @@
  * node's.
  */
 import type { IpAddress, IpFamily, Protocol, Snapshot } from '../../src/model/index.js';
-import { cidrContains, type Endpoint } from '../../src/engine/index.js';
+import { assertNever, cidrContains, type Endpoint } from '../../src/engine/index.js';
 import type { Chain, FamilyRules, HookChain, IpSet, Match, RuleSet } from '../../src/node/index.js';
 
 export interface Packet {
@@ -47,7 +47,7 @@ function setMatches(set: IpSet, m: Extract<Match, { kind: 'in-set' }>, p: Packet
         (e) => e.kind === 'ip-port' && e.ip.value === p.dst.value && e.ip.family === p.dst.family && e.protocol === p.protocol && e.port === p.port,
       );
     default:
-      throw new Error('unknown set type');
+      return assertNever(set.type);
   }
 }
 
@@ -87,7 +87,7 @@ class Walk {
       case 'mark':
         return (this.mark & m.bits) === m.bits;
       default:
-        throw new Error('unknown match');
+        return assertNever(m);
     }
   }
 
@@ -115,7 +115,7 @@ class Walk {
             this.mark &= ~t.bits;
             break;
           default:
-            throw new Error('unknown target');
+            return assertNever(t);
         }
       }
       return 'return';

@@ -133,6 +133,14 @@ for (const mode of ['nft', 'legacy'] as const) {
         assert.equal(state(ns, mode), installed);
       });
 
+      await t.test('a duplicated hook and a stray jump into our chains are repaired', () => {
+        ns.sh(`${ipt(4)} -A FORWARD -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD && ${ipt(4)} -A OUTPUT -j KNP-INPUT`);
+        const r = apply(ns, mode, script1);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /IPv4: chains \+0 -0, rules \+0 -[12] /, "the summary counts distinct lines");
+        assert.equal(state(ns, mode), installed);
+      });
+
       const rs2 = ruleSetOf(CHANGED);
       await t.test('a changed rule set replaces the old one; stale chains and sets are gone', () => {
         const r = apply(ns, mode, renderApplyScript(rs2));
