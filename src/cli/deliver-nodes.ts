@@ -35,7 +35,7 @@ export async function deliverAll(
   const progress = (text: string): void => {
     if (tty) process.stderr.write(`\r\x1b[2K[${done}/${nodes.length}] ${text}`);
   };
-  const results: string[] = [];
+  const results: { node: string; ok: boolean; text: string }[] = [];
   const queue = [...nodes];
   const worker = async (): Promise<void> => {
     for (let node = queue.shift(); node !== undefined; node = queue.shift()) {
@@ -53,13 +53,13 @@ export async function deliverAll(
         if (r.exitCode !== 0) {
           failed++;
           const why = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join(' | ');
-          results.push(`node ${n}: FAILED (exit ${r.exitCode}): ${why}`);
+          results.push({ node: n, ok: false, text: `the script failed (exit ${r.exitCode}): ${why}` });
         } else {
-          results.push(`node ${n}: ${r.stdout.trim().split('\n').join(`\nnode ${n}: `)}`);
+          results.push({ node: n, ok: true, text: r.stdout.trim() });
         }
       } catch (err) {
         failed++;
-        results.push(err instanceof CliError ? `node ${n}: FAILED: ${err.message}` : `node ${n}: FAILED: ${String(err)}`);
+        results.push({ node: n, ok: false, text: err instanceof Error ? err.message : String(err) });
       } finally {
         done++;
         progress(`${done} of ${nodes.length} nodes done`);
@@ -68,12 +68,11 @@ export async function deliverAll(
   };
   await Promise.all(Array.from({ length: Math.min(s.parallel, nodes.length) }, worker));
   if (tty) process.stderr.write('\r\x1b[2K');
-  const ok = results.filter((r) => !r.includes(': FAILED'));
-  const bad = results.filter((r) => r.includes(': FAILED'));
-  if (ok.length > 0) out.write(`${ok.join('\n')}\n`);
-  if (bad.length > 0) {
-    if (nodes.length === 1) throw new CliError((bad[0] ?? '').replace(/^node \S+: FAILED: ?/, `node ${nodes[0] ?? ''}: `));
-    out.error(bad.join('\n'));
-  }
+  const lines = (r: { node: string; text: string }): string => r.text.split('\n').map((l) => `node ${r.node}: ${l}`).join('\n');
+  const ok = results.filter((r) => r.ok);
+  const bad = results.filter((r) => !r.ok);
+  if (ok.length > 0) out.write(`${ok.map(lines).join('\n')}\n`);
+  if (bad.length === 1 && nodes.length === 1) throw new CliError(lines(bad[0] as { node: string; text: string }));
+  if (bad.length > 0) out.error(bad.map((r) => `error: ${lines(r)}`).join('\n'));
   return failed > 0 ? 2 : 0;
 }

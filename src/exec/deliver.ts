@@ -5,7 +5,7 @@
  * and on Ctrl-C. client-node is imported here only, and this module is loaded only by apply-node.
  */
 import { randomBytes } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { CoreV1Api, Exec, type KubeConfig, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import { CliError } from '../errors.js';
 import { FATAL_WAITING_REASONS, HELPER_CONTAINER, helperPodManifest, receiveAndRunCommand } from './helper-pod.js';
@@ -71,14 +71,14 @@ async function waitRunning(core: CoreV1Api, o: DeliveryOptions, name: string): P
     const phase = pod.status?.phase ?? 'Pending';
     const waiting = pod.status?.containerStatuses?.find((s) => s.name === HELPER_CONTAINER)?.state?.waiting;
     if (waiting?.reason && FATAL_WAITING_REASONS.has(waiting.reason)) {
-      throw new CliError(`node ${o.node}: helper pod ${o.namespace}/${name} cannot start: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''} (image ${o.image}; choose another with --image)`);
+      throw new CliError(`helper pod ${o.namespace}/${name} cannot start: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''} (image ${o.image}; choose another with --image)`);
     }
     if (phase === 'Running') return;
     if (phase === 'Failed' || phase === 'Succeeded') {
-      throw new CliError(`node ${o.node}: helper pod ${o.namespace}/${name} ended (${phase}${pod.status?.reason ? `: ${pod.status.reason}` : ''}) before the script could run`);
+      throw new CliError(`helper pod ${o.namespace}/${name} ended (${phase}${pod.status?.reason ? `: ${pod.status.reason}` : ''}) before the script could run`);
     }
     if (Date.now() > deadline) {
-      throw new CliError(`node ${o.node}: helper pod ${o.namespace}/${name} did not start within ${Math.round(o.timeoutMs / 1000)}s (phase ${phase}${waiting?.reason ? `, ${waiting.reason}` : ''}; see --timeout)`);
+      throw new CliError(`helper pod ${o.namespace}/${name} did not start within ${Math.round(o.timeoutMs / 1000)}s (phase ${phase}${waiting?.reason ? `, ${waiting.reason}` : ''}; see --timeout)`);
     }
     await sleep(POLL_MS);
   }
@@ -97,31 +97,43 @@ async function runScript(kc: KubeConfig, o: DeliveryOptions, name: string): Prom
   const sentinel = `#NETPOL-EOF-${randomBytes(8).toString('hex')}`;
   const stdout = new Collector();
   const stderr = new Collector();
-  const stdin = Readable.from([`${o.script.endsWith('\n') ? o.script : `${o.script}\n`}${sentinel}\n`]);
+  // Stdin is never ended: before the v5 protocol, client-node closes the whole socket at stdin EOF
+  // and the exit status is lost. The sentinel line tells the receiver where the script stops.
+  const stdin = new PassThrough();
+  stdin.write(`${o.script.endsWith('\n') ? o.script : `${o.script}\n`}${sentinel}\n`);
   let status: V1Status | undefined;
   const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new CliError(`node ${o.node}: the script did not finish within ${Math.round(o.timeoutMs / 1000)}s (see --timeout)`)), o.timeoutMs);
+    let socket: { terminate(): void } | undefined;
+    const timer = setTimeout(() => {
+      // An open socket would keep the process alive after the error.
+      socket?.terminate();
+      stdin.destroy();
+      reject(new CliError(`the script did not finish within ${Math.round(o.timeoutMs / 1000)}s (see --timeout)`));
+    }, o.timeoutMs);
     new Exec(kc)
       .exec(o.namespace, name, HELPER_CONTAINER, receiveAndRunCommand(sentinel), stdout, stderr, stdin, false, (s) => {
         status = s;
       })
       .then((ws) => {
+        socket = ws;
         ws.on('close', () => {
           clearTimeout(timer);
+          stdin.destroy();
           resolve();
         });
       })
       .catch((err: unknown) => {
         clearTimeout(timer);
+        stdin.destroy();
         const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
-        reject(new CliError(`node ${o.node}: cannot exec into helper pod ${o.namespace}/${name}: ${message} (is "create pods/exec" allowed in namespace ${o.namespace}?)`));
+        reject(new CliError(`cannot exec into helper pod ${o.namespace}/${name}: ${message} (is "create pods/exec" allowed in namespace ${o.namespace}?)`));
       });
   });
   await done;
   const exitCode = exitCodeOf(status);
   if (exitCode === undefined) {
     const why = status?.message ?? 'the connection closed without an exit status';
-    throw new CliError(`node ${o.node}: the script's outcome is unknown: ${why}${stderr.text ? `; stderr: ${stderr.text.trim()}` : ''}`);
+    throw new CliError(`the script's outcome is unknown: ${why}${stderr.text ? `; stderr: ${stderr.text.trim()}` : ''}`);
   }
   return { exitCode, stdout: stdout.text, stderr: stderr.text };
 }

@@ -1,0 +1,165 @@
+// apply-node through the real executable against the fake API server: the helper pod's spec, the
+// script delivered over exec (equal to --dry-run's), cleanup of the pod on success, failure and
+// Ctrl-C, and each delivery error as one line with exit 2. Packets are proven in test/lab/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { startApiServer, type ExecHandler, type FakeApiServer } from '../support/apiserver.js';
+import type { JsonObject } from '../support/selectors.js';
+import { example, netpol, plugin, repo } from './run.js';
+
+let server: FakeApiServer;
+let kubeconfig: string;
+const received: { node: string; script: string }[] = [];
+
+function exampleObjects(): JsonObject[] {
+  return parseAllDocuments(readFileSync(example, 'utf8')).map((d) => d.toJS() as JsonObject).filter((o) => o !== null && ['Namespace', 'Pod', 'Node', 'NetworkPolicy'].includes(String(o['kind'])));
+}
+
+/** Plays the node: reads stdin up to the sentinel the receiver command names, then "runs" it. */
+function receiver(code: number, stdout: string, stderr = ''): ExecHandler {
+  return async (req, io) => {
+    const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1];
+    assert.ok(sentinel, `no sentinel in ${req.command.join(' ')}`);
+    let text = '';
+    for await (const chunk of io.stdin) {
+      text += (chunk as Buffer).toString();
+      if (text.includes(`\n${sentinel}\n`)) break;
+    }
+    const pod = server.get('Pod', req.namespace, req.pod) as { spec?: { nodeName?: string } } | undefined;
+    received.push({ node: pod?.spec?.nodeName ?? '?', script: text.slice(0, text.indexOf(`${sentinel}\n`)) });
+    io.stdout.write(stdout);
+    io.stderr.write(stderr);
+    return code;
+  };
+}
+
+const helperPods = () => server.requests(/\/namespaces\/kube-system\/pods$/).filter((r) => r.method === 'POST' && r.status === 201);
+const livePods = () => (server.get('Namespace', undefined, 'kube-system'), server.requests(/\/pods\/netpol-helper/).filter((r) => r.method === 'DELETE').length);
+
+before(async () => {
+  server = await startApiServer({ objects: [...exampleObjects(), { kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'kube-system' } }] });
+  kubeconfig = server.kubeconfigPath(mkdtempSync(join(tmpdir(), 'knp-apply-')));
+});
+after(async () => server.close());
+
+test('apply-node: creates a pinned privileged helper, delivers exactly the --dry-run script, deletes the pod', async () => {
+  server.setExecHandler(receiver(0, 'IPv4: 3 chains added\n'));
+  received.length = 0;
+  const before = helperPods().length;
+  const r = await netpol(['apply-node', 'node-a', '--kubeconfig', kubeconfig]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^node node-a: IPv4: 3 chains added$/m);
+  const posts = helperPods().slice(before);
+  assert.equal(posts.length, 1);
+  const body = posts[0]?.body as { spec: Record<string, unknown> & { containers: { securityContext: { privileged: boolean } }[] } };
+  assert.equal(body.spec['nodeName'], 'node-a');
+  assert.equal(body.spec['hostNetwork'], true);
+  assert.deepEqual(body.spec['tolerations'], [{ operator: 'Exists' }]);
+  assert.equal(body.spec.containers[0]?.securityContext.privileged, true);
+  const dry = await netpol(['apply-node', 'node-a', '--dry-run', '--kubeconfig', kubeconfig]);
+  assert.equal(received.length, 1);
+  assert.equal(received[0]?.script, dry.stdout);
+  const fromFiles = await netpol(['apply-node', 'node-a', '--dry-run', '-f', example]);
+  assert.equal(fromFiles.stdout, dry.stdout, 'the same script from files and from the cluster');
+  assert.equal(server.requests(/\/pods\/netpol-helper-node-a-/).filter((x) => x.method === 'DELETE').length, 1);
+});
+
+test('apply-node: works on the v4 exec protocol too (the sentinel, not stdin EOF, ends the script)', async () => {
+  server.setExecProtocol('v4');
+  server.setExecHandler(receiver(0, 'ok\n'));
+  try {
+    const r = await netpol(['apply-node', 'node-b', '--kubeconfig', kubeconfig]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /node node-b: ok/);
+  } finally {
+    server.setExecProtocol('v5');
+  }
+});
+
+interface ErrorCase {
+  name: string;
+  setup: () => void;
+  args?: string[];
+  stderr: RegExp;
+}
+const errorCases: ErrorCase[] = [
+  { name: 'the script fails on the node', setup: () => server.setExecHandler(receiver(3, '', 'iptables-restore: line 7 failed\n')), stderr: /^error: node node-a: the script failed \(exit 3\): iptables-restore: line 7 failed\n$/ },
+  { name: 'the image cannot be pulled', setup: () => server.setPodStartup({ mode: 'image-pull-error' }), stderr: /^error: node node-a: helper pod kube-system\/netpol-helper-node-a-\w+ cannot start: (ErrImagePull|ImagePullBackOff)/ },
+  { name: 'no permission to create pods', setup: () => server.forbid({ verb: 'create', resource: 'pods', namespace: 'kube-system' }), stderr: /^error: node node-a: Error from server \(Forbidden\): pods is forbidden: User "tester" cannot create resource "pods" in API group "" in the namespace "kube-system"\n$/ },
+  { name: 'no permission to exec', setup: () => server.refuseExec(403), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: .*403/ },
+  { name: 'no such node', setup: () => undefined, args: ['apply-node', 'node-z'], stderr: /^error: nodes "node-z" not found\n$/ },
+  { name: 'bad --timeout', setup: () => undefined, args: ['apply-node', 'node-a', '--timeout', 'soon'], stderr: /^error: --timeout "soon": expected a duration/ },
+  { name: 'NODE and --all', setup: () => undefined, args: ['apply-node', 'node-a', '--all'], stderr: /^error: name a NODE or use --all, not both\n$/ },
+];
+
+for (const c of errorCases) {
+  test(`apply-node error: ${c.name}`, async () => {
+    server.allowAll();
+    server.setPodStartup({ mode: 'run', afterPolls: 1 });
+    server.refuseExec(undefined);
+    server.setExecHandler(receiver(0, 'ok\n'));
+    c.setup();
+    const deletesBefore = livePods();
+    const postsBefore = helperPods().length;
+    try {
+      const args = c.args ?? ['apply-node', 'node-a'];
+      const r = await netpol([...args, '--kubeconfig', kubeconfig, ...(args.includes('--timeout') ? [] : ['--timeout', '20s'])]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, c.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      const created = helperPods().length - postsBefore;
+      assert.equal(livePods() - deletesBefore, created, 'every helper pod created was deleted');
+    } finally {
+      server.allowAll();
+      server.setPodStartup({ mode: 'run', afterPolls: 1 });
+      server.refuseExec(undefined);
+    }
+  });
+}
+
+test('apply-node --all: every node with pods, one line each', async () => {
+  server.setExecHandler(receiver(0, 'done\n'));
+  received.length = 0;
+  const r = await netpol(['apply-node', '--all', '--kubeconfig', kubeconfig, '--parallel', '2']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').sort(), ['node node-a: done', 'node node-b: done']);
+  assert.deepEqual(received.map((x) => x.node).sort(), ['node-a', 'node-b']);
+});
+
+test('apply-node: Ctrl-C while the helper pod starts deletes it and exits 130', async () => {
+  server.setPodStartup({ mode: 'manual' });
+  try {
+    const deletes = () => server.requests(/\/pods\/netpol-helper-node-a-/).filter((x) => x.method === 'DELETE').length;
+    const before = deletes();
+    const posts = helperPods().length;
+    const child = spawn(plugin, ['apply-node', 'node-a', '--kubeconfig', kubeconfig], { env: { ...process.env, PATH: `${repo}plugin:${process.env['PATH'] ?? ''}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    for (let i = 0; i < 100 && helperPods().length === posts; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(helperPods().length, posts + 1, 'the helper pod was created');
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.equal(deletes(), before + 1);
+  } finally {
+    server.setPodStartup({ mode: 'run', afterPolls: 1 });
+  }
+});
+
+test('apply-node offline: --dry-run prints the script; a node nobody knows is an error; install needs a cluster', async () => {
+  const dry = await netpol(['apply-node', 'node-a', '--dry-run', '-f', example]);
+  assert.equal(dry.code, 0);
+  assert.match(dry.stdout, /^#!\/bin\/sh\n/);
+  const unknown = await netpol(['apply-node', 'node-q', '--dry-run', '-f', example]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^error: node "node-q" not found: it is neither a Node object nor any pod's spec.nodeName in the input\n$/);
+  const install = await netpol(['apply-node', 'node-a', '-f', example]);
+  assert.equal(install.code, 2);
+  assert.match(install.stderr, /can only --dry-run/);
+  const cleanup = await netpol(['apply-node', 'node-a', '--cleanup', '--dry-run']);
+  assert.equal(cleanup.code, 0);
+  assert.match(cleanup.stdout, /KNP-/);
+});
