@@ -15,6 +15,11 @@
 #                               :dual), veth'd into NODE's cni0, default routes via the bridge
 #   ext=NAME:H                  "external" netns PREFIX-NAME on the node link: 192.168.56.H,
 #                               fd00:56::H, routed to each node's pod subnet through that node
+# By hand, e.g.:
+#   sh scripts/lab.sh up knpl "node=node-a:1 node=node-b:2 pod=web:node-a:10:dual pod=db:node-b:10 ext=x:100"
+#   kubectl netpol apply-node node-a -f cluster.yaml --dry-run | ip netns exec knpl-node-a sh -s
+#   ip netns exec knpl-db nc -vz 10.244.1.10 8080       # any client run in a pod's namespace
+#   sh scripts/lab.sh down knpl
 # The node link is a bridge in a separate namespace PREFIX-wire (kept out of the nodes' netfilter),
 # so traffic between nodes, and from an external host, is routed by the nodes, while traffic
 # between two pods of one node is bridged by that node's cni0 (and seen by its FORWARD chain through

@@ -139,15 +139,15 @@ test('enforce: packets equal the engine, scenario by scenario', { skip: SKIP_UNL
     for (const sc of scenarios) {
       await t.test(sc.name, async () => {
         const c = await loadScenario(sc.file === undefined ? ['pods.yaml'] : ['pods.yaml', sc.file]);
-        for (const node of lab.spec.nodes) {
-          const r = await applyOnNode(lab, node.name, applyScriptFor(c, node.name));
-          assert.equal(r.code, 0, `apply on ${node.name} failed:\n${r.stderr}\n${r.stdout}`);
-        }
         const rows = connectivityTable(c, lab);
         for (const [label, want] of Object.entries(sc.anchors)) {
           const row = rows.find((r) => r.label === label);
           assert.ok(row !== undefined, `anchor ${label} is not in the table`);
           assert.equal(row.allowed, want, `engine verdict on ${label}`);
+        }
+        for (const node of lab.spec.nodes) {
+          const r = await applyOnNode(lab, node.name, applyScriptFor(c, node.name));
+          assert.equal(r.code, 0, `apply on ${node.name} failed:\n${r.stderr}\n${r.stdout}`);
         }
         await flushNeighbours(lab);
         const outcomes = await probeAll(probers, rows.map((r) => r.probe));
