@@ -88,8 +88,8 @@ knp_pick_backend() {
 #   knp_rules      those rules, one a line (only with grep, for the summary: a shell loop that
 #                  appends line by line is quadratic, far too slow for thousands of rules)
 #   knp_refs       rules of other chains that jump into ours (the hooks among them)
-#   knp_drop_refs  those of them to delete: all but the first FORWARD and INPUT hooks
-#   knp_hook_fwd, knp_hook_in  how many FORWARD/INPUT hooks there are
+#   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
+#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT hooks; knp_hook_fwd, knp_hook_in  their counts
 knp_scan() {
   knp_out=$("$1" -t filter </dev/null 2>&1) || {
     knp_err "$1 -t filter failed: $knp_out"
@@ -99,6 +99,8 @@ knp_scan() {
   knp_nrules=0
   knp_refs=
   knp_drop_refs=
+  knp_hooks_fwd=
+  knp_hooks_in=
   knp_hook_fwd=0
   knp_hook_in=0
   while IFS= read -r knp_l; do
@@ -110,13 +112,13 @@ knp_scan() {
       "-A $knp_prefix"*) knp_nrules=$((knp_nrules + 1)) ;;
       "-A FORWARD "*" -j $knp_top_fwd")
         knp_refs="$knp_refs$knp_l$nl"
+        knp_hooks_fwd="$knp_hooks_fwd$knp_l$nl"
         knp_hook_fwd=$((knp_hook_fwd + 1))
-        if [ "$knp_hook_fwd" -gt 1 ]; then knp_drop_refs="$knp_drop_refs$knp_l$nl"; fi
         ;;
       "-A INPUT "*" -j $knp_top_in")
         knp_refs="$knp_refs$knp_l$nl"
+        knp_hooks_in="$knp_hooks_in$knp_l$nl"
         knp_hook_in=$((knp_hook_in + 1))
-        if [ "$knp_hook_in" -gt 1 ]; then knp_drop_refs="$knp_drop_refs$knp_l$nl"; fi
         ;;
       "-A "*" -j $knp_prefix"* | "-A "*" -g $knp_prefix"*)
         knp_refs="$knp_refs$knp_l$nl"

@@ -201,8 +201,8 @@ knp_pick_backend() {
 #   knp_rules      those rules, one a line (only with grep, for the summary: a shell loop that
 #                  appends line by line is quadratic, far too slow for thousands of rules)
 #   knp_refs       rules of other chains that jump into ours (the hooks among them)
-#   knp_drop_refs  those of them to delete: all but the first FORWARD and INPUT hooks
-#   knp_hook_fwd, knp_hook_in  how many FORWARD/INPUT hooks there are
+#   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
+#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT hooks; knp_hook_fwd, knp_hook_in  their counts
 knp_scan() {
   knp_out=$("$1" -t filter </dev/null 2>&1) || {
     knp_err "$1 -t filter failed: $knp_out"
@@ -212,6 +212,8 @@ knp_scan() {
   knp_nrules=0
   knp_refs=
   knp_drop_refs=
+  knp_hooks_fwd=
+  knp_hooks_in=
   knp_hook_fwd=0
   knp_hook_in=0
   while IFS= read -r knp_l; do
@@ -223,13 +225,13 @@ knp_scan() {
       "-A $knp_prefix"*) knp_nrules=$((knp_nrules + 1)) ;;
       "-A FORWARD "*" -j $knp_top_fwd")
         knp_refs="$knp_refs$knp_l$nl"
+        knp_hooks_fwd="$knp_hooks_fwd$knp_l$nl"
         knp_hook_fwd=$((knp_hook_fwd + 1))
-        if [ "$knp_hook_fwd" -gt 1 ]; then knp_drop_refs="$knp_drop_refs$knp_l$nl"; fi
         ;;
       "-A INPUT "*" -j $knp_top_in")
         knp_refs="$knp_refs$knp_l$nl"
+        knp_hooks_in="$knp_hooks_in$knp_l$nl"
         knp_hook_in=$((knp_hook_in + 1))
-        if [ "$knp_hook_in" -gt 1 ]; then knp_drop_refs="$knp_drop_refs$knp_l$nl"; fi
         ;;
       "-A "*" -j $knp_prefix"* | "-A "*" -g $knp_prefix"*)
         knp_refs="$knp_refs$knp_l$nl"
@@ -326,8 +328,16 @@ knp_apply_input() {
   printf '*filter\n'
   for knp_c in $knp_want $knp_stale; do printf ':%s - [0:0]\n' "$knp_c"; done
   knp_delete_lines "$knp_drop_refs"
-  if [ "$knp_hook_fwd" -eq 0 ]; then printf '%s\n' "-I FORWARD 1 $knp_hook_fwd_spec"; fi
-  if [ "$knp_hook_in" -eq 0 ]; then printf '%s\n' "-I INPUT 1 $knp_hook_in_spec"; fi
+  # A hook that is there once stays where it is (not to fight whoever inserted rules above it);
+  # none, or several (-D would remove the first match, not the extra), become one at the top.
+  if [ "$knp_hook_fwd" -ne 1 ]; then
+    knp_delete_lines "$knp_hooks_fwd"
+    printf '%s\n' "-I FORWARD 1 $knp_hook_fwd_spec"
+  fi
+  if [ "$knp_hook_in" -ne 1 ]; then
+    knp_delete_lines "$knp_hooks_in"
+    printf '%s\n' "-I INPUT 1 $knp_hook_in_spec"
+  fi
   "knp_rules_$1"
   for knp_c in $knp_stale; do printf '%s\n' "-X $knp_c"; done
   printf 'COMMIT\n'
