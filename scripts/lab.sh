@@ -48,7 +48,16 @@ check_num() {
   [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] || die "number $1 outside $2..$3"
 }
 
-nsx() { ns=$1; shift; ip netns exec "$ns" "$@"; }
+# Sets net.* sysctls inside a namespace by writing /proc/sys (which shows the writer's own
+# namespace), so that procps need not be installed: setns KEY=VALUE...
+setns() {
+  ns=$1; shift
+  for kv in "$@"; do
+    key=$(printf '%s' "${kv%%=*}" | tr . /)
+    ip netns exec "$ns" sh -c 'printf "%s\n" "$2" > "/proc/sys/$1"' sh "$key" "${kv#*=}" \
+      || die "cannot set ${kv%%=*} in $ns"
+  done
+}
 
 # Kills what runs inside a namespace (our listeners and probers), then deletes it; a namespace
 # kept alive by a process would otherwise survive its name.
@@ -85,10 +94,10 @@ new_ns() {
   ip -n "$1" link set lo up
   # ICMP errors (our REJECTs) are rate-limited per destination by default: a burst of probes
   # would then see timeouts instead of "connection refused".
-  nsx "$1" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000
+  setns "$1" net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000
   # Duplicate address detection would hold new IPv6 addresses (link-local ones too) tentative for
   # a second or two, and the first probes would time out.
-  nsx "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+  setns "$1" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 }
 
 node_index() { # NAME -> N from the spec
@@ -108,7 +117,7 @@ up() {
   ip -n "$wire" link add br0 type bridge
   ip -n "$wire" link set br0 up
   # The wire is a plain switch: keep it out of netfilter.
-  nsx "$wire" sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0
+  setns "$wire" net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0
 
   for e in $ENTRIES; do
     case "$e" in
@@ -117,7 +126,7 @@ up() {
         check_name "$name"; check_num "$n" 1 50
         ns="$prefix-$name"
         new_ns "$ns"
-        nsx "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+        setns "$ns" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
           net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
         ip -n "$ns" link add cni0 type bridge
         ip -n "$ns" addr add "10.244.$n.1/24" dev cni0

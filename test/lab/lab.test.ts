@@ -127,7 +127,7 @@ test('lab: up replaces a leftover lab of the same prefix and sweeps labs of dead
     for (const a of externalAddresses(lab, 'x')) assert.match(addrs, new RegExp(` ${a}/`));
     const podAddrs = (await runIn(lab, 'p', ['ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0'])).stdout;
     assert.match(podAddrs, / 10\.244\.1\.5\/24 /);
-    const sysctl = await runIn(lab, 'a', ['sysctl', '-n', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding', 'net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables']);
+    const sysctl = await runIn(lab, 'a', ['cat', ...['ipv4/ip_forward', 'ipv6/conf/all/forwarding', 'bridge/bridge-nf-call-iptables', 'bridge/bridge-nf-call-ip6tables'].map((k) => `/proc/sys/net/${k}`)]);
     assert.equal(sysctl.stdout, '1\n1\n1\n1\n');
   } finally {
     await run(['sh', LAB_SCRIPT, 'down', prefix]);
