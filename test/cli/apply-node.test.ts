@@ -92,6 +92,7 @@ const errorCases: ErrorCase[] = [
   { name: 'the image cannot be pulled', setup: () => server.setPodStartup({ mode: 'image-pull-error' }), stderr: /^error: node node-a: helper pod kube-system\/netpol-helper-node-a-\w+ cannot start: (ErrImagePull|ImagePullBackOff)/ },
   { name: 'no permission to create pods', setup: () => server.forbid({ verb: 'create', resource: 'pods', namespace: 'kube-system' }), stderr: /^error: node node-a: Error from server \(Forbidden\): pods is forbidden: User "tester" cannot create resource "pods" in API group "" in the namespace "kube-system"\n$/ },
   { name: 'no permission to exec', setup: () => server.refuseExec(403), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: .*403/ },
+  { name: 'the script hangs past --timeout', setup: () => server.setExecHandler(() => new Promise<number>(() => undefined)), args: ['apply-node', 'node-a', '--timeout', '2s'], stderr: /^error: node node-a: the script did not finish within 2s \(see --timeout\)\n$/ },
   { name: 'no such node', setup: () => undefined, args: ['apply-node', 'node-z'], stderr: /^error: nodes "node-z" not found\n$/ },
   { name: 'bad --timeout', setup: () => undefined, args: ['apply-node', 'node-a', '--timeout', 'soon'], stderr: /^error: --timeout "soon": expected a duration/ },
   { name: 'NODE and --all', setup: () => undefined, args: ['apply-node', 'node-a', '--all'], stderr: /^error: name a NODE or use --all, not both\n$/ },
