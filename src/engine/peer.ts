@@ -10,13 +10,14 @@
  */
 import type { Cidr, IpAddress, LabelSelector, Labels, NetworkPolicy, Peer } from '../model/index.js';
 import { cidrContains } from './cidr.js';
-import type { Endpoint } from './endpoint.js';
+import { isFinished, type Endpoint } from './endpoint.js';
 import { firstUnmet, type Requirement } from './selector.js';
 
 /** Why a peer entry did not admit the other end. */
 export type PeerMiss =
   | { readonly kind: 'not-a-pod' }
   | { readonly kind: 'host-network' }
+  | { readonly kind: 'finished-pod'; readonly phase: string }
   | { readonly kind: 'other-namespace'; readonly want: string; readonly got: string }
   | { readonly kind: 'namespace-labels'; readonly namespace: string; readonly unmet: Requirement }
   | { readonly kind: 'pod-labels'; readonly pod: string; readonly unmet: Requirement }
@@ -41,6 +42,7 @@ export function matchSelectorPeer(
   if (other.kind !== 'pod') return { matched: false, miss: { kind: 'not-a-pod' } };
   const pod = other.pod;
   if (pod.hostNetwork) return { matched: false, miss: { kind: 'host-network' } };
+  if (isFinished(pod)) return { matched: false, miss: { kind: 'finished-pod', phase: pod.phase } };
   if (peer.namespaceSelector === undefined) {
     if (pod.namespace !== policy.namespace) {
       return { matched: false, miss: { kind: 'other-namespace', want: policy.namespace, got: pod.namespace } };

@@ -44,6 +44,8 @@ export function describePeerMiss(m: PeerMiss): string {
       return 'the other end is not a pod, and only an ipBlock matches it';
     case 'host-network':
       return 'the other end is a hostNetwork pod, whose traffic is its node\'s: only an ipBlock matches it';
+    case 'finished-pod':
+      return `the other end is a finished pod (phase ${m.phase}): finished pods take no part, only an ipBlock matches its address`;
     case 'other-namespace':
       return `the pod is in namespace ${m.got}, and a podSelector without namespaceSelector means namespace ${m.want}`;
     case 'namespace-labels':

@@ -101,6 +101,7 @@ const cases: Case[] = [
   { name: 'hostNetwork pods are never selected', policies: [policy('default', 'p', sel({ role: 'frontend' }), { ingress: [] })], from: 'default/db', to: 'default/host', port: 80, want: true, sides: ['not-isolated', 'host-network'] },
   { name: 'a pod without IP is still matched by selectors', policies: [dbIngress([rule([podPeer(sel({ role: 'frontend' }))])])], from: 'default/tmpl', to: 'default/db', port: 1, want: true },
   { name: 'a pod without IP never matches an ipBlock', policies: [dbIngress([rule([ipBlock('0.0.0.0/0')])])], from: 'default/tmpl', to: 'default/db', port: 1, want: false },
+  { name: 'finished pods are not matched by selectors as peers', policies: [policy('default', 'p', sel({ role: 'frontend' }), { ingress: [rule([podPeer(sel({ role: 'db' }))])] })], from: 'default/done', to: 'default/web', port: 1, want: false },
   { name: 'finished pods are not selected', policies: [policy('default', 'p', sel({ role: 'db' }), { ingress: [] })], from: 'default/web', to: 'default/done', port: 1, want: true },
   { name: 'IPv6 ipBlock admits an IPv6 pod', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('fd00::/64', ['fd00::10/128'])])] })], from: 'default/v6b', to: 'default/v6a', port: 443, want: true },
   { name: 'IPv6 except excludes', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('fd00::/64', ['fd00::11/128'])])] })], from: 'default/v6b', to: 'default/v6a', port: 443, want: false },
