@@ -36,6 +36,8 @@ export function renderMatch(m: Match, family: IpFamily): { readonly head: string
       return { head: `-d ${m.address.text}/${hostBits(family)}`, module: '' };
     case 'protocol':
       return { head: `-p ${m.protocol.toLowerCase()}`, module: '' };
+    case 'icmp6-type':
+      return { head: '-p ipv6-icmp', module: `-m icmp6 --icmpv6-type ${m.type}` };
     case 'dest-port': {
       const p = m.protocol.toLowerCase();
       return { head: `-p ${p}`, module: `-m ${p} --dport ${m.first === m.last ? m.first : `${m.first}:${m.last}`}` };

@@ -16,6 +16,7 @@ export type HookChain = 'FORWARD' | 'INPUT';
  *   bridged      -m physdev --physdev-is-bridged
  *   source/destination  -s/-d one address
  *   protocol     -p tcp|udp|sctp
+ *   icmp6-type   -p ipv6-icmp -m icmp6 --icmpv6-type type (IPv6 rules only)
  *   dest-port    -p P -m P --dport first[:last]
  *   in-set       -m set --match-set NAME src|dst|dst,dst (the last: address and protocol:port)
  *   mark         -m mark --mark bits/bits (all bits set)
@@ -26,6 +27,7 @@ export type Match =
   | { readonly kind: 'source'; readonly address: IpAddress }
   | { readonly kind: 'destination'; readonly address: IpAddress }
   | { readonly kind: 'protocol'; readonly protocol: Protocol }
+  | { readonly kind: 'icmp6-type'; readonly type: number }
   | { readonly kind: 'dest-port'; readonly protocol: Protocol; readonly first: number; readonly last: number }
   | { readonly kind: 'in-set'; readonly set: string; readonly flags: 'src' | 'dst' | 'dst,dst' }
   | { readonly kind: 'mark'; readonly bits: number };

@@ -4,7 +4,8 @@
  *
  * Layout (filter table, per family; names from names.ts):
  *   FORWARD -> KNP-FORWARD, INPUT -> KNP-INPUT   one jump each, inserted first by the script
- *   KNP-FORWARD  1. conntrack RELATED,ESTABLISHED -> RETURN (replies of admitted connections)
+ *   KNP-FORWARD  0. IPv6 only: neighbour discovery (ICMPv6 133-137) -> RETURN (see NDP_TYPES)
+ *                1. conntrack RELATED,ESTABLISHED -> RETURN (replies of admitted connections)
  *                2. clear our mark bits
  *                3. group 1, interception: per local egress-isolated pod, -s IP bridged and routed
  *                   -> KNP-POD-E-*; then per local ingress-isolated pod, -d IP -> KNP-POD-I-*
@@ -60,6 +61,22 @@ function byKey<T extends { readonly namespace: string; readonly name: string }>(
 export function localPods(c: CompiledSnapshot, nodeName: string): Pod[] {
   return c.pods.filter((p) => p.nodeName === nodeName && !p.hostNetwork && p.ips.length > 0).sort(byKey);
 }
+
+/**
+ * ICMPv6 neighbour discovery (RFC 4861): router solicitation and advertisement, neighbour
+ * solicitation and advertisement, redirect. It is how a pod resolves its gateway's and its
+ * neighbours' link-layer addresses, the IPv6 counterpart of ARP (which iptables never sees). It is
+ * link-level plumbing, not a connection a NetworkPolicy governs; sent through a pod's chains it
+ * would be REJECTed (an egress-isolated pod's solicitations to the node arrive in INPUT, those
+ * between pods on one bridge in FORWARD) and the pod could reach nothing over IPv6 at all.
+ */
+const NDP_TYPES: readonly { readonly type: number; readonly name: string }[] = [
+  { type: 133, name: 'router solicitation' },
+  { type: 134, name: 'router advertisement' },
+  { type: 135, name: 'neighbour solicitation' },
+  { type: 136, name: 'neighbour advertisement' },
+  { type: 137, name: 'redirect' },
+];
 
 function rule(matches: Match[], target: Target, comment: string): ChainRule {
   return { matches, target, comment: sanitizeComment(comment) };
@@ -121,9 +138,14 @@ class FamilyBuilder {
   }
 
   private topChain(name: string, intercepts: ChainRule[]): Chain {
+    const ndp =
+      this.family === 6
+        ? NDP_TYPES.map(({ type, name: what }) => rule([{ kind: 'icmp6-type', type }], { kind: 'return' }, `IPv6 ${what} is link plumbing, not policed`))
+        : [];
     return {
       name,
       rules: [
+        ...ndp,
         rule([{ kind: 'established' }], { kind: 'return' }, 'replies of admitted connections pass'),
         rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'start undecided'),
         ...intercepts,

@@ -20,6 +20,8 @@ export interface Packet {
   readonly established: boolean;
   /** The packet's mark on arrival. */
   readonly mark: number;
+  /** Set for an ICMPv6 message of this type (neighbour discovery): then protocol and port mean nothing. */
+  readonly icmp6Type?: number;
 }
 
 function setMatches(set: IpSet, m: Extract<Match, { kind: 'in-set' }>, p: Packet): boolean {
@@ -75,9 +77,11 @@ class Walk {
       case 'destination':
         return m.address.family === p.dst.family && m.address.value === p.dst.value;
       case 'protocol':
-        return m.protocol === p.protocol;
+        return p.icmp6Type === undefined && m.protocol === p.protocol;
+      case 'icmp6-type':
+        return p.icmp6Type === m.type;
       case 'dest-port':
-        return m.protocol === p.protocol && p.port >= m.first && p.port <= m.last;
+        return p.icmp6Type === undefined && m.protocol === p.protocol && p.port >= m.first && p.port <= m.last;
       case 'in-set': {
         const set = this.sets.get(m.set);
         if (set === undefined) throw new Error(`no set ${m.set}`);

@@ -191,4 +191,29 @@ test('replies of admitted connections pass every hook', () => {
   );
 });
 
+test('IPv6 neighbour discovery passes every hook, whatever isolates the pods', () => {
+  fc.assert(
+    fc.property(snapshotArb, (s) => {
+      const c = compileSnapshot(s);
+      const v6 = [...s.pods.flatMap((p) => p.ips), ...s.nodes.flatMap((n) => n.addresses.map((a) => a.ip))].filter((a) => a.family === 6);
+      for (const n of s.nodes) {
+        const f = buildRuleSet(c, n.name).v6;
+        for (const a of v6) {
+          for (const b of v6) {
+            for (const icmp6Type of [133, 134, 135, 136, 137]) {
+              for (const hook of ['FORWARD', 'INPUT'] as const) {
+                for (const bridged of [false, true]) {
+                  const pkt = { src: a, dst: b, protocol: 'TCP' as const, port: 80, bridged, established: false, mark: 0, icmp6Type };
+                  assert.ok(passesHookOf(f, hook, pkt), `${n.name} ${hook}: ICMPv6 ${icmp6Type} ${a.text} -> ${b.text}`);
+                }
+              }
+            }
+          }
+        }
+      }
+    }),
+    { numRuns: 50 },
+  );
+});
+
 import { passesHook as passesHookOf } from './interpret.js';

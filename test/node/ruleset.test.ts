@@ -222,6 +222,22 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'IPv6 neighbour discovery (ICMPv6 133-137) returns first in both top chains, IPv6 only',
+    s: snapshot({ pods: [dual], policies: [policy('a', 'deny', { types: ['Ingress', 'Egress'] })] }),
+    check: (rs) => {
+      for (const chain of [FORWARD_CHAIN, INPUT_CHAIN]) {
+        const v6 = lines(rs.v6, chain);
+        assert.deepEqual(
+          v6.slice(0, 5).map((l) => /^-A \S+ -p ipv6-icmp -m icmp6 --icmpv6-type (\d+) -m comment .* -j RETURN$/.exec(l)?.[1]),
+          ['133', '134', '135', '136', '137'],
+        );
+        assert.match(v6[5] ?? '', /--ctstate RELATED,ESTABLISHED/);
+        assert.ok(lines(rs.v4, chain).every((l) => !l.includes('icmp')), 'no ICMPv6 rule in IPv4');
+        assert.match(lines(rs.v4, chain)[0] ?? '', /--ctstate RELATED,ESTABLISHED/);
+      }
+    },
+  },
+  {
     name: 'IPv4 ipBlock in an IPv6 rule set: no line',
     s: snapshot({ pods: [dual], policies: [policy('a', 'p', { ingress: [rule([block('10.0.0.0/8')])] })] }),
     check: (rs) => {

@@ -3,7 +3,7 @@
 # Run on the node as root: sh -s < this-file. It reads nothing from stdin.
 # KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.
 # IPv4: 10 chains, 45 rules, 6 sets (8 entries)
-# IPv6: 6 chains, 27 rules, 3 sets (3 entries)
+# IPv6: 6 chains, 37 rules, 3 sets (3 entries)
 knp_node='node-a'
 knp_prefix='KNP-'
 knp_top_fwd='KNP-FORWARD'
@@ -12,7 +12,7 @@ knp_want_chains_4='KNP-FORWARD KNP-INPUT KNP-POD-E-e0578aa031f6 KNP-POD-E-ffd5a1
 knp_rule_count_4=43
 knp_enforcing_4=1
 knp_want_chains_6='KNP-FORWARD KNP-INPUT KNP-POD-E-e0578aa031f6 KNP-POD-I-e0578aa031f6 KNP-POL-E-fbfe7d0121eb KNP-POL-I-fbfe7d0121eb'
-knp_rule_count_6=25
+knp_rule_count_6=35
 knp_enforcing_6=1
 knp_want_sets='KNP-4N-bfc51a34ac9b9817 KNP-4N-db42a662cf9c1d11 KNP-4P-150da70c9ba25400 KNP-4P-9c1b08742fb22387 KNP-4T-18ffc0d55464ae22 KNP-4T-9319a144faab3ff4 KNP-6P-57c699639edca983 KNP-6T-2436231ad4e1c23c KNP-6T-f2050281986a4bb1'
 knp_set_entries=11
@@ -91,6 +91,11 @@ KNP_RULES_EOF
 }
 knp_rules_6() {
 cat <<'KNP_RULES_EOF'
+-A KNP-FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 133 -m comment --comment "IPv6 router solicitation is link plumbing, not policed" -j RETURN
+-A KNP-FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 134 -m comment --comment "IPv6 router advertisement is link plumbing, not policed" -j RETURN
+-A KNP-FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 135 -m comment --comment "IPv6 neighbour solicitation is link plumbing, not policed" -j RETURN
+-A KNP-FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 136 -m comment --comment "IPv6 neighbour advertisement is link plumbing, not policed" -j RETURN
+-A KNP-FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 137 -m comment --comment "IPv6 redirect is link plumbing, not policed" -j RETURN
 -A KNP-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
 -A KNP-FORWARD -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
 -A KNP-FORWARD -s fd00:1::10/128 -m physdev --physdev-is-bridged -m comment --comment "default/db egress (bridged)" -j KNP-POD-E-e0578aa031f6
@@ -98,6 +103,11 @@ cat <<'KNP_RULES_EOF'
 -A KNP-FORWARD -d fd00:1::10/128 -m physdev --physdev-is-bridged -m comment --comment "default/db ingress (bridged)" -j KNP-POD-I-e0578aa031f6
 -A KNP-FORWARD -d fd00:1::10/128 -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
 -A KNP-FORWARD -m comment --comment "leave the mark as it came" -j MARK --set-xmark 0x0/0x300000
+-A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 133 -m comment --comment "IPv6 router solicitation is link plumbing, not policed" -j RETURN
+-A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 134 -m comment --comment "IPv6 router advertisement is link plumbing, not policed" -j RETURN
+-A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 135 -m comment --comment "IPv6 neighbour solicitation is link plumbing, not policed" -j RETURN
+-A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 136 -m comment --comment "IPv6 neighbour advertisement is link plumbing, not policed" -j RETURN
+-A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 137 -m comment --comment "IPv6 redirect is link plumbing, not policed" -j RETURN
 -A KNP-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
 -A KNP-INPUT -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
 -A KNP-INPUT -s fd00:1::10/128 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
