@@ -64,19 +64,33 @@ function argsFrom(p: Parsed): GlobalArgs {
     ...(namespace === undefined ? {} : { namespace }),
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     ...(context === undefined ? {} : { context }),
-    requestTimeout: '5s',
+    // A shell waiting on TAB should not hang on a dead server for long.
+    requestTimeout: get('--request-timeout') ?? '5s',
   });
 }
 
-async function names(args: GlobalArgs, kind: Kind): Promise<string[]> {
+/**
+ * Names from the cluster, or undefined when it cannot be read (the user sees no candidates; with
+ * KUBECTL_NETPOL_DEBUG the reason goes to stderr, which shells do not show while completing).
+ */
+async function names(args: GlobalArgs, kind: Kind, namespace?: string): Promise<string[] | undefined> {
   try {
     const { connect } = await import('../source.js');
     const cluster = await connect(args);
-    const ns = kind === 'namespaces' || kind === 'nodes' ? undefined : (args.namespace ?? cluster.defaultNamespace);
+    const ns = kind === 'namespaces' || kind === 'nodes' ? undefined : (namespace ?? args.namespace ?? cluster.defaultNamespace);
     return await cluster.listNames(kind, ns);
-  } catch {
-    return [];
+  } catch (e) {
+    if (process.env['KUBECTL_NETPOL_DEBUG']) process.stderr.write(`completion: ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
   }
+}
+
+/** `NS/POD` when the word already names a namespace, else pods of -n or the context's namespace. */
+async function podEndpoints(args: GlobalArgs, partial: string): Promise<string[]> {
+  const slash = partial.indexOf('/');
+  if (slash < 0) return (await names(args, 'pods')) ?? [];
+  const ns = partial.slice(0, slash);
+  return ((await names(args, 'pods', ns)) ?? []).map((n) => `${ns}/${n}`);
 }
 
 export async function runComplete(words: readonly string[], out: Output): Promise<number> {
@@ -93,7 +107,8 @@ export async function runComplete(words: readonly string[], out: Output): Promis
     switch (prev) {
       case '-n':
       case '--namespace':
-        return emit(await names(args, 'namespaces'));
+      case '--helper-namespace':
+        return emit((await names(args, 'namespaces')) ?? []);
       case '-o':
       case '--output':
         return emit(OUTPUT_FORMATS);
@@ -111,14 +126,16 @@ export async function runComplete(words: readonly string[], out: Output): Promis
   }
   if (partial.startsWith('-')) return emit([...(COMMAND_FLAGS[before.command] ?? []), ...GLOBAL_FLAGS]);
   switch (before.command) {
-    case 'explain':
+    case 'explain': {
       if (before.positionals.length > 0) return emit([]);
-      if (partial.startsWith('pod/')) return emit((await names(args, 'pods')).map((n) => `pod/${n}`));
-      return emit([...(await names(args, 'networkpolicies')), 'pod/']);
+      if (partial.startsWith('pod/')) return emit(((await names(args, 'pods')) ?? []).map((n) => `pod/${n}`));
+      const policies = await names(args, 'networkpolicies');
+      return emit(policies === undefined ? [] : [...policies, 'pod/']);
+    }
     case 'can-reach':
-      return before.positionals.length < 2 ? emit(await names(args, 'pods')) : emit([]);
+      return before.positionals.length < 2 ? emit(await podEndpoints(args, partial)) : emit([]);
     case 'apply-node':
-      return before.positionals.length < 1 ? emit(await names(args, 'nodes')) : emit([]);
+      return before.positionals.length < 1 ? emit((await names(args, 'nodes')) ?? []) : emit([]);
     default:
       return emit([]);
   }
