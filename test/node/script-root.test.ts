@@ -103,6 +103,10 @@ for (const mode of ['nft', 'legacy'] as const) {
       for (const f of [4, 6] as const) {
         ns.sh(`${ipt(f)} -N FOREIGN && ${ipt(f)} -A FOREIGN -j ACCEPT && ${ipt(f)} -A FORWARD -p tcp --dport 22 -j FOREIGN`);
       }
+      // The other backend has tables too: iptables-nft-save then warns on stderr about the legacy
+      // ones, and that warning must not end up in what the script parses.
+      const other = mode === 'nft' ? 'legacy' : 'nft';
+      for (const f of [4, 6] as const) ns.sh(`${f === 4 ? 'iptables' : 'ip6tables'}-${other} -N OTHER-BACKEND`);
       ns.sh('ipset create FOREIGN-SET hash:ip && ipset add FOREIGN-SET 192.0.2.1');
       const before = state(ns, mode);
       const rs1 = ruleSetOf(SAMPLE);
@@ -191,6 +195,16 @@ for (const mode of ['nft', 'legacy'] as const) {
         assert.equal(again.status, 0, again.stderr);
         assert.deepEqual(ours(ns, mode, 6), renderChainRules(rs3.v6));
         assert.deepEqual(ourSets(ns), [...rs3.v4.sets, ...rs3.v6.sets].map((s) => s.name).sort());
+      });
+
+      await t.test('iptables-save failing: non-zero with its message (stderr is kept apart, not lost)', () => {
+        const now = state(ns, mode);
+        shim(shims, `iptables-${mode}-save`, 'echo "-A KNP-half-a-line"; echo "iptables-save: simulated failure" >&2; exit 1');
+        const r = apply(ns, mode, script3, shims);
+        rmSync(join(shims, `iptables-${mode}-save`));
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, new RegExp(`iptables-${mode}-save -t filter failed: iptables-save: simulated failure`));
+        assert.equal(state(ns, mode), now);
       });
 
       await t.test('cleanup restores the exact prior state; twice is fine', () => {

@@ -91,7 +91,11 @@ knp_pick_backend() {
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
 #   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT hooks; knp_hook_fwd, knp_hook_in  their counts
 knp_scan() {
-  knp_out=$("$1" -t filter </dev/null 2>&1) || {
+  # stderr stays out of the text we parse: iptables-nft-save warns there ("# Warning:
+  # iptables-legacy tables present, ...") when legacy tables exist, and mixed into stdout the
+  # warning lands in the middle of a rule line. On failure a second run fetches the message.
+  knp_out=$("$1" -t filter </dev/null 2>/dev/null) || {
+    knp_out=$("$1" -t filter </dev/null 2>&1 >/dev/null)
     knp_err "$1 -t filter failed: $knp_out"
     return 1
   }
