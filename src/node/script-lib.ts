@@ -43,18 +43,48 @@ knp_has_marker() {
   return "$knp_found"
 }
 
+# Reading a legacy table that does not exist creates it (empty, for good: it then makes
+# iptables-nft-save warn about legacy tables, and outlives our cleanup). So a legacy table is
+# read only when the kernel lists it in /proc/net/ip_tables_names (ip6_tables_names for
+# ip6tables); no such file means no legacy table at all.
+knp_legacy_names() {
+  case $1 in
+    iptables) knp_names=/proc/net/ip_tables_names ;;
+    *) knp_names=/proc/net/ip6_tables_names ;;
+  esac
+  if [ -r "$knp_names" ]; then
+    while IFS= read -r knp_l; do printf '%s\\n' "$knp_l"; done <"$knp_names"
+  fi
+}
+
+# Whether legacy table $2 of $1 (iptables or ip6tables) exists.
+knp_legacy_has() {
+  for knp_tb in $(knp_legacy_names "$1" 2>/dev/null); do
+    if [ "$knp_tb" = "$2" ]; then return 0; fi
+  done
+  return 1
+}
+
+# iptables-save text of every existing legacy table of $1 (iptables or ip6tables).
+knp_legacy_save() {
+  for knp_tb in $(knp_legacy_names "$1" 2>/dev/null); do
+    "$1-legacy-save" -t "$knp_tb" </dev/null 2>/dev/null
+  done
+}
+
 # The backend the host uses, when both are installed: kubelet's marker chains, else the one with
 # more rules (legacy only when it has strictly more, as the wrapper decides).
 knp_detect_mode() {
   for knp_m in nft legacy; do
     for knp_t in iptables ip6tables; do
+      if [ "$knp_m" = legacy ] && ! knp_legacy_has "$knp_t" mangle; then continue; fi
       if "$knp_t-$knp_m-save" -t mangle </dev/null 2>/dev/null | knp_has_marker; then
         echo "$knp_m"
         return 0
       fi
     done
   done
-  knp_legacy=$({ iptables-legacy-save; ip6tables-legacy-save; } </dev/null 2>/dev/null | knp_count_rules)
+  knp_legacy=$({ knp_legacy_save iptables; knp_legacy_save ip6tables; } </dev/null 2>/dev/null | knp_count_rules)
   knp_nft=$({ iptables-nft-save; ip6tables-nft-save; } </dev/null 2>/dev/null | knp_count_rules)
   if [ "$knp_legacy" -gt "$knp_nft" ]; then echo legacy; else echo nft; fi
 }

@@ -224,21 +224,54 @@ for (const mode of ['nft', 'legacy'] as const) {
   });
 }
 
-test('backend detection follows the host: kubelet marker chain, else the backend with more rules', { skip }, () => {
+interface DetectCase {
+  name: string;
+  /** Commands run in a fresh namespace before the scripts. */
+  setup: string;
+  want: Mode;
+}
+
+const LEGACY_RULES = 'iptables-legacy -N HOSTCHAIN && iptables-legacy -A HOSTCHAIN -j RETURN && iptables-legacy -A HOSTCHAIN -j RETURN';
+const detectCases: DetectCase[] = [
+  { name: 'no legacy table at all', setup: 'iptables-nft -A FORWARD -j ACCEPT', want: 'nft' },
+  { name: 'legacy has more rules', setup: LEGACY_RULES, want: 'legacy' },
+  { name: 'kubelet marker in nft beats more legacy rules', setup: `${LEGACY_RULES} && iptables-nft -t mangle -N KUBE-IPTABLES-HINT`, want: 'nft' },
+  {
+    name: 'kubelet marker in a legacy mangle table beats more nft rules',
+    setup: 'ip6tables-legacy -t mangle -N KUBE-KUBELET-CANARY && iptables-nft -A FORWARD -j ACCEPT && iptables-nft -A FORWARD -j ACCEPT',
+    want: 'legacy',
+  },
+];
+
+/** The legacy tables the kernel has, both families. */
+function legacyTables(ns: Netns): string {
+  return ns.sh('cat /proc/net/ip_tables_names; echo --; cat /proc/net/ip6_tables_names').split('\n').filter((l) => l !== '').sort().join(' ');
+}
+
+for (const c of detectCases) {
+  test(`backend detection: ${c.name} -> ${c.want}${c.want === 'nft' ? '; no legacy table created' : ''}`, { skip }, () => {
+    const ns = new Netns();
+    try {
+      ns.sh(c.setup);
+      const tables = legacyTables(ns);
+      const r = ns.run(['sh', '-s'], renderApplyScript(ruleSetOf(SAMPLE)), { KNP_IPTABLES_MODE: '' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`backend: ${c.want} \\(detected\\)`));
+      const clean = ns.run(['sh', '-s'], renderCleanupScript(), { KNP_IPTABLES_MODE: '' });
+      assert.equal(clean.status, 0, clean.stderr);
+      assert.match(clean.stdout, new RegExp(`backend: ${c.want} \\(detected\\)`));
+      // Installing into legacy creates its filter tables; detecting alone must create none.
+      if (c.want === 'nft') assert.equal(legacyTables(ns), tables);
+    } finally {
+      ns.delete();
+    }
+  });
+}
+
+test('KNP_IPTABLES_MODE must name a backend', { skip }, () => {
   const ns = new Netns();
   try {
-    const script = renderApplyScript(ruleSetOf(SAMPLE));
-    const run = () => ns.run(['sh', '-s'], script, { KNP_IPTABLES_MODE: '' });
-    ns.sh('iptables-legacy -N HOSTCHAIN && iptables-legacy -A HOSTCHAIN -j RETURN && iptables-legacy -A HOSTCHAIN -j RETURN');
-    const legacy = run();
-    assert.equal(legacy.status, 0, legacy.stderr);
-    assert.match(legacy.stdout, /backend: legacy \(detected\)/);
-    ns.run(['sh', '-s'], renderCleanupScript(), { KNP_IPTABLES_MODE: 'legacy' });
-    ns.sh('iptables-nft -t mangle -N KUBE-IPTABLES-HINT');
-    const nft = run();
-    assert.equal(nft.status, 0, nft.stderr);
-    assert.match(nft.stdout, /backend: nft \(detected\)/);
-    const bad = ns.run(['sh', '-s'], script, { KNP_IPTABLES_MODE: 'bogus' });
+    const bad = ns.run(['sh', '-s'], renderApplyScript(ruleSetOf(SAMPLE)), { KNP_IPTABLES_MODE: 'bogus' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /KNP_IPTABLES_MODE must be legacy, nft or plain/);
   } finally {
