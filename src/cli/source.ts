@@ -54,6 +54,7 @@ export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: str
   const cluster = await connect(args);
   const defaultNamespace = args.namespace ?? cluster.defaultNamespace;
   const live = await withSpinner(args, `Reading objects from ${cluster.server}`, () => cluster.load(need(defaultNamespace)));
+  for (const w of cluster.warnings) process.stderr.write(`warning: ${w}\n`);
   if (local === undefined) return { snapshot: toSnapshot(live), defaultNamespace, offline: false, cluster };
   return {
     snapshot: toSnapshot(overlayObjects(live, local)),

@@ -56,6 +56,8 @@ export interface ClusterConnection {
   request<T>(what: Omit<ApiCall, 'server' | 'timeout'>, call: () => Promise<T>): Promise<T>;
   /** The loaded kubeconfig with the chosen context current: the escape hatch for exec over WebSocket. */
   kubeConfig(): KubeConfig;
+  /** What `load` could not read but worked around, for the user to see (one line each). */
+  readonly warnings: readonly string[];
 }
 
 interface Decoded {
@@ -67,6 +69,7 @@ interface Decoded {
 
 class LiveCluster implements ClusterConnection {
   readonly apis: ClusterApis;
+  readonly warnings: string[] = [];
   private readonly origin: Origin;
 
   constructor(
@@ -134,14 +137,21 @@ class LiveCluster implements ClusterConnection {
   /**
    * One namespace, or undefined when it does not exist or the user may not read it: a user bound
    * only inside a namespace usually cannot GET the Namespace object (cluster-scoped). The snapshot
-   * then implies it, with only its name label.
+   * then implies it, with only its name label; when that is for lack of permission the user is
+   * told, since a namespaceSelector on its other labels would then silently not match.
    */
   private async namespace(name: string): Promise<WireObject[]> {
     try {
       const ns = await this.apis.core.readNamespace({ name });
       return [namespaceToWire(ns)];
     } catch (e) {
-      if (e instanceof ApiException && (e.code === 404 || e.code === 403)) return [];
+      if (e instanceof ApiException && e.code === 403) {
+        this.warnings.push(
+          `cannot get namespace ${name} (Forbidden): its labels are unknown, so namespaceSelectors see only kubernetes.io/metadata.name=${name}`,
+        );
+        return [];
+      }
+      if (e instanceof ApiException && e.code === 404) return [];
       throw describeApiError(e, { server: this.server, verb: 'get', resource: 'namespaces', name, ...(this.timeoutText !== undefined ? { timeout: this.timeoutText } : {}) });
     }
   }
