@@ -71,6 +71,8 @@ const fixtures: Fixture[] = [
       { name: 'can-reach to IPv6', args: ['can-reach', 'payments/gateway-0', '2001:db8:ba::1', '--port', '443', ...json], reads: ['payments'], nodes: true },
       { name: 'can-reach from a node to its pod', args: ['can-reach', '192.168.10.11', 'shop/web-0', '--port', '8080', ...json], reads: ['shop'], nodes: true },
       { name: 'can-reach endPort range', args: ['can-reach', 'data/backup-0', 'data/kafka-0', '--port', '9092'], reads: ['data'] },
+      { name: 'can-reach from a hostNetwork pod to a pod on its node', args: ['can-reach', 'monitoring/node-exporter-n2', 'shop/web-1', '--port', '8080', ...json], reads: ['monitoring', 'shop'] },
+      { name: 'can-reach from a finished pod', args: ['can-reach', 'data/etl-28450-abcde', 'data/postgres-0', '--port', '5432', ...json], reads: ['data'] },
       { name: 'apply-node --dry-run', args: ['apply-node', 'node-2', '--dry-run'], reads: 'all', nodes: true },
     ],
   },
