@@ -22,8 +22,8 @@ export interface GlobalArgs {
 
 export function globalOptions<T>(y: Argv<T>) {
   return y
-    .option('filename', { alias: 'f', type: 'string', array: true, default: [] as string[], describe: 'Read objects from files, folders (recursive) or - for stdin, instead of the cluster', group: 'Input:' })
-    .option('cluster', { type: 'boolean', default: false, describe: 'With -f: lay the files over the live cluster (same kind/namespace/name replaces)', group: 'Input:' })
+    .option('filename', { alias: 'f', type: 'string', array: true, default: [] as string[], describe: 'Read objects from files, folders (recursive) or - for stdin; alone, instead of the cluster', group: 'Input:' })
+    .option('cluster', { type: 'boolean', default: false, describe: 'With -f: lay the files over the live cluster (same kind/namespace/name replaces); implied by --kubeconfig or --context', group: 'Input:' })
     .option('namespace', { alias: 'n', type: 'string', describe: 'Namespace scope (default: the context\'s namespace; with -f alone: the whole input)', group: 'Scope:' })
     .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'Every namespace', group: 'Scope:' })
     .option('output', { alias: 'o', type: 'string', choices: OUTPUT_FORMATS, default: 'table' as OutputFormat, describe: 'Output format', group: 'Output:' })
