@@ -39,7 +39,7 @@ function accessOf(e: RequestLogEntry): Access[] {
   assert.ok(route, `not a resource path: ${e.path}`);
   const resource = route.subresource !== undefined ? `${route.resource.name}/${route.subresource}` : route.resource.name;
   const base = { group: route.resource.group, resource, ...(route.namespace !== undefined ? { namespace: route.namespace } : {}) };
-  // Exec over WebSocket is a GET: newer API servers authorize it as `create`, older ones as `get`.
+  // Exec over WebSocket is a GET, authorized as `get` on pods/exec; newer API servers also check `create`.
   if (e.upgrade) return [{ ...base, verb: 'create' }, { ...base, verb: 'get' }];
   const verb = e.method === 'POST' ? 'create' : e.method === 'DELETE' ? 'delete' : route.name === undefined ? 'list' : 'get';
   return [{ ...base, verb }];
