@@ -90,14 +90,3 @@ export async function fakeCluster(objects: readonly JsonObject[], opts: { pageSi
 export function requestLine(e: RequestLogEntry): string {
   return `${e.method} ${e.path}`;
 }
-
-/** Runs `work` on at most `limit` items at a time, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
