@@ -103,6 +103,42 @@ export function describeNote(n: Note): string {
   }
 }
 
+function shortPeer(p: PeerExplanation, policyNs: string): string {
+  if (p.kind === 'ip-block') return p.except.length === 0 ? p.cidr : `${p.cidr} except ${p.except.join(', ')}`;
+  const pods = p.podSelector === undefined || formatSelector(p.podSelector).startsWith('{}') ? 'any pod' : `pods ${formatSelector(p.podSelector)}`;
+  if (p.namespaceSelector === undefined) return `${pods} of namespace ${policyNs}`;
+  const nsAll = formatSelector(p.namespaceSelector).startsWith('{}');
+  return `${pods} of ${nsAll ? 'every namespace' : `namespaces ${formatSelector(p.namespaceSelector)}`}`;
+}
+
+function shortRule(r: RuleExplanation, policyNs: string): string {
+  const word = r.direction === 'ingress' ? 'from' : 'to';
+  const peers = r.peers.length === 0 ? `${word} anywhere` : `${word} ${r.peers.map((p) => shortPeer(p, policyNs)).join(' or ')}`;
+  const ports = r.ports.length === 0 ? 'on any port' : `on ${r.ports.map((p) => formatPortSpec(p)).join(' or ')}`;
+  return `${peers}, ${ports}`;
+}
+
+/** One paragraph in the seed article's manner: who is isolated, what comes in, what goes out. */
+export function summarizePolicy(e: PolicyExplanation): string {
+  const n = e.selectedPods.length;
+  const one = n === 1;
+  const all = formatSelector(e.podSelector).startsWith('{}');
+  const sel = all ? '' : ` matching ${formatSelector(e.podSelector)}`;
+  const who = n === 0 ? `pods${sel} in namespace ${e.namespace} (none right now)` : one ? `the one pod${sel} in namespace ${e.namespace}` : `${all ? 'all ' : 'the '}${n} pods${sel} in namespace ${e.namespace}`;
+  const they = one ? 'It' : 'They';
+  const types = e.policyTypes.map((t) => t.toLowerCase()).join(' and ');
+  const out = [`In short: ${who} ${n === 0 ? 'would be' : one ? 'is' : 'are'} isolated for ${types}.`];
+  const side = (d: DirectionExplanation | undefined, verb: string, none: string, all: string): void => {
+    if (d === undefined) return;
+    if (d.rules.length === 0) out.push(`${they} ${none}.`);
+    else if (d.rules.some((r) => r.peers.length === 0 && r.ports.length === 0)) out.push(`${they} ${all}.`);
+    else out.push(`${they} ${verb} only ${d.rules.map((r) => shortRule(r, e.namespace)).join('; or ')}.`);
+  };
+  side(e.ingress, one ? 'accepts connections' : 'accept connections', one ? 'accepts no connections' : 'accept no connections', one ? 'accepts every connection' : 'accept every connection');
+  side(e.egress, 'may open connections', 'may open no connections', 'may open any connection');
+  return out.join(' ');
+}
+
 export function renderPolicyExplanation(e: PolicyExplanation, style: ExplainStyle): string {
   const directions = e.policyTypes.map((t) => t.toLowerCase()).join(' and ');
   const lines = [
@@ -112,6 +148,7 @@ export function renderPolicyExplanation(e: PolicyExplanation, style: ExplainStyl
     ...(e.ingress ? describeDirection(e.ingress, e.namespace, style) : []),
     ...(e.egress ? describeDirection(e.egress, e.namespace, style) : []),
   ];
+  lines.push(`  ${summarizePolicy(e)}`);
   if (e.notes.length > 0) lines.push('  Notes:', ...e.notes.map((n) => `    - ${describeNote(n)}`));
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileSnapshot, explainPolicy } from '../../src/engine/index.js';
+import { renderPolicyExplanation, summarizePolicy } from '../../src/render/explain.js';
+import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from '../engine/build.js';
+
+const namespaces = [ns('default'), ns('prod', { project: 'myproject' })];
+const pods = [
+  pod('default', 'db-0', { role: 'db' }, { ips: ['172.17.0.10'], ports: [{ name: 'redis', port: 6379 }] }),
+  pod('default', 'db-1', { role: 'db' }, { ips: ['172.17.0.11'], ports: [{ name: 'redis', port: 6380 }] }),
+  pod('default', 'web', { role: 'frontend' }, { ips: ['172.17.0.12'] }),
+];
+
+const cases: { name: string; p: ReturnType<typeof policy>; want: string }[] = [
+  {
+    name: 'the seed example, in one paragraph',
+    p: policy('default', 'seed', sel({ role: 'db' }), {
+      types: ['Ingress', 'Egress'],
+      ingress: [rule([ipBlock('172.17.0.0/16', ['172.17.1.0/24']), podPeer(undefined, sel({ project: 'myproject' })), podPeer(sel({ role: 'frontend' }))], [port(6379)])],
+      egress: [rule([ipBlock('10.0.0.0/24')], [port(5978)])],
+    }),
+    want: 'In short: the 2 pods matching role=db in namespace default are isolated for ingress and egress. They accept connections only from 172.17.0.0/16 except 172.17.1.0/24 or any pod of namespaces project=myproject or pods role=frontend of namespace default, on 6379/TCP. They may open connections only to 10.0.0.0/24, on 5978/TCP.',
+  },
+  {
+    name: 'deny-all ingress on every pod',
+    p: policy('default', 'deny', sel(), { types: ['Ingress'] }),
+    want: 'In short: all 3 pods in namespace default are isolated for ingress. They accept no connections.',
+  },
+  {
+    name: 'AND peer reads as one phrase; two rules joined by or',
+    p: policy('default', 'and', sel({ role: 'frontend' }), { ingress: [rule([podPeer(sel({ role: 'client' }), sel({ user: 'alice' }))]), rule([], [port(53, 'UDP')])] }),
+    want: 'In short: the one pod matching role=frontend in namespace default is isolated for ingress. It accepts connections only from pods role=client of namespaces user=alice, on any port; or from anywhere, on 53/UDP.',
+  },
+  {
+    name: 'a selector that matches nothing yet',
+    p: policy('default', 'none', sel({ role: 'ghost' }), { types: ['Egress'], egress: [rule()] }),
+    want: 'In short: pods matching role=ghost in namespace default (none right now) would be isolated for egress. They may open any connection.',
+  },
+];
+
+for (const c of cases) {
+  test(`render explain: ${c.name}`, () => {
+    const e = explainPolicy(compileSnapshot(snapshot({ namespaces, pods, policies: [c.p] })), c.p);
+    assert.equal(summarizePolicy(e), c.want);
+  });
+}
+
+test('render explain: named ports list the number per target pod', () => {
+  const p = policy('default', 'named', sel({ role: 'db' }), { types: ['Ingress'], ingress: [rule([], [port('redis')])] });
+  const text = renderPolicyExplanation(explainPolicy(compileSnapshot(snapshot({ namespaces, pods, policies: [p] })), p), { wide: false });
+  assert.match(text, /on redis\/TCP \(named: resolves to 6379 on default\/db-0, 6380 on default\/db-1\)/);
+});
