@@ -26,7 +26,7 @@ export async function deliverAll(
   s: DeliverSettings,
   out: Output,
 ): Promise<number> {
-  const { deliverScript } = await import('../exec/deliver.js');
+  const { deliverScript, isInterrupted } = await import('../exec/deliver.js');
   const { apiErrorFor } = await import('../sources/api-errors.js');
   const kc = cluster.kubeConfig();
   const tty = process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0;
@@ -38,8 +38,10 @@ export async function deliverAll(
   const results: { node: string; ok: boolean; text: string }[] = [];
   const queue = [...nodes];
   const worker = async (): Promise<void> => {
-    for (let node = queue.shift(); node !== undefined; node = queue.shift()) {
+    for (let node = queue.shift(); node !== undefined && !isInterrupted(); node = queue.shift()) {
       const n = node;
+      // Building a big node's rule set takes a while: let the other workers' sockets breathe first.
+      await new Promise((resolve) => setImmediate(resolve));
       try {
         const r = await deliverScript(kc, {
           node: n,

@@ -71,7 +71,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       (c) =>
         c
           .positional('node', { type: 'string', describe: 'The node name' })
-          .option('all', { type: 'boolean', default: false, describe: 'Every node that runs pods' })
+          .option('all', { type: 'boolean', default: false, describe: 'Every node (Node objects and nodes that pods run on)' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'Print the node-side script (run it with sh -s on the node) and change nothing' })
           .option('cleanup', { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead' })
           .option('image', { type: 'string', describe: 'Helper image with iptables and ipset' })

@@ -32,16 +32,30 @@ export interface DeliveryResult {
 
 const POLL_MS = 500;
 
-/** Pods created and not yet deleted, so that Ctrl-C can remove them before exiting. */
+/**
+ * Ctrl-C must leave no helper pod behind: the pods created and not yet deleted, and the create
+ * requests still in flight (their pod may exist a moment later), are all awaited and deleted
+ * before exiting. Once interrupted, no new delivery starts.
+ */
 const live = new Map<string, () => Promise<void>>();
+const creating = new Set<Promise<unknown>>();
+let interrupted = false;
 let interruptHooked = false;
+
+export function isInterrupted(): boolean {
+  return interrupted;
+}
 
 function hookInterrupt(): void {
   if (interruptHooked) return;
   interruptHooked = true;
   const onSignal = (signal: NodeJS.Signals): void => {
-    process.stderr.write(`\n${signal}: deleting ${live.size} helper pod(s)...\n`);
-    void Promise.allSettled([...live.values()].map((del) => del())).then(() => process.exit(130));
+    interrupted = true;
+    process.stderr.write(`\n${signal}: deleting the helper pods...\n`);
+    const settle = Promise.race([Promise.allSettled([...creating]), new Promise((r) => setTimeout(r, 10_000))]);
+    void settle
+      .then(() => Promise.allSettled([...live.values()].map((del) => del())))
+      .then(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -141,12 +155,17 @@ async function runScript(kc: KubeConfig, o: DeliveryOptions, name: string): Prom
 export async function deliverScript(kc: KubeConfig, o: DeliveryOptions): Promise<DeliveryResult> {
   hookInterrupt();
   const core = kc.makeApiClient(CoreV1Api);
+  if (interrupted) throw new CliError('interrupted');
   o.onStage?.('creating');
   let created: V1Pod;
+  const request = core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds: Math.ceil((2 * o.timeoutMs) / 1000) + 60 }) });
+  creating.add(request);
   try {
-    created = await core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds: Math.ceil((2 * o.timeoutMs) / 1000) + 60 }) });
+    created = await request;
   } catch (err) {
     throw o.apiError(err, `create the helper pod in namespace ${o.namespace}`);
+  } finally {
+    creating.delete(request);
   }
   const name = created.metadata?.name ?? '';
   const remove = async (): Promise<void> => {

@@ -4,7 +4,9 @@
  * `kubectl debug node/X --profile=sysadmin` creates: pinned to the node with spec.nodeName (no
  * scheduler), hostNetwork (the node's own netfilter), privileged (iptables needs CAP_NET_ADMIN),
  * tolerating every taint, never restarted, and bounded in time so a lost client leaves no pod behind
- * for long. It only sleeps; the script arrives over exec.
+ * for long. It only sleeps; the script arrives over exec. It mounts the host's xtables lock, as
+ * kube-proxy's DaemonSet does, so that our iptables-restore waits for (and is waited for by) the
+ * other programs writing the node's rules instead of taking a private lock of its own.
  */
 export const HELPER_CONTAINER = 'netpol';
 export const MANAGED_BY = 'kubectl-netpol';
@@ -38,20 +40,26 @@ export function helperPodManifest(s: HelperPodSpec) {
       nodeName: s.node,
       hostNetwork: true,
       restartPolicy: 'Never',
-      activeDeadlineSeconds: s.lifetimeSeconds,
+      activeDeadlineSeconds: Math.min(s.lifetimeSeconds, MAX_LIFETIME_SECONDS),
       terminationGracePeriodSeconds: 0,
       tolerations: [{ operator: 'Exists' }],
       containers: [
         {
           name: HELPER_CONTAINER,
           image: s.image,
-          command: ['sleep', String(s.lifetimeSeconds)],
+          command: ['sleep', String(Math.min(s.lifetimeSeconds, MAX_LIFETIME_SECONDS))],
           securityContext: { privileged: true },
+          volumeMounts: [{ name: 'xtables-lock', mountPath: XTABLES_LOCK }],
         },
       ],
+      volumes: [{ name: 'xtables-lock', hostPath: { path: XTABLES_LOCK, type: 'FileOrCreate' } }],
     },
   };
 }
+
+export const XTABLES_LOCK = '/run/xtables.lock';
+/** However long --timeout is, a helper pod lives at most this long. */
+export const MAX_LIFETIME_SECONDS = 2 * 3600;
 
 /** Container waiting reasons that will not resolve by waiting longer. */
 export const FATAL_WAITING_REASONS = new Set([
@@ -64,11 +72,18 @@ export const FATAL_WAITING_REASONS = new Set([
   'RunContainerError',
 ]);
 
+/** Exit status of the receiver when the stream ended before the sentinel line. */
+export const TRUNCATED_EXIT = 97;
+
 /**
  * The exec'd command: read the script from stdin up to a sentinel line, then run it. Stdin EOF
  * cannot be relied on (before the v5 exec protocol, closing stdin closes the whole stream and the
- * exit status is lost), and the helper image has no head: only sh built-ins are used.
+ * exit status is lost), and the helper image has no head: only sh built-ins are used. When the
+ * stream ends before the sentinel, the reader appends a failing `exit` for the script's shell
+ * (dash has no pipefail to report it otherwise); the script itself only defines functions until
+ * its last lines, so a cut-off script runs nothing before that exit.
  */
 export function receiveAndRunCommand(sentinel: string): string[] {
-  return ['sh', '-c', `while IFS= read -r l; do [ "$l" = '${sentinel}' ] && break; printf '%s\\n' "$l"; done | sh -s`];
+  const reader = `while IFS= read -r l; do if [ "$l" = '${sentinel}' ]; then exit 0; fi; printf '%s\\n' "$l"; done; printf '\\necho "kubectl-netpol: the script arrived incomplete" >&2; exit ${TRUNCATED_EXIT}\\n'`;
+  return ['sh', '-c', `{ ${reader}; } | sh -s`];
 }

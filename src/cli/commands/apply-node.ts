@@ -29,10 +29,6 @@ export function knownNodes(s: Snapshot): string[] {
   return [...new Set([...s.nodes.map((n) => n.name), ...s.pods.flatMap((p) => (p.nodeName ? [p.nodeName] : []))])].sort();
 }
 
-function nodesWithPods(s: Snapshot): string[] {
-  return [...new Set(s.pods.flatMap((p) => (p.nodeName && !p.hostNetwork ? [p.nodeName] : [])))].sort();
-}
-
 function checkNode(s: Snapshot, node: string, offline: boolean): void {
   if (knownNodes(s).includes(node)) return;
   throw new CliError(
@@ -57,7 +53,8 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   }
   // Peers may live anywhere in the cluster, so the rule set needs every namespace, pod and node.
   const loaded: Loaded = await loadObjects(args, () => ({ namespaces: 'all', nodes: true }));
-  const nodes = o.all ? nodesWithPods(loaded.snapshot) : [o.node as string];
+  // --all includes nodes that run no pods now: their rules from an earlier apply must go too.
+  const nodes = o.all ? knownNodes(loaded.snapshot) : [o.node as string];
   for (const n of nodes) checkNode(loaded.snapshot, n, loaded.offline);
   const c = compileSnapshot(loaded.snapshot);
   const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(buildRuleSet(c, node)));
