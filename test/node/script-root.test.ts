@@ -145,6 +145,42 @@ for (const mode of ['nft', 'legacy'] as const) {
         assert.equal(state(ns, mode), installed);
       });
 
+      await t.test('rules inserted above our jumps: a re-apply puts ours first again, theirs right after', () => {
+        const foreign = (f: 4 | 6) => `-s ${f === 4 ? '10.244.0.0/16' : 'fd00:244::/32'} -j ACCEPT`;
+        for (const f of [4, 6] as const) {
+          ns.sh(`${ipt(f)} -I FORWARD 1 ${foreign(f)} && ${ipt(f)} -I INPUT 1 ${foreign(f)}`);
+        }
+        const r = apply(ns, mode, script1);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /IPv4: chains \+0 -0, rules \+0 -0 .*; jump moved back to the top of FORWARD INPUT/);
+        for (const f of [4, 6] as const) {
+          const save = ns.sh(`${ipt(f)}-save -t filter`).split('\n');
+          for (const [from, to] of [['FORWARD', 'KNP-FORWARD'], ['INPUT', 'KNP-INPUT']] as const) {
+            const rules = save.filter((l) => l.startsWith(`-A ${from} `));
+            assert.match(rules[0] ?? '', new RegExp(`-j ${to}$`), `IPv${f} ${from}: ours first`);
+            assert.equal(rules[1], `-A ${from} ${foreign(f)}`, `IPv${f} ${from}: the foreign rule kept, right after ours`);
+          }
+          ns.sh(`${ipt(f)} -D FORWARD ${foreign(f)} && ${ipt(f)} -D INPUT ${foreign(f)}`);
+        }
+        assert.equal(state(ns, mode), installed);
+      });
+
+      await t.test('a rule inserted above our jump while the script runs: the check fails', () => {
+        // After the real swap (not the --test run), another program inserts at the top of FORWARD.
+        shim(
+          shims,
+          `iptables-${mode}-restore`,
+          `/usr/sbin/iptables-${mode}-restore "$@" || exit\nfor a; do [ "$a" = --test ] && exit 0; done\n/usr/sbin/iptables-${mode} -I FORWARD 1 -s 192.0.2.99 -j ACCEPT`,
+        );
+        const r = apply(ns, mode, script1, shims);
+        rmSync(join(shims, `iptables-${mode}-restore`));
+        ns.sh(`${ipt(4)} -D FORWARD -s 192.0.2.99 -j ACCEPT`);
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /IPv4: our jump is not the first rule of FORWARD/);
+        assert.doesNotMatch(r.stdout, /done/);
+        assert.equal(state(ns, mode), installed);
+      });
+
       const rs2 = ruleSetOf(CHANGED);
       await t.test('a changed rule set replaces the old one; stale chains and sets are gone', () => {
         const r = apply(ns, mode, renderApplyScript(rs2));

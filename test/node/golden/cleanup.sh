@@ -120,6 +120,7 @@ knp_pick_backend() {
 #   knp_refs       rules of other chains that jump into ours (the hooks among them)
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
 #   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT hooks; knp_hook_fwd, knp_hook_in  their counts
+#   knp_hook_fwd_first, knp_hook_in_first  1 when the first rule of FORWARD/INPUT is a hook, else 0
 knp_scan() {
   # stderr stays out of the text we parse: iptables-nft-save warns there ("# Warning:
   # iptables-legacy tables present, ...") when legacy tables exist, and mixed into stdout the
@@ -137,7 +138,13 @@ knp_scan() {
   knp_hooks_in=
   knp_hook_fwd=0
   knp_hook_in=0
+  knp_first_fwd=
+  knp_first_in=
   while IFS= read -r knp_l; do
+    case $knp_l in
+      "-A FORWARD "*) if [ -z "$knp_first_fwd" ]; then knp_first_fwd=$knp_l; fi ;;
+      "-A INPUT "*) if [ -z "$knp_first_in" ]; then knp_first_in=$knp_l; fi ;;
+    esac
     case $knp_l in
       ":$knp_prefix"*)
         knp_c=${knp_l#:}
@@ -162,6 +169,10 @@ knp_scan() {
   done <<KNP_SCAN_EOF
 $knp_out
 KNP_SCAN_EOF
+  knp_hook_fwd_first=0
+  case $knp_first_fwd in "-A FORWARD "*" -j $knp_top_fwd") knp_hook_fwd_first=1 ;; esac
+  knp_hook_in_first=0
+  case $knp_first_in in "-A INPUT "*" -j $knp_top_in") knp_hook_in_first=1 ;; esac
   knp_rules=
   if [ "$knp_nrules" -gt 0 ] && knp_has grep; then
     knp_rules="$(printf '%s\n' "$knp_out" | grep -e "^-A $knp_prefix")$nl"

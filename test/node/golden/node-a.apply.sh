@@ -243,6 +243,7 @@ knp_pick_backend() {
 #   knp_refs       rules of other chains that jump into ours (the hooks among them)
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
 #   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT hooks; knp_hook_fwd, knp_hook_in  their counts
+#   knp_hook_fwd_first, knp_hook_in_first  1 when the first rule of FORWARD/INPUT is a hook, else 0
 knp_scan() {
   # stderr stays out of the text we parse: iptables-nft-save warns there ("# Warning:
   # iptables-legacy tables present, ...") when legacy tables exist, and mixed into stdout the
@@ -260,7 +261,13 @@ knp_scan() {
   knp_hooks_in=
   knp_hook_fwd=0
   knp_hook_in=0
+  knp_first_fwd=
+  knp_first_in=
   while IFS= read -r knp_l; do
+    case $knp_l in
+      "-A FORWARD "*) if [ -z "$knp_first_fwd" ]; then knp_first_fwd=$knp_l; fi ;;
+      "-A INPUT "*) if [ -z "$knp_first_in" ]; then knp_first_in=$knp_l; fi ;;
+    esac
     case $knp_l in
       ":$knp_prefix"*)
         knp_c=${knp_l#:}
@@ -285,6 +292,10 @@ knp_scan() {
   done <<KNP_SCAN_EOF
 $knp_out
 KNP_SCAN_EOF
+  knp_hook_fwd_first=0
+  case $knp_first_fwd in "-A FORWARD "*" -j $knp_top_fwd") knp_hook_fwd_first=1 ;; esac
+  knp_hook_in_first=0
+  case $knp_first_in in "-A INPUT "*" -j $knp_top_in") knp_hook_in_first=1 ;; esac
   knp_rules=
   if [ "$knp_nrules" -gt 0 ] && knp_has grep; then
     knp_rules="$(printf '%s\n' "$knp_out" | grep -e "^-A $knp_prefix")$nl"
@@ -372,16 +383,15 @@ knp_apply_input() {
   printf '*filter\n'
   for knp_c in $knp_want $knp_stale; do printf ':%s - [0:0]\n' "$knp_c"; done
   knp_delete_lines "$knp_drop_refs"
-  # A hook that is there once stays where it is (not to fight whoever inserted rules above it);
-  # none, or several (-D would remove the first match, not the extra), become one at the top.
-  if [ "$knp_hook_fwd" -ne 1 ]; then
-    knp_delete_lines "$knp_hooks_fwd"
-    printf '%s\n' "-I FORWARD 1 $knp_hook_fwd_spec"
-  fi
-  if [ "$knp_hook_in" -ne 1 ]; then
-    knp_delete_lines "$knp_hooks_in"
-    printf '%s\n' "-I INPUT 1 $knp_hook_in_spec"
-  fi
+  # Our jumps become the first rules of FORWARD and INPUT on every run, wherever they were: a host
+  # rule above them that ACCEPTs (a CNI's "-s POD-CIDR -j ACCEPT", kube-proxy's KUBE-FORWARD) would
+  # let denied traffic through. Every copy is deleted by its exact text (-D removes the first
+  # match, so one -D a copy) and one inserted at 1, in this one transaction: there is no moment
+  # without the jump, and a rule inserted above ours since the scan ends up below it all the same.
+  knp_delete_lines "$knp_hooks_fwd"
+  printf '%s\n' "-I FORWARD 1 $knp_hook_fwd_spec"
+  knp_delete_lines "$knp_hooks_in"
+  printf '%s\n' "-I INPUT 1 $knp_hook_in_spec"
   "knp_rules_$1"
   for knp_c in $knp_stale; do printf '%s\n' "-X $knp_c"; done
   printf 'COMMIT\n'
@@ -395,6 +405,11 @@ knp_restore_family() {
     knp_err "$knp_restore --noflush $2 failed for IPv$1: $knp_out"
     return 1
   }
+  # What the summary reports as moved: jumps that were there but below some other rule.
+  knp_mv=
+  if [ "$knp_hook_fwd" -gt 0 ] && [ "$knp_hook_fwd_first" -ne 1 ]; then knp_mv="$knp_mv FORWARD"; fi
+  if [ "$knp_hook_in" -gt 0 ] && [ "$knp_hook_in_first" -ne 1 ]; then knp_mv="$knp_mv INPUT"; fi
+  eval "knp_moved_$1=\$knp_mv"
 }
 
 # After a failure: destroy the sets this run created. ipset refuses to destroy a set a rule still
@@ -412,6 +427,14 @@ knp_check_family() {
     knp_err "IPv$1: want one jump each from FORWARD and INPUT, found $knp_hook_fwd and $knp_hook_in"
     knp_ok=1
   fi
+  if [ "$knp_hook_fwd_first" -ne 1 ]; then
+    knp_err "IPv$1: our jump is not the first rule of FORWARD (another program inserted one above it just now?): $knp_first_fwd"
+    knp_ok=1
+  fi
+  if [ "$knp_hook_in_first" -ne 1 ]; then
+    knp_err "IPv$1: our jump is not the first rule of INPUT (another program inserted one above it just now?): $knp_first_in"
+    knp_ok=1
+  fi
   if [ "$(knp_missing_words "$knp_want" "$knp_chains")" -ne 0 ] || [ "$(knp_missing_words "$knp_chains" "$knp_want")" -ne 0 ]; then
     knp_err "IPv$1: our chains are not the ones just installed:$knp_chains"
     knp_ok=1
@@ -426,10 +449,11 @@ knp_check_family() {
   knp_ra=$(knp_missing "$knp_now" "$knp_br")
   knp_rr=$(knp_missing "$knp_br" "$knp_now")
   knp_total=$((knp_nrules + $(printf '%s' "$knp_refs" | knp_count_lines)))
-  if [ "$knp_ca$knp_cr$knp_ra$knp_rr" = 0000 ]; then
+  eval "knp_mv=\$knp_moved_$1"
+  if [ "$knp_ca$knp_cr$knp_ra$knp_rr" = 0000 ] && [ -z "$knp_mv" ]; then
     knp_log "IPv$1: unchanged ($(knp_words "$knp_chains") chains, $knp_total rules)"
   else
-    knp_log "IPv$1: chains +$knp_ca -$knp_cr, rules +$knp_ra -$knp_rr (now $(knp_words "$knp_chains") chains, $knp_total rules)"
+    knp_log "IPv$1: chains +$knp_ca -$knp_cr, rules +$knp_ra -$knp_rr (now $(knp_words "$knp_chains") chains, $knp_total rules)${knp_mv:+; jump moved back to the top of$knp_mv}"
   fi
   return "$knp_ok"
 }

@@ -1,0 +1,80 @@
+/**
+ * The apply-node script next to other programs' rules on a live lab node: a rule another program
+ * put above our jumps (a CNI's "-s POD-CIDR -j ACCEPT") is pushed below them again by the next
+ * apply, and packets follow the engine's verdicts again.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { downLab, flushNeighbours, runInNode, SKIP_UNLESS_ROOT, upLab, type Lab } from './lab.js';
+import { probeAll, Probers, startListeners } from './probe.js';
+import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS, type Row } from './scenario.js';
+import type { CompiledSnapshot } from '../../src/engine/compile.js';
+
+async function applyAll(lab: Lab, c: CompiledSnapshot): Promise<string[]> {
+  const outputs: string[] = [];
+  for (const node of lab.spec.nodes) {
+    const r = await applyOnNode(lab, node.name, applyScriptFor(c, node.name));
+    assert.equal(r.code, 0, `apply on ${node.name} failed:\n${r.stderr}\n${r.stdout}`);
+    outputs.push(r.stdout);
+  }
+  return outputs;
+}
+
+async function sh(lab: Lab, node: string, command: string): Promise<string> {
+  const r = await runInNode(lab, node, ['sh', '-c', command], '');
+  assert.equal(r.code, 0, `${command} in ${node}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function wrongPackets(lab: Lab, probers: Probers, rows: readonly Row[]): Promise<string[]> {
+  await flushNeighbours(lab);
+  return mismatches(rows, await probeAll(probers, rows.map((r) => r.probe)));
+}
+
+/** What a CNI plugin might insert on its own: every pod's traffic accepted, first thing. */
+const POD_ACCEPT = [
+  { cmd: 'iptables', rule: '-s 10.244.0.0/16 -j ACCEPT' },
+  { cmd: 'ip6tables', rule: '-s fd00:244::/32 -j ACCEPT' },
+];
+
+test('host rules: rules inserted above our jumps go below them at the next apply', { skip: SKIP_UNLESS_ROOT }, async (t) => {
+  const c = await loadScenario(['pods.yaml', 'ingress-egress.yaml']);
+  const lab = await upLab(labSpecFor(c.snapshot));
+  const probers = new Probers(lab);
+  try {
+    await Promise.all(listenerMembers(lab).map((m) => startListeners(lab, m, PORTS)));
+    const rows = connectivityTable(c, lab);
+    await applyAll(lab, c);
+    for (const node of lab.spec.nodes) {
+      for (const { cmd, rule } of POD_ACCEPT) await sh(lab, node.name, `${cmd} -I FORWARD 1 ${rule} && ${cmd} -I INPUT 1 ${rule}`);
+    }
+    await t.test('the inserted rules let denied traffic through (the premise)', async () => {
+      const wrong = await wrongPackets(lab, probers, rows);
+      assert.ok(wrong.length > 0, 'some denied connection passes while the foreign ACCEPT is first');
+    });
+
+    const outputs = await applyAll(lab, c);
+    await t.test('the re-apply says it moved our jumps', () => {
+      for (const out of outputs) assert.match(out, /IPv4: .*jump moved back to the top of FORWARD INPUT/);
+    });
+    await t.test('our jumps are first, the foreign rules kept right after them', async () => {
+      for (const node of lab.spec.nodes) {
+        for (const { cmd, rule } of POD_ACCEPT) {
+          const save = (await sh(lab, node.name, `${cmd}-save -t filter`)).split('\n');
+          for (const [from, to] of [['FORWARD', 'KNP-FORWARD'], ['INPUT', 'KNP-INPUT']] as const) {
+            const rules = save.filter((l) => l.startsWith(`-A ${from} `));
+            assert.match(rules[0] ?? '', new RegExp(` -j ${to}$`), `${node.name} ${cmd} ${from}`);
+            assert.equal(rules[1], `-A ${from} ${rule}`, `${node.name} ${cmd} ${from}`);
+          }
+        }
+      }
+    });
+    await t.test('packets follow the verdicts again', async () => {
+      const wrong = await wrongPackets(lab, probers, rows);
+      assert.deepEqual(wrong, [], mismatchSummary(wrong, rows.length));
+    });
+  } finally {
+    probers.close();
+    await downLab(lab);
+  }
+});
