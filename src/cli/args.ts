@@ -7,7 +7,7 @@
 import type { IpAddress, LabelSelector, Protocol, SelectorRequirement } from '../model/index.js';
 import { PROTOCOLS } from '../model/index.js';
 import { CliError } from '../errors.js';
-import { checkIp } from '../sources/ip.js';
+import { checkCidr, checkIp } from '../sources/ip.js';
 import { checkLabelKey, checkLabelValue, checkPortName } from '../sources/validate-names.js';
 
 export interface PortArg {
@@ -33,16 +33,17 @@ export function parsePortArg(text: string, flag = '--port'): PortArg {
   return { port: portText, protocol: protocol as Protocol };
 }
 
-/** Cases: `NS/POD`, `POD` (namespace from -n or the default), or an IP address outside the cluster. */
+/** Cases: `NS/POD`, `POD` (namespace from -n, the context, or a unique name in the input), or an IP address outside the cluster. */
 export type EndpointArg =
-  | { readonly kind: 'pod'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'pod'; readonly namespace?: string; readonly name: string }
   | { readonly kind: 'ip'; readonly ip: IpAddress };
 
-export function parseEndpointArg(text: string, what: string, defaultNamespace: string): EndpointArg {
+export function parseEndpointArg(text: string, what: string): EndpointArg {
   const ip = checkIp(text);
   if (typeof ip !== 'string') return { kind: 'ip', ip };
+  if (typeof checkCidr(text) !== 'string') throw new CliError(`${what} "${text}": a network, not an address: name one address`);
   const parts = text.split('/');
-  if (parts.length === 1 && parts[0]) return { kind: 'pod', namespace: defaultNamespace, name: parts[0] };
+  if (parts.length === 1 && parts[0]) return { kind: 'pod', name: parts[0] };
   if (parts.length === 2 && parts[0] && parts[1]) return { kind: 'pod', namespace: parts[0], name: parts[1] };
   throw new CliError(`${what} "${text}": expected NAMESPACE/POD, POD (with -n), or an IP address`);
 }

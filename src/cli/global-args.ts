@@ -8,6 +8,10 @@ import type { Argv } from 'yargs';
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml'];
 
+/** --ip-family, spelled as a Service's spec.ipFamilies. */
+export type FamilyArg = 'IPv4' | 'IPv6';
+export const FAMILY_ARGS: readonly FamilyArg[] = ['IPv4', 'IPv6'];
+
 export interface GlobalArgs {
   readonly filename: readonly string[];
   readonly namespace?: string;
@@ -33,7 +37,7 @@ export function globalOptions<T>(y: Argv<T>) {
 }
 
 /** A string flag given twice arrives as an array; like kubectl, the last one wins. */
-function last(v: unknown): string | undefined {
+export function last(v: unknown): string | undefined {
   const x: unknown = Array.isArray(v) ? v[v.length - 1] : v;
   return x === undefined ? undefined : String(x);
 }

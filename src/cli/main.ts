@@ -8,7 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createRequire } from 'node:module';
 import { CliError } from '../errors.js';
-import { globalOptions, toGlobalArgs } from './global-args.js';
+import { FAMILY_ARGS, globalOptions, last, toGlobalArgs, type FamilyArg } from './global-args.js';
 import { processOutput } from './output.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -47,10 +47,12 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
         c
           .positional('src', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD (with -n) or an IP address' })
           .positional('dst', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD (with -n) or an IP address' })
-          .option('port', { alias: 'p', type: 'string', demandOption: true, describe: 'PORT[/PROTOCOL]: a number or a port name (resolved on DST); protocol TCP (default), UDP or SCTP' }),
+          .option('port', { alias: 'p', type: 'string', demandOption: true, describe: 'PORT[/PROTOCOL]: a number or a port name (resolved on DST); protocol TCP (default), UDP or SCTP' })
+          .option('ip-family', { type: 'string', choices: FAMILY_ARGS, describe: 'Judge the connection over this family when a pod has both (default: the first family both ends have)' }),
       async (a) => {
         const { runCanReach } = await import('./commands/can-reach.js');
-        code = await runCanReach(toGlobalArgs(a), a.src, a.dst, a.port, processOutput);
+        const ipFamily = last(a.ipFamily) as FamilyArg | undefined;
+        code = await runCanReach(toGlobalArgs(a), a.src, a.dst, { port: last(a.port) ?? '', ...(ipFamily ? { ipFamily } : {}) }, processOutput);
       },
     )
     .command(
@@ -59,10 +61,12 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       (c) =>
         c
           .option('port', { alias: 'p', type: 'string', array: true, demandOption: true, describe: 'PORT[/PROTOCOL], repeatable' })
-          .option('selector', { alias: 'l', type: 'string', describe: 'Only pods matching this label selector (e.g. app=web,tier!=db)' }),
+          .option('selector', { alias: 'l', type: 'string', describe: 'Only pods matching this label selector (e.g. app=web,tier!=db)' })
+          .option('ip-family', { type: 'string', choices: FAMILY_ARGS, describe: 'Judge dual-stack pairs over this family (default: the first family both ends have)' }),
       async (a) => {
         const { runMatrix } = await import('./commands/matrix.js');
-        code = await runMatrix(toGlobalArgs(a), a.port, a.selector, processOutput);
+        const ipFamily = last(a.ipFamily) as FamilyArg | undefined;
+        code = await runMatrix(toGlobalArgs(a), { ports: a.port.map(String), ...(a.selector === undefined ? {} : { selector: last(a.selector) ?? '' }), ...(ipFamily ? { ipFamily } : {}) }, processOutput);
       },
     )
     .command(
@@ -99,9 +103,17 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .check((a) => {
+      // yargs takes `-n -f x` as an empty namespace; kubectl says the flag needs an argument.
+      for (const flag of ['namespace', 'output', 'kubeconfig', 'context', 'request-timeout']) {
+        if (a[flag] === '' || (Array.isArray(a[flag]) && (a[flag] as unknown[]).includes(''))) throw new CliError(`flag needs an argument: --${flag}`);
+      }
+      if ((a['filename'] as unknown[] | undefined)?.some((f) => f === '' || f === undefined)) throw new CliError('flag needs an argument: -f/--filename');
+      return true;
+    }, true)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new CliError(msg);
+      throw new CliError(msg.replace(/\s*\n\s*/g, ' '));
     });
   return { parser: y, exitCode: () => code };
 }

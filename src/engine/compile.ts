@@ -3,7 +3,7 @@
  * Indexes a snapshot once so that verdicts, explanations and the node rule set read the same
  * structure: namespace labels by name, and for each pod the policies that select it per direction.
  */
-import type { Labels, NetworkPolicy, Pod, PolicyType, Snapshot } from '../model/index.js';
+import { qualifiedName, type Labels, type NetworkPolicy, type Pod, type PolicyType, type Snapshot } from '../model/index.js';
 import { isFinished } from './endpoint.js';
 import { selectorMatches } from './selector.js';
 import type { PeerContext } from './peer.js';
@@ -52,8 +52,8 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     }
     return hit;
   };
-  const podIndex = new Map(snapshot.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
-  const policyIndex = new Map(snapshot.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const podIndex = new Map(snapshot.pods.map((p) => [qualifiedName(p), p]));
+  const policyIndex = new Map(snapshot.policies.map((p) => [qualifiedName(p), p]));
   return {
     snapshot,
     pods,

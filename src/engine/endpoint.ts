@@ -3,7 +3,7 @@
  * The two ends of a connection. A pod is matched by selectors; an address outside the cluster (or a
  * node, or a hostNetwork pod, whose traffic is the node's) is matched only by ipBlocks.
  */
-import type { ClusterNode, IpAddress, IpFamily, Pod } from '../model/index.js';
+import { qualifiedName, type ClusterNode, type IpAddress, type IpFamily, type Pod } from '../model/index.js';
 
 /** Cases: a pod of the snapshot; a bare IP address (external, or a node's own address). */
 export type Endpoint =
@@ -11,7 +11,7 @@ export type Endpoint =
   | { readonly kind: 'ip'; readonly ip: IpAddress; readonly node?: ClusterNode };
 
 export function endpointName(e: Endpoint): string {
-  return e.kind === 'pod' ? `${e.pod.namespace}/${e.pod.name}` : e.ip.text;
+  return e.kind === 'pod' ? qualifiedName(e.pod) : e.ip.text;
 }
 
 export function endpointIps(e: Endpoint): readonly IpAddress[] {
@@ -19,12 +19,15 @@ export function endpointIps(e: Endpoint): readonly IpAddress[] {
 }
 
 /**
- * The address family the connection runs over: the first family both ends have (source order),
- * else whatever one end has. Undefined when neither end has an address (template pods).
+ * The address family the connection runs over: `preferred` when an end has it, else the first
+ * family both ends have (source order), else whatever one end has. Undefined when neither end
+ * has an address (template pods). A dual-stack pair may connect over either family, and the
+ * verdicts may differ (an ipBlock is one family), so callers can ask for one.
  */
-export function connectionFamily(src: Endpoint, dst: Endpoint): IpFamily | undefined {
+export function connectionFamily(src: Endpoint, dst: Endpoint, preferred?: IpFamily): IpFamily | undefined {
   const s = endpointIps(src);
   const d = endpointIps(dst);
+  if (preferred !== undefined && [...s, ...d].some((a) => a.family === preferred)) return preferred;
   const common = s.find((a) => d.some((b) => b.family === a.family));
   return common?.family ?? s[0]?.family ?? d[0]?.family;
 }

@@ -4,11 +4,12 @@
  * isolates, and per rule the namespaces, pods and CIDRs it admits and the ports (named ports per
  * target pod). Notes flag what is easy to misread. Plain data: render/ puts it into words.
  */
-import type { LabelSelector, NetworkPolicy, Pod, PolicyType, Protocol, Rule } from '../model/index.js';
+import { qualifiedName, type LabelSelector, type NetworkPolicy, type Pod, type PolicyType, type Protocol } from '../model/index.js';
 import type { CompiledSnapshot } from './compile.js';
 import { peerNamespaces, peerPods, resolvePortOn } from './resolve.js';
 import { selectorMatches } from './selector.js';
-import { policyKey, type Direction } from './verdict.js';
+import { policyKey } from './verdict.js';
+import { isolatesIn, policyTypeOf, rulesOf, type Direction } from './direction.js';
 
 type Field = 'absent' | 'empty' | 'set';
 
@@ -68,6 +69,8 @@ export interface PolicyExplanation {
   readonly namespace: string;
   readonly podSelector: LabelSelector;
   readonly selectedPods: readonly string[];
+  /** Other policies that select some of the same pods: what they admit is admitted too. */
+  readonly alsoSelectedBy: readonly string[];
   readonly policyTypes: readonly PolicyType[];
   readonly policyTypesExplicit: boolean;
   /** Present for each direction the policy isolates. */
@@ -76,11 +79,7 @@ export interface PolicyExplanation {
   readonly notes: readonly Note[];
 }
 
-const nameOf = (p: Pod): string => `${p.namespace}/${p.name}`;
-
-function rulesFor(policy: NetworkPolicy, d: Direction): readonly Rule[] {
-  return d === 'ingress' ? policy.ingress : policy.egress;
-}
+const nameOf = (p: Pod): string => qualifiedName(p);
 
 /**
  * `targets` are the pods named ports resolve on for ingress (the selected pods); for egress they
@@ -93,7 +92,7 @@ export function explainRule(
   index: number,
   ingressTargets: readonly Pod[],
 ): RuleExplanation {
-  const rule = rulesFor(policy, direction)[index];
+  const rule = rulesOf(policy, direction)[index];
   if (rule === undefined) throw new RangeError(`rule ${index} out of range`);
   const peerPodLists = rule.peers.map((peer) => peerPods(c, policy, peer));
   const peers = rule.peers.map((peer, i): PeerExplanation => {
@@ -135,9 +134,8 @@ function notesFor(policy: NetworkPolicy, selected: readonly Pod[], hostNetworkSk
   const notes: Note[] = [];
   if (!policy.policyTypesExplicit) notes.push({ kind: 'default-types', types: policy.policyTypes });
   for (const d of ['ingress', 'egress'] as const) {
-    const type: PolicyType = d === 'ingress' ? 'Ingress' : 'Egress';
-    const count = rulesFor(policy, d).length;
-    if (!policy.policyTypes.includes(type)) {
+    const count = rulesOf(policy, d).length;
+    if (!isolatesIn(policy, d)) {
       if (count > 0) notes.push({ kind: 'ignored-rules', direction: d, count });
     } else if (count === 0) {
       notes.push({ kind: 'deny-all', direction: d, field: d === 'ingress' ? policy.ingressField : policy.egressField });
@@ -172,12 +170,11 @@ export function explainPolicy(c: CompiledSnapshot, policy: NetworkPolicy): Polic
     (p) => p.hostNetwork && p.namespace === policy.namespace && selectorMatches(policy.podSelector, p.labels),
   );
   const direction = (d: Direction): DirectionExplanation | undefined => {
-    const type: PolicyType = d === 'ingress' ? 'Ingress' : 'Egress';
-    if (!policy.policyTypes.includes(type)) return undefined;
+    if (!isolatesIn(policy, d)) return undefined;
     return {
       direction: d,
       field: d === 'ingress' ? policy.ingressField : policy.egressField,
-      rules: rulesFor(policy, d).map((_, i) => explainRule(c, policy, d, i, selected)),
+      rules: rulesOf(policy, d).map((_, i) => explainRule(c, policy, d, i, selected)),
     };
   };
   const ingress = direction('ingress');
@@ -188,6 +185,7 @@ export function explainPolicy(c: CompiledSnapshot, policy: NetworkPolicy): Polic
     namespace: policy.namespace,
     podSelector: policy.podSelector,
     selectedPods: selected.map(nameOf),
+    alsoSelectedBy: [...new Set(selected.flatMap((pod) => c.selecting(pod)).filter((p) => p !== policy).map(policyKey))].sort(),
     policyTypes: policy.policyTypes,
     policyTypesExplicit: policy.policyTypesExplicit,
     ...(ingress ? { ingress } : {}),
@@ -217,13 +215,13 @@ export interface PodExplanation {
 
 export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
   const side = (d: Direction): PodSideExplanation => {
-    const isolating = c.isolating(pod, d === 'ingress' ? 'Ingress' : 'Egress');
+    const isolating = c.isolating(pod, policyTypeOf(d));
     return {
       direction: d,
       isolated: isolating.length > 0,
       isolatedBy: isolating.map(policyKey),
       rules: isolating.flatMap((policy) =>
-        rulesFor(policy, d).map((_, i) => ({ policy: policyKey(policy), rule: explainRule(c, policy, d, i, [pod]) })),
+        rulesOf(policy, d).map((_, i) => ({ policy: policyKey(policy), rule: explainRule(c, policy, d, i, [pod]) })),
       ),
     };
   };

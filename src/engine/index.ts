@@ -7,3 +7,4 @@ export * from './compile.js';
 export * from './verdict.js';
 export * from './resolve.js';
 export * from './explain.js';
+export * from './direction.js';

@@ -8,7 +8,7 @@
  * An ipBlock matches by address, pod addresses included; hostNetwork pods and non-pods are matched
  * only by ipBlocks.
  */
-import type { Cidr, IpAddress, LabelSelector, Labels, NetworkPolicy, Peer } from '../model/index.js';
+import { qualifiedName, type Cidr, type IpAddress, type LabelSelector, type Labels, type NetworkPolicy, type Peer } from '../model/index.js';
 import { cidrContains } from './cidr.js';
 import { isFinished, type Endpoint } from './endpoint.js';
 import { firstUnmet, type Requirement } from './selector.js';
@@ -53,7 +53,7 @@ export function matchSelectorPeer(
   }
   if (peer.podSelector !== undefined) {
     const unmet = firstUnmet(peer.podSelector, pod.labels);
-    if (unmet) return { matched: false, miss: { kind: 'pod-labels', pod: `${pod.namespace}/${pod.name}`, unmet } };
+    if (unmet) return { matched: false, miss: { kind: 'pod-labels', pod: qualifiedName(pod), unmet } };
   }
   return MATCHED;
 }

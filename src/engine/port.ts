@@ -5,13 +5,14 @@
  * address that is not a pod never matches a named port, and one name may mean different numbers on
  * different pods.
  */
-import type { Pod, PortSpec, Protocol } from '../model/index.js';
+import { qualifiedName, type Pod, type PortSpec, type Protocol } from '../model/index.js';
+import type { Endpoint } from './endpoint.js';
 
 export type PortMiss =
   | { readonly kind: 'protocol'; readonly want: Protocol }
   | { readonly kind: 'port'; readonly want: number; readonly endPort?: number }
   | { readonly kind: 'named-port-not-a-pod'; readonly name: string }
-  | { readonly kind: 'named-port-undefined'; readonly name: string; readonly pod: string }
+  | { readonly kind: 'named-port-undefined'; readonly name: string; readonly protocol: Protocol; readonly pod: string }
   | { readonly kind: 'named-port-other-number'; readonly name: string; readonly pod: string; readonly resolved: number };
 
 export type PortResult = { readonly matched: true } | { readonly matched: false; readonly miss: PortMiss };
@@ -33,9 +34,21 @@ export function matchPort(spec: PortSpec, port: number, protocol: Protocol, dest
   }
   const name = spec.port;
   if (destination === undefined) return { matched: false, miss: { kind: 'named-port-not-a-pod', name } };
-  const podName = `${destination.namespace}/${destination.name}`;
+  const podName = qualifiedName(destination);
   const resolved = resolveNamedPort(destination, name, protocol);
-  if (resolved === undefined) return { matched: false, miss: { kind: 'named-port-undefined', name, pod: podName } };
+  if (resolved === undefined) return { matched: false, miss: { kind: 'named-port-undefined', name, protocol, pod: podName } };
   if (resolved !== port) return { matched: false, miss: { kind: 'named-port-other-number', name, pod: podName, resolved } };
   return MATCHED;
+}
+
+/** The pod a named port resolves on: the destination, when it is a pod whose traffic is its own. */
+export function namedPortTarget(dst: Endpoint): Pod | undefined {
+  return dst.kind === 'pod' && !dst.pod.hostNetwork ? dst.pod : undefined;
+}
+
+/** A port as a user names it (a number, or a name resolved on the destination) as a number, if it has one. */
+export function destinationPort(dst: Endpoint, port: number | string, protocol: Protocol): number | undefined {
+  if (typeof port === 'number') return port;
+  const pod = namedPortTarget(dst);
+  return pod === undefined ? undefined : resolveNamedPort(pod, port, protocol);
 }

@@ -10,13 +10,14 @@
  *   4. otherwise denied, naming for every rule of every isolating policy what missed
  * Before both: a pod to itself, and a node to its own pods, are always allowed.
  */
-import type { NetworkPolicy, Pod, PolicyType, Protocol, Rule } from '../model/index.js';
+import { qualifiedName, type IpFamily, type NetworkPolicy, type Protocol } from '../model/index.js';
+import { policyTypeOf, rulesOf, type Direction } from './direction.js';
 import type { CompiledSnapshot } from './compile.js';
 import { addressIn, connectionFamily, endpointName, type Endpoint } from './endpoint.js';
 import { matchPeer, type PeerMiss } from './peer.js';
-import { matchPort, type PortMiss } from './port.js';
+import { matchPort, namedPortTarget, type PortMiss } from './port.js';
 
-export type Direction = 'ingress' | 'egress';
+export type { Direction };
 
 export interface RuleRef {
   readonly policy: string;
@@ -60,6 +61,8 @@ export interface Verdict {
   readonly to: string;
   readonly port: number;
   readonly protocol: Protocol;
+  /** The address family judged; absent when neither end has an address. */
+  readonly family?: IpFamily;
   readonly bypass?: Bypass;
   readonly egress: SideResult;
   readonly ingress: SideResult;
@@ -79,20 +82,14 @@ export interface Connection {
   readonly dst: Endpoint;
   readonly port: number;
   readonly protocol: Protocol;
-}
-
-function rulesOf(policy: NetworkPolicy, direction: Direction): readonly Rule[] {
-  return direction === 'ingress' ? policy.ingress : policy.egress;
+  /** Judge the connection over this family (dual-stack pods); by default see connectionFamily. */
+  readonly family?: IpFamily;
 }
 
 export function policyKey(p: NetworkPolicy): string {
-  return `${p.namespace}/${p.name}`;
+  return qualifiedName(p);
 }
 
-/** The pod a named port resolves on: the destination, when it is a pod whose traffic is its own. */
-function namedPortTarget(dst: Endpoint): Pod | undefined {
-  return dst.kind === 'pod' && !dst.pod.hostNetwork ? dst.pod : undefined;
-}
 
 export function evaluateRule(
   c: CompiledSnapshot,
@@ -104,7 +101,7 @@ export function evaluateRule(
   const rule = rulesOf(policy, direction)[index];
   if (rule === undefined) throw new RangeError(`rule ${index} out of range`);
   const other = direction === 'ingress' ? conn.src : conn.dst;
-  const otherAddress = addressIn(other, connectionFamily(conn.src, conn.dst));
+  const otherAddress = addressIn(other, connectionFamily(conn.src, conn.dst, conn.family));
   const peerMisses: PeerMiss[] = [];
   let matchedPeer: number | undefined;
   for (const [i, peer] of rule.peers.entries()) {
@@ -144,8 +141,7 @@ export function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Co
   if (self.kind !== 'pod') return { kind: 'not-a-pod', direction };
   const pod = endpointName(self);
   if (self.pod.hostNetwork) return { kind: 'host-network', direction, pod };
-  const type: PolicyType = direction === 'ingress' ? 'Ingress' : 'Egress';
-  const isolating = c.isolating(self.pod, type);
+  const isolating = c.isolating(self.pod, policyTypeOf(direction));
   if (isolating.length === 0) return { kind: 'not-isolated', direction, pod };
   const policies = isolating.map((policy): PolicyOutcome => ({
     policy: policyKey(policy),
@@ -170,11 +166,13 @@ function bypassOf(c: CompiledSnapshot, conn: Connection): Bypass | undefined {
 
 export function evaluateConnection(c: CompiledSnapshot, conn: Connection): Verdict {
   const bypass = bypassOf(c, conn);
+  const family = connectionFamily(conn.src, conn.dst, conn.family);
   return {
     from: endpointName(conn.src),
     to: endpointName(conn.dst),
     port: conn.port,
     protocol: conn.protocol,
+    ...(family === undefined ? {} : { family }),
     ...(bypass === undefined ? {} : { bypass }),
     egress: evaluateSide(c, 'egress', conn),
     ingress: evaluateSide(c, 'ingress', conn),

@@ -6,6 +6,7 @@
  */
 import {
   assertNever,
+  policyTypeOf,
   type DirectionExplanation,
   type Note,
   type PeerExplanation,
@@ -81,9 +82,9 @@ export function describeNote(n: Note): string {
     case 'default-types':
       return `policyTypes is not set, so it defaults to ${n.types.join(' and ')}${n.types.includes('Egress') ? ': a policy with egress rules and no policyTypes also isolates ingress' : ': egress is not affected'}.`;
     case 'ignored-rules':
-      return `${plural(n.count, `${n.direction} rule`)} ignored: ${n.direction === 'ingress' ? 'Ingress' : 'Egress'} is not in policyTypes.`;
+      return `${plural(n.count, `${n.direction} rule`)} ignored: ${policyTypeOf(n.direction)} is not in policyTypes.`;
     case 'deny-all':
-      return `${n.direction} is ${n.field === 'empty' ? '[]' : 'absent'}: the selected pods ${n.direction === 'ingress' ? 'accept' : 'may open'} no ${n.direction} connections at all (an empty list denies; [{}] would allow all).`;
+      return `${n.direction} is ${n.field === 'empty' ? '[]' : 'absent'}: this policy admits no ${n.direction} connections at all (an empty list denies; [{}] would allow all); only other policies selecting the same pods can admit any.`;
     case 'allow-all-rule':
       return `${n.direction}[${n.rule}] is empty ({}): it admits everything, on every port.`;
     case 'any-peer':
@@ -125,17 +126,18 @@ export function summarizePolicy(e: PolicyExplanation): string {
   const all = formatSelector(e.podSelector).startsWith('{}');
   const sel = all ? '' : ` matching ${formatSelector(e.podSelector)}`;
   const who = n === 0 ? `pods${sel} in namespace ${e.namespace} (none right now)` : one ? `the one pod${sel} in namespace ${e.namespace}` : `${all ? 'all ' : 'the '}${n} pods${sel} in namespace ${e.namespace}`;
-  const they = one ? 'It' : 'They';
+  const them = one ? 'it' : 'them';
   const types = e.policyTypes.map((t) => t.toLowerCase()).join(' and ');
   const out = [`In short: ${who} ${n === 0 ? 'would be' : one ? 'is' : 'are'} isolated for ${types}.`];
-  const side = (d: DirectionExplanation | undefined, verb: string, none: string, all: string): void => {
+  const side = (d: DirectionExplanation | undefined, word: 'to' | 'from'): void => {
     if (d === undefined) return;
-    if (d.rules.length === 0) out.push(`${they} ${none}.`);
-    else if (d.rules.some((r) => r.peers.length === 0 && r.ports.length === 0)) out.push(`${they} ${all}.`);
-    else out.push(`${they} ${verb} only ${d.rules.map((r) => shortRule(r, e.namespace)).join('; or ')}.`);
+    if (d.rules.length === 0) out.push(`This policy admits no connections ${word} ${them}.`);
+    else if (d.rules.some((r) => r.peers.length === 0 && r.ports.length === 0)) out.push(`This policy admits every connection ${word} ${them}.`);
+    else out.push(`This policy admits connections ${word} ${them} only ${d.rules.map((r) => shortRule(r, e.namespace)).join('; or ')}.`);
   };
-  side(e.ingress, one ? 'accepts connections' : 'accept connections', one ? 'accepts no connections' : 'accept no connections', one ? 'accepts every connection' : 'accept every connection');
-  side(e.egress, 'may open connections', 'may open no connections', 'may open any connection');
+  side(e.ingress, 'to');
+  side(e.egress, 'from');
+  if (e.alsoSelectedBy.length > 0) out.push(`Policies add up: ${e.alsoSelectedBy.join(', ')} also select${e.alsoSelectedBy.length === 1 ? 's' : ''} some of these pods, and what ${e.alsoSelectedBy.length === 1 ? 'it admits' : 'they admit'} is admitted too.`);
   return out.join(' ');
 }
 
@@ -154,7 +156,7 @@ export function renderPolicyExplanation(e: PolicyExplanation, style: ExplainStyl
 }
 
 function describePodSide(s: PodSideExplanation, style: ExplainStyle): string[] {
-  const what = s.direction === 'ingress' ? 'Ingress' : 'Egress';
+  const what = policyTypeOf(s.direction);
   if (!s.isolated) return [`  ${what}: not isolated: every ${s.direction === 'ingress' ? 'source' : 'destination'} is allowed`];
   if (s.rules.length === 0) return [`  ${what}: isolated by ${s.isolatedBy.join(', ')}; no rule admits anything: all denied`];
   return [

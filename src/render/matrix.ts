@@ -26,23 +26,33 @@ function pad(s: string, n: number): string {
   return s + ' '.repeat(Math.max(0, n - [...s].length));
 }
 
+/**
+ * Column headers are the pod names when the grid fits `columns`; otherwise numbers (the rows say
+ * which pod each number is), and when even that is too wide, the columns are split into blocks
+ * that fit, each printed with every row.
+ */
 export function renderMatrixGrid(m: MatrixView, columns: number): string {
   const out: string[] = [];
   const rowHead = Math.max(4, ...m.pods.map((p) => p.length));
   const full = rowHead + 2 + m.pods.reduce((n, p) => n + p.length + 2, 0);
   const numbered = full > columns;
   const colNames = m.pods.map((p, i) => (numbered ? String(i + 1) : p));
-  const widths = colNames.map((c) => Math.max(c.length, 1));
+  const lead = rowHead + (numbered ? 3 : 0) + 2;
+  const perBlock = numbered ? Math.max(1, Math.floor((columns - lead) / (String(m.pods.length).length + 2))) : m.pods.length;
   for (const column of m.columns) {
     const cells = new Map(m.cells.filter((c) => c.column === column).map((c) => [`${c.from}\u0000${c.to}`, c]));
-    out.push(`PORT ${column}  (rows: from, columns: to; ${YES} allowed, ${NO} denied)`);
-    out.push(`${pad(numbered ? '#  FROM' : 'FROM', rowHead + (numbered ? 3 : 0))}  ${colNames.map((c, i) => pad(c, widths[i] ?? 1)).join('  ')}`.trimEnd());
-    m.pods.forEach((from, r) => {
-      const row = m.pods.map((to, i) => pad(cells.get(`${from}\u0000${to}`)?.allowed ? YES : NO, widths[i] ?? 1)).join('  ');
-      const head = numbered ? `${pad(String(r + 1), 3)}${pad(from, rowHead)}` : pad(from, rowHead);
-      out.push(`${head}  ${row}`.trimEnd());
-    });
-    out.push('');
+    for (let first = 0; first < m.pods.length; first += perBlock) {
+      const cols = m.pods.slice(first, first + perBlock).map((_, k) => first + k);
+      const range = cols.length < m.pods.length ? `, columns ${first + 1}-${first + cols.length} of ${m.pods.length}` : '';
+      out.push(`PORT ${column}  (rows: from, columns: to; ${YES} allowed, ${NO} denied${range})`);
+      out.push(`${pad(numbered ? '#  FROM' : 'FROM', lead - 2)}  ${cols.map((i) => colNames[i] ?? '').join('  ')}`.trimEnd());
+      m.pods.forEach((from, r) => {
+        const row = cols.map((i) => pad(cells.get(`${from}\u0000${m.pods[i] ?? ''}`)?.allowed ? YES : NO, (colNames[i] ?? '').length)).join('  ');
+        const head = numbered ? `${pad(String(r + 1), 3)}${pad(from, rowHead)}` : pad(from, rowHead);
+        out.push(`${head}  ${row}`.trimEnd());
+      });
+      out.push('');
+    }
   }
   const total = m.cells.length;
   const allowed = m.cells.filter((c) => c.allowed).length;

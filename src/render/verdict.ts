@@ -3,7 +3,7 @@
  * can-reach in words: the verdict, then each side's reason (egress of the source, ingress of the
  * destination), then for a denial every isolating policy and why each of its rules missed.
  */
-import { assertNever, isAllowed, type PolicyOutcome, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
+import { assertNever, isAllowed, policyTypeOf, type PolicyOutcome, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
 import { describePeerMiss, describePortMiss, formatPort, plural } from './words.js';
 
 function ruleName(r: { readonly direction: 'ingress' | 'egress'; readonly rule: number }): string {
@@ -45,7 +45,7 @@ export function describeSide(side: SideResult, endName: string): string[] {
     case 'host-network':
       return [`${head}: a hostNetwork pod, no policy selects it`];
     case 'not-isolated':
-      return [`${head}: allowed, not isolated (no policy selecting it has type ${side.direction === 'ingress' ? 'Ingress' : 'Egress'})`];
+      return [`${head}: allowed, not isolated (no policy selecting it has type ${policyTypeOf(side.direction)})`];
     case 'allowed':
       return [`${head}: allowed by ${side.admittedBy.map(describeAdmission).join('; ')}`];
     case 'denied':
@@ -58,9 +58,11 @@ export function describeSide(side: SideResult, endName: string): string[] {
   }
 }
 
-export function renderVerdictText(v: Verdict, wide: boolean): string {
+/** `showFamily`: say which family was judged, when an end could connect over either. */
+export function renderVerdictText(v: Verdict, wide: boolean, showFamily = false): string {
   const allowed = isAllowed(v);
-  const lines = [`${v.from} -> ${v.to} on ${formatPort(v.port, v.protocol)}: ${allowed ? 'ALLOWED' : 'DENIED'}`];
+  const over = showFamily && v.family !== undefined ? ` over IPv${v.family}` : '';
+  const lines = [`${v.from} -> ${v.to} on ${formatPort(v.port, v.protocol)}${over}: ${allowed ? 'ALLOWED' : 'DENIED'}`];
   if (v.bypass === 'self') lines.push('  a pod may always reach itself, whatever the policies');
   if (v.bypass === 'node-to-local-pod') lines.push('  connections from a node to the pods running on it are always allowed (kubelet probes)');
   for (const [side, name] of [[v.egress, v.from], [v.ingress, v.to]] as const) {
@@ -69,4 +71,17 @@ export function renderVerdictText(v: Verdict, wide: boolean): string {
     if (wide && side.kind === 'allowed') lines.push(...side.policies.flatMap((p) => describePolicy(p, '    ')));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One line for a matrix cell: what decided. */
+export function verdictReason(v: Verdict): string {
+  if (v.bypass === 'self') return 'a pod may always reach itself';
+  if (v.bypass === 'node-to-local-pod') return 'node to its own pod';
+  const denied = [v.egress, v.ingress].find((s) => s.kind === 'denied');
+  if (denied) {
+    const end = denied.direction === 'egress' ? v.from : v.to;
+    return `${denied.direction} of ${end} denied by ${denied.policies.map((p) => p.policy).join(', ')}`;
+  }
+  const allowedBy = [v.egress, v.ingress].flatMap((s) => (s.kind === 'allowed' ? s.admittedBy.map((r) => `${r.policy} ${ruleName(r)}`) : []));
+  return allowedBy.length > 0 ? `allowed by ${allowedBy.join(', ')}` : 'neither side is isolated';
 }

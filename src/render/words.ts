@@ -4,7 +4,7 @@
  * and the reasons a peer or a port did not match. All user-facing wording of the engine's miss
  * records lives here, one `case` per kind.
  */
-import type { LabelSelector, PortSpec } from '../model/index.js';
+import type { LabelSelector } from '../model/index.js';
 import { assertNever, requirementsOf, type PeerMiss, type PortMiss, type Requirement } from '../engine/index.js';
 
 /** kubectl's selector syntax: `role=db,tier in (a,b),!legacy`. */
@@ -72,7 +72,7 @@ export function describePortMiss(m: PortMiss): string {
     case 'named-port-not-a-pod':
       return `named port "${m.name}" only matches a pod destination`;
     case 'named-port-undefined':
-      return `pod ${m.pod} declares no container port named "${m.name}"`;
+      return `pod ${m.pod} declares no ${m.protocol} container port named "${m.name}"`;
     case 'named-port-other-number':
       return `named port "${m.name}" is ${m.resolved} on pod ${m.pod}`;
     default:
@@ -84,4 +84,3 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-export type { PortSpec };

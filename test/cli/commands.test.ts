@@ -14,6 +14,32 @@ interface Case {
 }
 
 const f = ['-f', example];
+/** Two dual-stack pods; b admits only IPv6 sources; a finished pod. */
+const DUAL = `apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: x, labels: {app: a}}
+spec: {containers: [{name: c, image: i}]}
+status: {phase: Running, podIPs: [{ip: 10.9.0.1}, {ip: 'fd09::1'}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: x, labels: {app: b}}
+spec: {containers: [{name: c, image: i}]}
+status: {phase: Running, podIPs: [{ip: 10.9.0.2}, {ip: 'fd09::2'}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: done, namespace: x, labels: {app: a}}
+spec: {containers: [{name: c, image: i}]}
+status: {phase: Succeeded, podIP: 10.9.0.3}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: v6-only, namespace: x}
+spec:
+  podSelector: {matchLabels: {app: b}}
+  ingress: [{from: [{ipBlock: {cidr: 'fd09::/64'}}]}]
+`;
 const cases: Case[] = [
   { name: 'explain all, table', args: ['explain', ...f], code: 0, stdout: [/NetworkPolicy default\/test-network-policy/, /Selects: pods in namespace default matching role=db: default\/db-0/, /addresses in 172\.17\.0\.0\/16 except 172\.17\.1\.0\/24/, /NetworkPolicy my-namespace\/deny-all-policy/, /either may match \(OR\)/] },
   { name: 'explain one policy by name across namespaces', args: ['explain', 'deny-all-policy', ...f], code: 0, stdout: [/my-namespace\/deny-all-policy/, /everything is denied/] },
@@ -34,7 +60,18 @@ const cases: Case[] = [
   { name: 'matrix yaml', args: ['matrix', '-n', 'default', '--port', '6379', '-o', 'yaml', ...f], code: 0, stdout: [/results:/] },
   { name: 'matrix label selector', args: ['matrix', '-l', 'role in (db,frontend)', '--port', '6379', '-o', 'wide', ...f], code: 0, stdout: [/default\/frontend-0 +default\/db-0/] },
   { name: 'stdin as -f -', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', '-f', '-'], code: 0, stdin: 'STDIN', stdout: [/ALLOWED/] },
+  { name: 'DST given as a pod\'s address is that pod', args: ['can-reach', 'my-namespace/batch-0', '172.17.0.10', '--port', '6379', ...f], code: 1, stdout: [/-> default\/db-0 on 6379\/TCP: DENIED/] },
+  { name: 'a bare pod name offline is found in any namespace', args: ['can-reach', 'frontend-0', 'client-0', '-p', '80', ...f], code: 0, stdout: [/default\/frontend-0 -> myproject\/client-0/] },
+  { name: 'the last --port wins, as kubectl flags do', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '80', '--port', '6379', ...f], code: 0, stdout: [/6379\/TCP: ALLOWED/] },
+  { name: 'dual-stack: judged over the first common family by default, and says so', args: ['can-reach', 'x/a', 'x/b', '-p', '80', '-f', '-'], stdin: DUAL, code: 1, stdout: [/over IPv4: DENIED/] },
+  { name: 'dual-stack: --ip-family IPv6', args: ['can-reach', 'x/a', 'x/b', '-p', '80', '--ip-family', 'IPv6', '-f', '-'], stdin: DUAL, code: 0, stdout: [/over IPv6: ALLOWED/] },
+  { name: 'matrix --ip-family IPv6', args: ['matrix', '-p', '80', '--ip-family', 'IPv6', '-o', 'wide', '-f', '-'], stdin: DUAL, code: 0, stdout: [/x\/a +x\/b +80\/TCP +allowed/] },
   // Bad input: one line, exit 2, no stack trace.
+  { name: 'a finished pod takes no part', args: ['can-reach', 'x/done', 'x/b', '-p', '80', '-f', '-'], stdin: DUAL, code: 2, stderr: /^error: SRC: pod x\/done has finished \(phase Succeeded\): finished pods take no part in connections\n$/ },
+  { name: 'a CIDR is not an endpoint', args: ['can-reach', '10.0.0.1/24', 'default/db-0', '-p', '80', ...f], code: 2, stderr: /^error: SRC "10\.0\.0\.1\/24": a network, not an address: name one address\n$/ },
+  { name: 'a bare name in several namespaces', args: ['can-reach', 'a', 'b', '-p', '80', '-f', '-'], stdin: 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: one}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: two}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: two}\n', code: 2, stderr: /^error: SRC: pod "a" exists in several namespaces \(one, two\): write NAMESPACE\/POD\n$/ },
+  { name: '-n without a value', args: ['explain', '-n', '-f', example], code: 2, stderr: /^error: flag needs an argument: --namespace\n$/ },
+  { name: 'unknown -o value is one line', args: ['explain', '-o', 'foo', ...f], code: 2, stderr: /^error: Invalid values: Argument: output, Given: "foo", Choices: .*\n$/ },
   { name: 'unknown pod', args: ['can-reach', 'default/nope', 'default/db-0', '--port', '80', ...f], code: 2, stderr: /^error: SRC: pod "nope" not found in namespace default\n$/ },
   { name: 'unknown policy', args: ['explain', 'nope', ...f], code: 2, stderr: /^error: networkpolicy "nope" not found in any namespace\n$/ },
   { name: 'port 0', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '0', ...f], code: 2, stderr: /^error: --port "0": port must be between 1 and 65535\n$/ },

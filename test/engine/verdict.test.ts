@@ -154,3 +154,15 @@ test('a label miss names the unmet requirement', () => {
     assert.deepEqual(v.ingress.policies[0]?.rules[0]?.peerMisses, [{ kind: 'pod-labels', pod: 'default/web', unmet: { key: 'tier', operator: 'In', values: ['x'] } }]);
   }
 });
+
+test('dual-stack: the family judged can be chosen, and the verdict says which', () => {
+  const a = pod('x', 'a', { app: 'a' }, { ips: ['10.9.0.1', 'fd09::1'] });
+  const b = pod('x', 'b', { app: 'b' }, { ips: ['10.9.0.2', 'fd09::2'] });
+  const p = policy('x', 'v6-only', sel({ app: 'b' }), { ingress: [rule([ipBlock('fd09::/64')])] });
+  const c = compileSnapshot(snapshot({ namespaces: [ns('x')], pods: [a, b], policies: [p] }));
+  const conn = { src: { kind: 'pod', pod: a } as Endpoint, dst: { kind: 'pod', pod: b } as Endpoint, port: 80, protocol: 'TCP' as const };
+  const v4 = evaluateConnection(c, conn);
+  assert.deepEqual([v4.family, isAllowed(v4)], [4, false]);
+  const v6 = evaluateConnection(c, { ...conn, family: 6 });
+  assert.deepEqual([v6.family, isAllowed(v6)], [6, true]);
+});

@@ -19,22 +19,22 @@ const cases: { name: string; p: ReturnType<typeof policy>; want: string }[] = [
       ingress: [rule([ipBlock('172.17.0.0/16', ['172.17.1.0/24']), podPeer(undefined, sel({ project: 'myproject' })), podPeer(sel({ role: 'frontend' }))], [port(6379)])],
       egress: [rule([ipBlock('10.0.0.0/24')], [port(5978)])],
     }),
-    want: 'In short: the 2 pods matching role=db in namespace default are isolated for ingress and egress. They accept connections only from 172.17.0.0/16 except 172.17.1.0/24 or any pod of namespaces project=myproject or pods role=frontend of namespace default, on 6379/TCP. They may open connections only to 10.0.0.0/24, on 5978/TCP.',
+    want: 'In short: the 2 pods matching role=db in namespace default are isolated for ingress and egress. This policy admits connections to them only from 172.17.0.0/16 except 172.17.1.0/24 or any pod of namespaces project=myproject or pods role=frontend of namespace default, on 6379/TCP. This policy admits connections from them only to 10.0.0.0/24, on 5978/TCP.',
   },
   {
     name: 'deny-all ingress on every pod',
     p: policy('default', 'deny', sel(), { types: ['Ingress'] }),
-    want: 'In short: all 3 pods in namespace default are isolated for ingress. They accept no connections.',
+    want: 'In short: all 3 pods in namespace default are isolated for ingress. This policy admits no connections to them.',
   },
   {
     name: 'AND peer reads as one phrase; two rules joined by or',
     p: policy('default', 'and', sel({ role: 'frontend' }), { ingress: [rule([podPeer(sel({ role: 'client' }), sel({ user: 'alice' }))]), rule([], [port(53, 'UDP')])] }),
-    want: 'In short: the one pod matching role=frontend in namespace default is isolated for ingress. It accepts connections only from pods role=client of namespaces user=alice, on any port; or from anywhere, on 53/UDP.',
+    want: 'In short: the one pod matching role=frontend in namespace default is isolated for ingress. This policy admits connections to it only from pods role=client of namespaces user=alice, on any port; or from anywhere, on 53/UDP.',
   },
   {
     name: 'a selector that matches nothing yet',
     p: policy('default', 'none', sel({ role: 'ghost' }), { types: ['Egress'], egress: [rule()] }),
-    want: 'In short: pods matching role=ghost in namespace default (none right now) would be isolated for egress. They may open any connection.',
+    want: 'In short: pods matching role=ghost in namespace default (none right now) would be isolated for egress. This policy admits every connection from them.',
   },
 ];
 
@@ -49,4 +49,11 @@ test('render explain: named ports list the number per target pod', () => {
   const p = policy('default', 'named', sel({ role: 'db' }), { types: ['Ingress'], ingress: [rule([], [port('redis')])] });
   const text = renderPolicyExplanation(explainPolicy(compileSnapshot(snapshot({ namespaces, pods, policies: [p] })), p), { wide: false });
   assert.match(text, /on redis\/TCP \(named: resolves to 6379 on default\/db-0, 6380 on default\/db-1\)/);
+});
+
+test('render explain: a policy that admits nothing says others may, when others select the same pods', () => {
+  const deny = policy('default', 'deny', sel({ role: 'db' }), { types: ['Ingress'] });
+  const allow = policy('default', 'allow', sel({ role: 'db' }), { ingress: [rule()] });
+  const c = compileSnapshot(snapshot({ namespaces, pods, policies: [deny, allow] }));
+  assert.match(summarizePolicy(explainPolicy(c, deny)), /This policy admits no connections to them\. Policies add up: default\/allow also selects some of these pods, and what it admits is admitted too\.$/);
 });

@@ -3,59 +3,94 @@
  * `can-reach SRC DST --port P[/PROTO]`: the verdict on one connection with both sides' reasons.
  * Exit 0 allowed, 1 denied (2 for errors, from the top-level catch).
  */
-import type { Pod, Protocol, Snapshot } from '../../model/index.js';
-import { compileSnapshot, evaluateConnection, isAllowed, resolveNamedPort, type Endpoint } from '../../engine/index.js';
+import { qualifiedName, type IpFamily, type Pod, type Protocol } from '../../model/index.js';
+import { compileSnapshot, destinationPort, evaluateConnection, isAllowed, isFinished, type Endpoint } from '../../engine/index.js';
 import { renderVerdictText } from '../../render/verdict.js';
 import { renderData } from '../../render/data.js';
 import { CliError } from '../../errors.js';
 import { parseEndpointArg, parsePortArg, type EndpointArg } from '../args.js';
-import type { GlobalArgs } from '../global-args.js';
-import { loadObjects, overlayNotice } from '../source.js';
+import type { FamilyArg, GlobalArgs } from '../global-args.js';
+import { loadObjects, overlayNotice, type Loaded } from '../source.js';
 import type { Output } from '../output.js';
 
-export function toEndpoint(snapshot: Snapshot, arg: EndpointArg, what: string): Endpoint {
+/**
+ * The pod or address a user named. A bare POD is looked up in the default namespace, except
+ * offline with no -n, where the scope is the whole input and a name unique across namespaces will
+ * do. An address that is a pod's (not a hostNetwork pod's: that is the node's) stands for the pod.
+ */
+export function toEndpoint(loaded: Loaded, bareAnywhere: boolean, arg: EndpointArg, what: string): Endpoint {
+  const { snapshot } = loaded;
   if (arg.kind === 'ip') {
+    const owner = snapshot.pods.find((p) => !p.hostNetwork && !isFinished(p) && p.ips.some((a) => a.family === arg.ip.family && a.value === arg.ip.value));
+    if (owner) return { kind: 'pod', pod: owner };
     const node = snapshot.nodes.find((n) => n.addresses.some((a) => a.ip.family === arg.ip.family && a.ip.value === arg.ip.value));
     return node ? { kind: 'ip', ip: arg.ip, node } : { kind: 'ip', ip: arg.ip };
   }
-  const pod = snapshot.pods.find((p) => p.namespace === arg.namespace && p.name === arg.name);
-  if (!pod) throw new CliError(`${what}: pod "${arg.name}" not found in namespace ${arg.namespace}`);
+  const namespace = arg.namespace ?? (bareAnywhere ? undefined : loaded.defaultNamespace);
+  const hits = snapshot.pods.filter((p) => p.name === arg.name && (namespace === undefined || p.namespace === namespace));
+  if (hits.length === 0) throw new CliError(`${what}: pod "${arg.name}" not found ${namespace === undefined ? 'in the input' : `in namespace ${namespace}`}`);
+  if (hits.length > 1) throw new CliError(`${what}: pod "${arg.name}" exists in several namespaces (${hits.map((h) => h.namespace).join(', ')}): write NAMESPACE/POD`);
+  const pod = hits[0] as Pod;
+  if (isFinished(pod)) throw new CliError(`${what}: pod ${qualifiedName(pod)} has finished (phase ${pod.phase}): finished pods take no part in connections`);
   return { kind: 'pod', pod };
 }
 
 /** A named port becomes a number on the destination pod; elsewhere it means nothing. */
 export function resolvePortArg(port: number | string, protocol: Protocol, dst: Endpoint): number {
-  if (typeof port === 'number') return port;
-  const pod: Pod | undefined = dst.kind === 'pod' ? dst.pod : undefined;
-  const n = pod && !pod.hostNetwork ? resolveNamedPort(pod, port, protocol) : undefined;
+  const n = destinationPort(dst, port, protocol);
   if (n === undefined) {
-    const where = pod ? `pod ${pod.namespace}/${pod.name}` : 'an address outside the cluster';
+    const where = dst.kind === 'pod' ? `pod ${qualifiedName(dst.pod)}` : 'an address outside the cluster';
     throw new CliError(`--port "${port}": ${where} declares no ${protocol} container port named "${port}"`);
   }
   return n;
 }
 
-export async function runCanReach(args: GlobalArgs, srcText: string, dstText: string, portText: string, out: Output): Promise<number> {
-  const portArg = parsePortArg(portText);
-  // Parse once without a namespace to learn which namespaces are needed, then again with the default.
+/** The family asked for, checked against the ends: each pod end must have an address in it. */
+export function familyFor(arg: FamilyArg | undefined, ends: readonly Endpoint[]): IpFamily | undefined {
+  if (arg === undefined) return undefined;
+  const family: IpFamily = arg === 'IPv4' ? 4 : 6;
+  for (const e of ends) {
+    if (e.kind === 'ip' && e.ip.family !== family) throw new CliError(`--ip-family ${arg}: ${e.ip.text} is not an ${arg} address`);
+    if (e.kind === 'pod' && e.pod.ips.length > 0 && !e.pod.ips.some((a) => a.family === family)) {
+      throw new CliError(`--ip-family ${arg}: pod ${qualifiedName(e.pod)} has no ${arg} address`);
+    }
+  }
+  return family;
+}
+
+export interface CanReachOptions {
+  readonly port: string;
+  readonly ipFamily?: FamilyArg;
+}
+
+export async function runCanReach(args: GlobalArgs, srcText: string, dstText: string, o: CanReachOptions, out: Output): Promise<number> {
+  const portArg = parsePortArg(o.port);
+  const ends = [parseEndpointArg(srcText, 'SRC'), parseEndpointArg(dstText, 'DST')] as const;
   const loaded = await loadObjects(args, (defaultNamespace) => {
-    const ends = [parseEndpointArg(srcText, 'SRC', defaultNamespace), parseEndpointArg(dstText, 'DST', defaultNamespace)];
-    const namespaces = [...new Set(ends.flatMap((e) => (e.kind === 'pod' ? [e.namespace] : [])))];
-    return { namespaces, nodes: ends.some((e) => e.kind === 'ip') };
+    // An address may be any pod's, anywhere: then every namespace is needed to find it.
+    if (ends.some((e) => e.kind === 'ip')) return { namespaces: 'all', nodes: true };
+    return { namespaces: [...new Set(ends.map((e) => (e.kind === 'pod' ? (e.namespace ?? defaultNamespace) : defaultNamespace)))], nodes: false };
   });
-  const src = toEndpoint(loaded.snapshot, parseEndpointArg(srcText, 'SRC', loaded.defaultNamespace), 'SRC');
-  const dst = toEndpoint(loaded.snapshot, parseEndpointArg(dstText, 'DST', loaded.defaultNamespace), 'DST');
+  const bareAnywhere = loaded.offline && args.namespace === undefined;
+  const src = toEndpoint(loaded, bareAnywhere, ends[0], 'SRC');
+  const dst = toEndpoint(loaded, bareAnywhere, ends[1], 'DST');
   const port = resolvePortArg(portArg.port, portArg.protocol, dst);
+  const family = familyFor(o.ipFamily, [src, dst]);
   const c = compileSnapshot(loaded.snapshot);
-  const verdict = evaluateConnection(c, { src, dst, port, protocol: portArg.protocol });
+  const verdict = evaluateConnection(c, { src, dst, port, protocol: portArg.protocol, ...(family === undefined ? {} : { family }) });
   const allowed = isAllowed(verdict);
   const notice = overlayNotice(loaded);
   if (args.output === 'json' || args.output === 'yaml') {
     const { from, to, protocol, egress, ingress, bypass } = verdict;
-    out.write(renderData({ allowed, from, to, port, protocol, ...(typeof portArg.port === 'string' ? { portName: portArg.port } : {}), ...(bypass ? { bypass } : {}), egress, ingress, ...(notice ? { includesLocalFiles: loaded.overlayFiles } : {}) }, args.output));
+    const ipFamily = verdict.family === undefined ? {} : { ipFamily: verdict.family === 4 ? 'IPv4' : 'IPv6' };
+    out.write(renderData({ allowed, from, to, port, protocol, ...ipFamily, ...(typeof portArg.port === 'string' ? { portName: portArg.port } : {}), ...(bypass ? { bypass } : {}), egress, ingress, ...(notice ? { includesLocalFiles: loaded.overlayFiles } : {}) }, args.output));
   } else {
-    out.write(renderVerdictText(verdict, args.output === 'wide'));
+    out.write(renderVerdictText(verdict, args.output === 'wide', isDualStack(src) || isDualStack(dst)));
     if (notice) out.write(`${notice}\n`);
   }
   return allowed ? 0 : 1;
+}
+
+function isDualStack(e: Endpoint): boolean {
+  return e.kind === 'pod' && new Set(e.pod.ips.map((a) => a.family)).size > 1;
 }
