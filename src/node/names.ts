@@ -1,7 +1,8 @@
 /**
  * @module node/names
  * Every name this project puts into a node's netfilter and ipset state comes from here, so that the
- * cleanup and stale-object logic can recognise "ours" by one prefix and nothing else.
+ * cleanup and stale-object logic can recognise "ours" by the exact shapes of these names: a prefix
+ * alone would also claim an admin's own KNP-ADMIN chain or KNP-blocklist set.
  * Limits: iptables chain names are at most 28 characters (XT_EXTENSION_MAXNAMELEN 29 with the NUL),
  * ipset names at most 31 (IPSET_MAXNAMELEN 32 with the NUL), xt_comment at most 255 bytes
  * (XT_MAX_COMMENT_LEN 256 with the NUL).
@@ -46,6 +47,10 @@ export function shortHash(text: string): string {
   return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
 
+/** Hex digits of shortHash kept in chain names (chain names are the shorter). */
+const CHAIN_HASH_DIGITS = 12;
+const SET_HASH_DIGITS = 16;
+
 export type ChainDirection = 'ingress' | 'egress';
 
 function letter(direction: ChainDirection): string {
@@ -54,12 +59,12 @@ function letter(direction: ChainDirection): string {
 
 /** The chain deciding one local pod's traffic in one direction (same name in both families). */
 export function podChainName(namespace: string, name: string, direction: ChainDirection): string {
-  return `${PREFIX}POD-${letter(direction)}-${shortHash(`pod\0${namespace}\0${name}`).slice(0, 12)}`;
+  return `${PREFIX}POD-${letter(direction)}-${shortHash(`pod\0${namespace}\0${name}`).slice(0, CHAIN_HASH_DIGITS)}`;
 }
 
 /** The chain holding one policy's rules of one direction. */
 export function policyChainName(namespace: string, name: string, direction: ChainDirection): string {
-  return `${PREFIX}POL-${letter(direction)}-${shortHash(`policy\0${namespace}\0${name}`).slice(0, 12)}`;
+  return `${PREFIX}POL-${letter(direction)}-${shortHash(`policy\0${namespace}\0${name}`).slice(0, CHAIN_HASH_DIGITS)}`;
 }
 
 /** Kinds of set: P pod addresses (hash:ip), N one ipBlock (hash:net), T named-port targets (hash:ip,port). */
@@ -70,11 +75,37 @@ export type SetLetter = 'P' | 'N' | 'T';
  * new rules switch to it in one iptables-restore commit and the old one is destroyed afterwards.
  */
 export function setName(family: IpFamily, kind: SetLetter, content: string): string {
-  return `${PREFIX}${family}${kind}-${shortHash(content)}`;
+  return `${PREFIX}${family}${kind}-${shortHash(content).slice(0, SET_HASH_DIGITS)}`;
 }
 
+const HEX = '[0-9a-f]';
+
+/**
+ * The exact shapes of our names as sh glob patterns, for the node scripts. They use literal
+ * characters and bracket expressions only, which mean the same in a glob, a grep pattern and a
+ * JavaScript regular expression: the three readings cannot drift apart.
+ */
+export const CHAIN_GLOBS: readonly string[] = [FORWARD_CHAIN, INPUT_CHAIN, `${PREFIX}PO[DL]-[EI]-${HEX.repeat(CHAIN_HASH_DIGITS)}`];
+export const SET_GLOBS: readonly string[] = [`${PREFIX}[46][PNT]-${HEX.repeat(SET_HASH_DIGITS)}`];
+
+function exactly(globs: readonly string[]): RegExp {
+  return new RegExp(`^(?:${globs.join('|')})$`);
+}
+
+const CHAIN_RE = exactly(CHAIN_GLOBS);
+const SET_RE = exactly(SET_GLOBS);
+
+export function isOurChain(name: string): boolean {
+  return CHAIN_RE.test(name);
+}
+
+export function isOurSet(name: string): boolean {
+  return SET_RE.test(name);
+}
+
+/** Whether a chain or set name has the shape of one this project makes. */
 export function isOurs(name: string): boolean {
-  return name.startsWith(PREFIX);
+  return isOurChain(name) || isOurSet(name);
 }
 
 /**

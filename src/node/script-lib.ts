@@ -4,10 +4,10 @@
  * iptables*-restore and ipset (grep and sleep when present, for the summary and retries): the
  * distroless-iptables image has no sed, awk, sort or head. No command reads the script's own stdin
  * (it is the script: `sh -s`), so every one gets a here-document, a pipe or /dev/null.
- * Variables and data functions come from script.ts: knp_prefix, knp_top_fwd, knp_top_in, and for
- * the apply script knp_node, knp_want_chains_4/6, knp_rule_count_4/6, knp_enforcing_4/6,
- * knp_want_sets, knp_set_entries, knp_hook_fwd_spec, knp_hook_in_spec, knp_sets_text,
- * knp_rules_4/6.
+ * Variables and functions come from script.ts: knp_prefix (a quick filter only, never enough to
+ * call a name ours), knp_hook_fwd_spec, knp_hook_in_spec, knp_is_chain, knp_is_set,
+ * knp_grep_rules, and for the apply script knp_node, knp_want_chains_4/6, knp_rule_count_4/6,
+ * knp_enforcing_4/6, knp_want_sets, knp_set_entries, knp_sets_text, knp_rules_4/6.
  */
 
 /** Shared helpers: logging, backend detection (as kube-proxy's iptables-wrapper), reading our state. */
@@ -120,12 +120,13 @@ knp_pick_backend() {
 }
 
 # Reads our part of one family's filter table (save command in $1) into:
-#   knp_chains     our chain names          knp_nrules  how many rules our chains hold
+#   knp_chains     our chain names (knp_is_chain)    knp_nrules  how many rules our chains hold
 #   knp_rules      those rules, one a line (only with grep, for the summary: a shell loop that
 #                  appends line by line is quadratic, far too slow for thousands of rules)
-#   knp_refs       rules of other chains that jump into ours (the hooks among them)
+#   knp_refs       rules of other chains whose target is one of ours (the hooks among them)
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
-#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT hooks; knp_hook_fwd, knp_hook_in  their counts
+#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook;
+#                  knp_hook_fwd, knp_hook_in  their counts
 #   knp_hook_fwd_first, knp_hook_in_first  1 when the first rule of FORWARD/INPUT is a hook, else 0
 knp_scan() {
   # stderr stays out of the text we parse: iptables-nft-save warns there ("# Warning:
@@ -151,37 +152,55 @@ knp_scan() {
       "-A FORWARD "*) if [ -z "$knp_first_fwd" ]; then knp_first_fwd=$knp_l; fi ;;
       "-A INPUT "*) if [ -z "$knp_first_in" ]; then knp_first_in=$knp_l; fi ;;
     esac
+    # Only a line naming something like ours needs a closer look.
+    case $knp_l in *"$knp_prefix"*) ;; *) continue ;; esac
     case $knp_l in
-      ":$knp_prefix"*)
+      :*)
         knp_c=\${knp_l#:}
-        knp_chains="$knp_chains \${knp_c%% *}"
+        knp_c=\${knp_c%% *}
+        if knp_is_chain "$knp_c"; then knp_chains="$knp_chains $knp_c"; fi
         ;;
-      "-A $knp_prefix"*) knp_nrules=$((knp_nrules + 1)) ;;
-      "-A FORWARD "*" -j $knp_top_fwd")
+      "-A FORWARD $knp_hook_fwd_spec")
         knp_refs="$knp_refs$knp_l$nl"
         knp_hooks_fwd="$knp_hooks_fwd$knp_l$nl"
         knp_hook_fwd=$((knp_hook_fwd + 1))
         ;;
-      "-A INPUT "*" -j $knp_top_in")
+      "-A INPUT $knp_hook_in_spec")
         knp_refs="$knp_refs$knp_l$nl"
         knp_hooks_in="$knp_hooks_in$knp_l$nl"
         knp_hook_in=$((knp_hook_in + 1))
         ;;
-      "-A "*" -j $knp_prefix"* | "-A "*" -g $knp_prefix"*)
-        knp_refs="$knp_refs$knp_l$nl"
-        knp_drop_refs="$knp_drop_refs$knp_l$nl"
+      "-A "*)
+        knp_c=\${knp_l#-A }
+        knp_c=\${knp_c%% *}
+        if knp_is_chain "$knp_c"; then
+          knp_nrules=$((knp_nrules + 1))
+        else
+          # Another chain's rule is ours only when its target is one of our chains. iptables-save
+          # prints the target last and quotes a comment, so a name inside a comment is never the
+          # last word after " -j " or " -g ".
+          knp_t=\${knp_l##* }
+          case $knp_l in
+            *" -j $knp_t" | *" -g $knp_t")
+              if knp_is_chain "$knp_t"; then
+                knp_refs="$knp_refs$knp_l$nl"
+                knp_drop_refs="$knp_drop_refs$knp_l$nl"
+              fi
+              ;;
+          esac
+        fi
         ;;
     esac
   done <<KNP_SCAN_EOF
 $knp_out
 KNP_SCAN_EOF
   knp_hook_fwd_first=0
-  case $knp_first_fwd in "-A FORWARD "*" -j $knp_top_fwd") knp_hook_fwd_first=1 ;; esac
+  if [ "$knp_first_fwd" = "-A FORWARD $knp_hook_fwd_spec" ]; then knp_hook_fwd_first=1; fi
   knp_hook_in_first=0
-  case $knp_first_in in "-A INPUT "*" -j $knp_top_in") knp_hook_in_first=1 ;; esac
+  if [ "$knp_first_in" = "-A INPUT $knp_hook_in_spec" ]; then knp_hook_in_first=1; fi
   knp_rules=
   if [ "$knp_nrules" -gt 0 ] && knp_has grep; then
-    knp_rules="$(printf '%s\\n' "$knp_out" | grep -e "^-A $knp_prefix")$nl"
+    knp_rules="$(printf '%s\\n' "$knp_out" | knp_grep_rules)$nl"
   fi
 }
 
@@ -239,7 +258,7 @@ knp_our_sets() {
     return 1
   }
   printf '%s\\n' "$knp_out" | while IFS= read -r knp_l; do
-    case $knp_l in "$knp_prefix"*) printf '%s\\n' "$knp_l" ;; esac
+    if knp_is_set "$knp_l"; then printf '%s\\n' "$knp_l"; fi
   done
 }
 

@@ -6,11 +6,7 @@
  * the last two lines, so a script cut short in transit runs nothing at all, and the final `exit`
  * means sh never reads past it (the exec delivery may append a sentinel line).
  */
-import {
-  FORWARD_CHAIN,
-  INPUT_CHAIN,
-  PREFIX,
-} from './names.js';
+import { CHAIN_GLOBS, FORWARD_CHAIN, INPUT_CHAIN, PREFIX, SET_GLOBS } from './names.js';
 import { hookSpec, renderChainRules, renderIpsetRestore } from './restore.js';
 import { entryCount, ruleCount, type FamilyRules, type RuleSet } from './rule-data.js';
 import { APPLY_MAIN, CLEANUP_MAIN, SHELL_LIB } from './script-lib.js';
@@ -21,7 +17,32 @@ export function shQuote(s: string): string {
 }
 
 function commonVars(): string[] {
-  return [`knp_prefix=${shQuote(PREFIX)}`, `knp_top_fwd=${shQuote(FORWARD_CHAIN)}`, `knp_top_in=${shQuote(INPUT_CHAIN)}`];
+  return [
+    `knp_prefix=${shQuote(PREFIX)}`,
+    `knp_hook_fwd_spec=${shQuote(hookSpec({ from: 'FORWARD', chain: FORWARD_CHAIN }))}`,
+    `knp_hook_in_spec=${shQuote(hookSpec({ from: 'INPUT', chain: INPUT_CHAIN }))}`,
+  ];
+}
+
+/**
+ * Functions telling our names from everyone else's, by their exact shapes (names.ts): a foreign
+ * KNP-ADMIN chain or KNP-blocklist set is not ours to flush, delete or destroy.
+ */
+function nameFunctions(): string[] {
+  return [
+    'knp_is_chain() {',
+    `  case $1 in ${CHAIN_GLOBS.join(' | ')}) return 0 ;; esac`,
+    '  return 1',
+    '}',
+    'knp_is_set() {',
+    `  case $1 in ${SET_GLOBS.join(' | ')}) return 0 ;; esac`,
+    '  return 1',
+    '}',
+    '# The rules of our chains among iptables-save lines.',
+    'knp_grep_rules() {',
+    `  grep ${CHAIN_GLOBS.map((g) => shQuote(`^-A ${g} `)).map((p) => `-e ${p}`).join(' ')}`,
+    '}',
+  ];
 }
 
 /** A function printing `lines` through a quoted here-document (no expansion inside). */
@@ -45,10 +66,6 @@ function summary(f: FamilyRules): string {
 export function renderApplyScript(rs: RuleSet): string {
   const families = [rs.v4, rs.v6];
   const sets = families.flatMap((f) => f.sets);
-  const hook = (from: 'FORWARD' | 'INPUT'): string => {
-    const h = rs.v4.hooks.find((x) => x.from === from);
-    return h === undefined ? '' : hookSpec(h);
-  };
   const setText = renderIpsetRestore(sets).split('\n').filter((l) => l !== '');
   const lines = [
     '#!/bin/sh',
@@ -61,10 +78,9 @@ export function renderApplyScript(rs: RuleSet): string {
     ...families.flatMap(familyVars),
     `knp_want_sets=${shQuote(sets.map((s) => s.name).join(' '))}`,
     `knp_set_entries=${sets.reduce((n, s) => n + s.entries.length, 0)}`,
-    `knp_hook_fwd_spec=${shQuote(hook('FORWARD'))}`,
-    `knp_hook_in_spec=${shQuote(hook('INPUT'))}`,
     ...dataFunction('knp_sets_text', 'KNP_SETS_EOF', setText),
     ...families.flatMap((f) => dataFunction(`knp_rules_${f.family}`, 'KNP_RULES_EOF', renderChainRules(f))),
+    ...nameFunctions(),
     SHELL_LIB.trimEnd(),
     APPLY_MAIN.trimEnd(),
     'knp_main',
@@ -77,10 +93,13 @@ export function renderApplyScript(rs: RuleSet): string {
 export function renderCleanupScript(): string {
   return [
     '#!/bin/sh',
-    '# kubectl-netpol: removes every chain, rule and set of ours (names starting with ' + PREFIX + '), IPv4 and IPv6.',
+    '# kubectl-netpol: removes every chain, rule and set of ours, IPv4 and IPv6: chains and sets whose',
+    `# names have the exact shapes of ours (see knp_is_chain, knp_is_set; not just any ${PREFIX}*), and`,
+    '# rules elsewhere whose target is one of our chains.',
     '# Run on the node as root: sh -s < this-file. It reads nothing from stdin; running it twice is fine.',
     '# KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.',
     ...commonVars(),
+    ...nameFunctions(),
     SHELL_LIB.trimEnd(),
     CLEANUP_MAIN.trimEnd(),
     'knp_main',

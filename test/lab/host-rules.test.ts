@@ -1,12 +1,15 @@
 /**
  * The apply-node script next to other programs' rules on a live lab node: a rule another program
  * put above our jumps (a CNI's "-s POD-CIDR -j ACCEPT") is pushed below them again by the next
- * apply, and packets follow the engine's verdicts again.
+ * apply, and packets follow the engine's verdicts again; chains, sets and comments that merely
+ * look like ours (KNP-ADMIN, KNP-blocklist, "-j KNP-FORWARD" in a comment) are never touched.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { downLab, flushNeighbours, runInNode, SKIP_UNLESS_ROOT, upLab, type Lab } from './lab.js';
 import { probeAll, Probers, startListeners } from './probe.js';
+import { renderCleanupScript } from '../../src/node/script.js';
+import { nodeState } from './node-state.js';
 import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS, type Row } from './scenario.js';
 import type { CompiledSnapshot } from '../../src/engine/compile.js';
 
@@ -75,6 +78,60 @@ test('host rules: rules inserted above our jumps go below them at the next apply
     });
   } finally {
     probers.close();
+    await downLab(lab);
+  }
+});
+
+/** An admin's own things under our prefix, in both families, and comments that name our chains. */
+const LOOKALIKES = `
+set -e
+for t in iptables ip6tables; do
+  $t -N KNP-ADMIN
+  $t -A KNP-ADMIN -p tcp --dport 2222 -j DROP
+  $t -A OUTPUT -j KNP-ADMIN
+  $t -A FORWARD -m comment --comment "see -j KNP-FORWARD"
+  $t -A INPUT -p tcp --dport 23 -m comment --comment "-j KNP-INPUT" -j DROP
+done
+ipset create KNP-blocklist hash:ip
+ipset add KNP-blocklist 203.0.113.66
+`;
+
+/** The look-alikes' lines in a node's state: every line naming them, in order. */
+async function lookalikeLines(lab: Lab, node: string): Promise<string> {
+  const s = await nodeState(lab, node);
+  const pick = (text: string) => text.split('\n').filter((l) => /KNP-ADMIN|"see -j KNP-FORWARD"|"-j KNP-INPUT"/.test(l));
+  const set = s.ipsets.split('\n\n').find((b) => b.startsWith('Name: KNP-blocklist\n')) ?? 'no KNP-blocklist';
+  return [...pick(s.nft4), ...pick(s.nft6), set].join('\n');
+}
+
+test('host rules: look-alikes of our names survive apply, re-apply and cleanup', { skip: SKIP_UNLESS_ROOT }, async () => {
+  const a = await loadScenario(['pods.yaml', 'ingress-egress.yaml']);
+  const b = await loadScenario(['pods.yaml', 'live-change.yaml']);
+  const lab = await upLab(labSpecFor(a.snapshot));
+  try {
+    const pristine = new Map<string, string>();
+    for (const node of lab.spec.nodes) {
+      await sh(lab, node.name, LOOKALIKES);
+      const lines = await lookalikeLines(lab, node.name);
+      assert.equal(lines.split('\n').filter((l) => l.startsWith('-A ')).length, 8, lines);
+      assert.match(lines, /203\.0\.113\.66/);
+      pristine.set(node.name, lines);
+    }
+    const intact = async (when: string): Promise<void> => {
+      for (const node of lab.spec.nodes) assert.equal(await lookalikeLines(lab, node.name), pristine.get(node.name), `${when}: ${node.name}`);
+    };
+    await applyAll(lab, a);
+    await intact('after apply');
+    await applyAll(lab, a);
+    await intact('after re-apply');
+    await applyAll(lab, b);
+    await intact('after a change');
+    for (const node of lab.spec.nodes) {
+      const r = await runInNode(lab, node.name, ['sh', '-s'], renderCleanupScript());
+      assert.equal(r.code, 0, r.stderr);
+    }
+    await intact('after cleanup');
+  } finally {
     await downLab(lab);
   }
 });

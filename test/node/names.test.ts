@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { NAME_CASES } from './name-cases.js';
 import {
   MAX_CHAIN_NAME,
   MAX_COMMENT,
   MAX_SET_NAME,
   PREFIX,
+  isOurChain,
+  isOurSet,
+  isOurs,
   podChainName,
   policyChainName,
   sanitizeComment,
@@ -78,5 +82,13 @@ for (const c of commentCases) {
     const got = sanitizeComment(c.input);
     assert.equal(got, c.want);
     assert.ok(got.length <= MAX_COMMENT);
+  });
+}
+
+for (const c of NAME_CASES) {
+  test(`ours by exact shape, not by prefix: ${c.name}`, () => {
+    assert.equal(isOurChain(c.name), c.chain, 'chain');
+    assert.equal(isOurSet(c.name), c.set, 'set');
+    assert.equal(isOurs(c.name), c.chain || c.set, 'either');
   });
 }

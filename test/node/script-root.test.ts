@@ -1,7 +1,8 @@
 /**
  * The scripts against the real iptables and ipset, inside a throwaway network namespace, for both
  * backends: the kernel accepts every rule, a second run changes nothing, a changed rule set
- * replaces the old one and removes what went stale, a foreign chain, rule and set survive, cleanup
+ * replaces the old one and removes what went stale, a foreign chain, rule and set survive (also
+ * ones that look like ours: a KNP-ADMIN chain, a KNP-blocklist set, comments naming our chains), cleanup
  * restores the exact prior state, and a failing ipset or iptables-restore leaves the previous rules
  * whole. Needs root (skips visibly otherwise).
  */
@@ -72,13 +73,34 @@ function state(ns: Netns, mode: Mode): string {
   return [clean(ns.sh(`iptables-${mode}-save`)), clean(ns.sh(`ip6tables-${mode}-save`)), ns.sh('ipset save')].join('\n====\n');
 }
 
+/** The rules of our chains: names of exactly our shapes, written out here independently of names.ts. */
 function ours(ns: Netns, mode: Mode, family: 4 | 6): string[] {
   const save = ns.sh(`${family === 4 ? 'iptables' : 'ip6tables'}-${mode}-save -t filter`);
-  return save.split('\n').filter((l) => l.startsWith('-A KNP-'));
+  return save.split('\n').filter((l) => /^-A KNP-(FORWARD|INPUT|PO[DL]-[EI]-[0-9a-f]{12}) /.test(l));
 }
 
 function ourSets(ns: Netns): string[] {
-  return ns.sh('ipset list -n').split('\n').filter((l) => l.startsWith('KNP-')).sort();
+  return ns.sh('ipset list -n').split('\n').filter((l) => /^KNP-[46][PNT]-[0-9a-f]{16}$/.test(l)).sort();
+}
+
+/** Foreign things that look like ours: a KNP- chain, set and comments naming our chains. */
+function lookalikeSetup(ipt: string): string {
+  return [
+    `${ipt} -N KNP-ADMIN`,
+    `${ipt} -A KNP-ADMIN -j RETURN`,
+    `${ipt} -A OUTPUT -j KNP-ADMIN`,
+    `${ipt} -A FORWARD -m comment --comment "see -j KNP-FORWARD"`,
+    `${ipt} -A INPUT -p tcp --dport 23 -m comment --comment "-j KNP-INPUT" -j DROP`,
+  ].join(' && ');
+}
+
+function lookalikes(ns: Netns, mode: Mode): string {
+  const lines = (f: 4 | 6) =>
+    ns
+      .sh(`${f === 4 ? 'iptables' : 'ip6tables'}-${mode}-save -t filter`)
+      .split('\n')
+      .filter((l) => /KNP-ADMIN|"see -j KNP-FORWARD"|"-j KNP-INPUT"/.test(l));
+  return [...lines(4), ...lines(6), ns.sh('ipset save KNP-blocklist')].join('\n');
 }
 
 function apply(ns: Netns, mode: Mode, script: string, path?: string) {
@@ -108,6 +130,10 @@ for (const mode of ['nft', 'legacy'] as const) {
       const other = mode === 'nft' ? 'legacy' : 'nft';
       for (const f of [4, 6] as const) ns.sh(`${f === 4 ? 'iptables' : 'ip6tables'}-${other} -N OTHER-BACKEND`);
       ns.sh('ipset create FOREIGN-SET hash:ip && ipset add FOREIGN-SET 192.0.2.1');
+      for (const f of [4, 6] as const) ns.sh(lookalikeSetup(ipt(f)));
+      ns.sh('ipset create KNP-blocklist hash:ip && ipset add KNP-blocklist 192.0.2.3');
+      const foreignLookalikes = lookalikes(ns, mode);
+      assert.equal(foreignLookalikes.split('\n').filter((l) => l.startsWith('-A ')).length, 8, foreignLookalikes);
       const before = state(ns, mode);
       const rs1 = ruleSetOf(SAMPLE);
       const script1 = renderApplyScript(rs1);
@@ -126,6 +152,7 @@ for (const mode of ['nft', 'legacy'] as const) {
           assert.equal(fwd.filter((l) => l.endsWith('-j KNP-FORWARD')).length, 1);
           assert.ok(fwd.some((l) => l.endsWith('-j FOREIGN')));
         }
+        assert.equal(lookalikes(ns, mode), foreignLookalikes, 'foreign KNP- look-alikes untouched');
       });
 
       const installed = state(ns, mode);
@@ -139,6 +166,7 @@ for (const mode of ['nft', 'legacy'] as const) {
 
       await t.test('a duplicated hook and a stray jump into our chains are repaired', () => {
         ns.sh(`${ipt(4)} -A FORWARD -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD && ${ipt(4)} -A OUTPUT -j KNP-INPUT`);
+        ns.sh(`${ipt(6)} -A FORWARD -s 2001:db8::5 -j KNP-FORWARD`);
         const r = apply(ns, mode, script1);
         assert.equal(r.status, 0, r.stderr);
         assert.match(r.stdout, /IPv4: chains \+0 -0, rules \+0 -[12] /, "the summary counts distinct lines");
@@ -190,6 +218,7 @@ for (const mode of ['nft', 'legacy'] as const) {
         assert.deepEqual(ours(ns, mode, 6), renderChainRules(rs2.v6));
         assert.deepEqual(ourSets(ns), [...rs2.v4.sets, ...rs2.v6.sets].map((s) => s.name).sort());
         assert.match(ns.sh('ipset list FOREIGN-SET'), /192\.0\.2\.1/);
+        assert.equal(lookalikes(ns, mode), foreignLookalikes, 'foreign KNP- look-alikes untouched');
       });
 
       const rs3 = ruleSetOf(THIRD);
@@ -251,6 +280,7 @@ for (const mode of ['nft', 'legacy'] as const) {
         const r2 = apply(ns, mode, cleanup);
         assert.equal(r2.status, 0, r2.stderr);
         assert.match(r2.stdout, /IPv4: nothing of ours/);
+        assert.equal(lookalikes(ns, mode), foreignLookalikes, 'foreign KNP- look-alikes untouched');
         assert.equal(state(ns, mode), before);
       });
     } finally {

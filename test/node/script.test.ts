@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSnapshot } from '../../src/engine/index.js';
 import { buildRuleSet, renderApplyScript, renderCleanupScript, shQuote } from '../../src/node/index.js';
+import { NAME_CASES } from './name-cases.js';
 import { SAMPLE } from './sample.js';
 
 const apply = renderApplyScript(buildRuleSet(compileSnapshot(SAMPLE), 'node-a'));
@@ -59,3 +60,31 @@ test('apply script: the node name is quoted for sh', () => {
   const rs = buildRuleSet(compileSnapshot(SAMPLE), "we'ird");
   assert.match(renderApplyScript(rs), /^knp_node='we'\\''ird'$/m);
 });
+
+/** The script up to its last two lines: only definitions, so extra commands can follow. */
+function definitionsOf(text: string): string {
+  const lines = text.trimEnd().split('\n');
+  return lines.slice(0, -2).join('\n');
+}
+
+for (const s of scripts) {
+  test(`${s.name} script: knp_is_chain, knp_is_set and knp_grep_rules agree with names.ts`, () => {
+    const names = NAME_CASES.map((c) => c.name);
+    const probe = [
+      definitionsOf(s.text),
+      `for n in ${names.map(shQuote).join(' ')}; do`,
+      '  if knp_is_chain "$n"; then c=1; else c=0; fi',
+      '  if knp_is_set "$n"; then t=1; else t=0; fi',
+      '  echo "$n $c $t"',
+      'done',
+      `printf '%s\\n' ${names.map((n) => shQuote(`-A ${n} -j RETURN`)).join(' ')} | knp_grep_rules | while read -r a n rest; do echo "rule $n"; done`,
+    ].join('\n');
+    const r = spawnSync('sh', ['-s'], { input: probe, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const want = [
+      ...NAME_CASES.map((c) => `${c.name} ${c.chain ? 1 : 0} ${c.set ? 1 : 0}`),
+      ...NAME_CASES.filter((c) => c.chain).map((c) => `rule ${c.name}`),
+    ];
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), want);
+  });
+}

@@ -6,8 +6,8 @@
 # IPv6: 6 chains, 37 rules, 3 sets (3 entries)
 knp_node='node-a'
 knp_prefix='KNP-'
-knp_top_fwd='KNP-FORWARD'
-knp_top_in='KNP-INPUT'
+knp_hook_fwd_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD'
+knp_hook_in_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-INPUT'
 knp_want_chains_4='KNP-FORWARD KNP-INPUT KNP-POD-E-e0578aa031f6 KNP-POD-E-ffd5a10c416b KNP-POD-I-e0578aa031f6 KNP-POD-I-ffd5a10c416b KNP-POL-E-5651bd8cf5af KNP-POL-E-fbfe7d0121eb KNP-POL-I-5651bd8cf5af KNP-POL-I-fbfe7d0121eb'
 knp_rule_count_4=43
 knp_enforcing_4=1
@@ -16,8 +16,6 @@ knp_rule_count_6=35
 knp_enforcing_6=1
 knp_want_sets='KNP-4N-bfc51a34ac9b9817 KNP-4N-db42a662cf9c1d11 KNP-4P-150da70c9ba25400 KNP-4P-9c1b08742fb22387 KNP-4T-18ffc0d55464ae22 KNP-4T-9319a144faab3ff4 KNP-6P-57c699639edca983 KNP-6T-2436231ad4e1c23c KNP-6T-f2050281986a4bb1'
 knp_set_entries=11
-knp_hook_fwd_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD'
-knp_hook_in_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-INPUT'
 knp_sets_text() {
 cat <<'KNP_SETS_EOF'
 create KNP-4N-bfc51a34ac9b9817 hash:net family inet hashsize 1024 maxelem 65536
@@ -128,6 +126,18 @@ cat <<'KNP_RULES_EOF'
 -A KNP-POL-I-fbfe7d0121eb -p tcp -m set --match-set KNP-6P-57c699639edca983 src -m set --match-set KNP-6T-2436231ad4e1c23c dst,dst -m comment --comment "default/test-network-policy ingress[1] from[0] ports[0]" -j MARK --set-xmark 0x200000/0x200000
 KNP_RULES_EOF
 }
+knp_is_chain() {
+  case $1 in KNP-FORWARD | KNP-INPUT | KNP-PO[DL]-[EI]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) return 0 ;; esac
+  return 1
+}
+knp_is_set() {
+  case $1 in KNP-[46][PNT]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) return 0 ;; esac
+  return 1
+}
+# The rules of our chains among iptables-save lines.
+knp_grep_rules() {
+  grep -e '^-A KNP-FORWARD ' -e '^-A KNP-INPUT ' -e '^-A KNP-PO[DL]-[EI]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f] '
+}
 nl='
 '
 knp_log() { printf 'knp: %s\n' "$*"; }
@@ -237,12 +247,13 @@ knp_pick_backend() {
 }
 
 # Reads our part of one family's filter table (save command in $1) into:
-#   knp_chains     our chain names          knp_nrules  how many rules our chains hold
+#   knp_chains     our chain names (knp_is_chain)    knp_nrules  how many rules our chains hold
 #   knp_rules      those rules, one a line (only with grep, for the summary: a shell loop that
 #                  appends line by line is quadratic, far too slow for thousands of rules)
-#   knp_refs       rules of other chains that jump into ours (the hooks among them)
+#   knp_refs       rules of other chains whose target is one of ours (the hooks among them)
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
-#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT hooks; knp_hook_fwd, knp_hook_in  their counts
+#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook;
+#                  knp_hook_fwd, knp_hook_in  their counts
 #   knp_hook_fwd_first, knp_hook_in_first  1 when the first rule of FORWARD/INPUT is a hook, else 0
 knp_scan() {
   # stderr stays out of the text we parse: iptables-nft-save warns there ("# Warning:
@@ -268,37 +279,55 @@ knp_scan() {
       "-A FORWARD "*) if [ -z "$knp_first_fwd" ]; then knp_first_fwd=$knp_l; fi ;;
       "-A INPUT "*) if [ -z "$knp_first_in" ]; then knp_first_in=$knp_l; fi ;;
     esac
+    # Only a line naming something like ours needs a closer look.
+    case $knp_l in *"$knp_prefix"*) ;; *) continue ;; esac
     case $knp_l in
-      ":$knp_prefix"*)
+      :*)
         knp_c=${knp_l#:}
-        knp_chains="$knp_chains ${knp_c%% *}"
+        knp_c=${knp_c%% *}
+        if knp_is_chain "$knp_c"; then knp_chains="$knp_chains $knp_c"; fi
         ;;
-      "-A $knp_prefix"*) knp_nrules=$((knp_nrules + 1)) ;;
-      "-A FORWARD "*" -j $knp_top_fwd")
+      "-A FORWARD $knp_hook_fwd_spec")
         knp_refs="$knp_refs$knp_l$nl"
         knp_hooks_fwd="$knp_hooks_fwd$knp_l$nl"
         knp_hook_fwd=$((knp_hook_fwd + 1))
         ;;
-      "-A INPUT "*" -j $knp_top_in")
+      "-A INPUT $knp_hook_in_spec")
         knp_refs="$knp_refs$knp_l$nl"
         knp_hooks_in="$knp_hooks_in$knp_l$nl"
         knp_hook_in=$((knp_hook_in + 1))
         ;;
-      "-A "*" -j $knp_prefix"* | "-A "*" -g $knp_prefix"*)
-        knp_refs="$knp_refs$knp_l$nl"
-        knp_drop_refs="$knp_drop_refs$knp_l$nl"
+      "-A "*)
+        knp_c=${knp_l#-A }
+        knp_c=${knp_c%% *}
+        if knp_is_chain "$knp_c"; then
+          knp_nrules=$((knp_nrules + 1))
+        else
+          # Another chain's rule is ours only when its target is one of our chains. iptables-save
+          # prints the target last and quotes a comment, so a name inside a comment is never the
+          # last word after " -j " or " -g ".
+          knp_t=${knp_l##* }
+          case $knp_l in
+            *" -j $knp_t" | *" -g $knp_t")
+              if knp_is_chain "$knp_t"; then
+                knp_refs="$knp_refs$knp_l$nl"
+                knp_drop_refs="$knp_drop_refs$knp_l$nl"
+              fi
+              ;;
+          esac
+        fi
         ;;
     esac
   done <<KNP_SCAN_EOF
 $knp_out
 KNP_SCAN_EOF
   knp_hook_fwd_first=0
-  case $knp_first_fwd in "-A FORWARD "*" -j $knp_top_fwd") knp_hook_fwd_first=1 ;; esac
+  if [ "$knp_first_fwd" = "-A FORWARD $knp_hook_fwd_spec" ]; then knp_hook_fwd_first=1; fi
   knp_hook_in_first=0
-  case $knp_first_in in "-A INPUT "*" -j $knp_top_in") knp_hook_in_first=1 ;; esac
+  if [ "$knp_first_in" = "-A INPUT $knp_hook_in_spec" ]; then knp_hook_in_first=1; fi
   knp_rules=
   if [ "$knp_nrules" -gt 0 ] && knp_has grep; then
-    knp_rules="$(printf '%s\n' "$knp_out" | grep -e "^-A $knp_prefix")$nl"
+    knp_rules="$(printf '%s\n' "$knp_out" | knp_grep_rules)$nl"
   fi
 }
 
@@ -356,7 +385,7 @@ knp_our_sets() {
     return 1
   }
   printf '%s\n' "$knp_out" | while IFS= read -r knp_l; do
-    case $knp_l in "$knp_prefix"*) printf '%s\n' "$knp_l" ;; esac
+    if knp_is_set "$knp_l"; then printf '%s\n' "$knp_l"; fi
   done
 }
 
