@@ -363,6 +363,26 @@ knp_check_family() {
   return "$knp_ok"
 }
 
+# Traffic between two pods on one node's bridge meets FORWARD only through br_netfilter, and only
+# while net.bridge.bridge-nf-call-iptables (ip6tables for IPv6) is 1: otherwise it passes by every
+# rule of ours. Routed and cross-node traffic is enforced all the same, so this warns and does not
+# fail; the node's sysctls are its admin's to set, not ours. Read with built-ins only.
+knp_check_bridge() {
+  case $1 in
+    4) knp_key=bridge-nf-call-iptables ;;
+    *) knp_key=bridge-nf-call-ip6tables ;;
+  esac
+  knp_v=
+  # read's status is no use here: dash reads a byte at a time, a sysctl file gives its value to the
+  # first read() only and then end of file, so read sees no newline and returns 1 with the value set.
+  if [ -r "/proc/sys/net/bridge/$knp_key" ]; then
+    { read -r knp_v <"/proc/sys/net/bridge/$knp_key"; } 2>/dev/null || :
+  fi
+  if [ "$knp_v" != 1 ]; then
+    knp_warn "IPv$1: net.bridge.$knp_key is \${knp_v:-missing (br_netfilter not loaded)}: traffic between pods on the same node (bridged) is not filtered until br_netfilter is loaded and net.bridge.$knp_key is 1; routed and cross-node traffic is"
+  fi
+}
+
 knp_main() {
   knp_log "node $knp_node: installing NetworkPolicy rules"
   knp_pick_backend || return 2
@@ -452,6 +472,10 @@ knp_main() {
     fi
     knp_log "sets: +$(knp_words "$knp_created") -$knp_sets_removed (now $(knp_words "$knp_now") sets, $knp_set_entries entries wanted)"
   fi
+  for knp_f in $knp_families; do
+    eval "knp_e=\\$knp_enforcing_$knp_f"
+    if [ "$knp_e" = 1 ]; then knp_check_bridge "$knp_f"; fi
+  done
   if [ "$knp_bad" -eq 0 ]; then knp_log "done"; fi
   return "$knp_bad"
 }

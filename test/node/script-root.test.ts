@@ -344,3 +344,61 @@ test('KNP_IPTABLES_MODE must name a backend', { skip }, () => {
     ns.delete();
   }
 });
+
+interface BridgeCase {
+  name: string;
+  /** net.bridge.bridge-nf-call-iptables and -ip6tables in the namespace; 'hidden': no such files. */
+  sysctl: { v4: 0 | 1; v6: 0 | 1 } | 'hidden';
+  snapshot: Snapshot;
+  warns: string[];
+}
+
+const NO_POLICY: Snapshot = { ...SAMPLE, policies: [] };
+const bridgeCases: BridgeCase[] = [
+  { name: 'both 1: no warning', sysctl: { v4: 1, v6: 1 }, snapshot: SAMPLE, warns: [] },
+  { name: 'iptables 0', sysctl: { v4: 0, v6: 1 }, snapshot: SAMPLE, warns: ['IPv4: net.bridge.bridge-nf-call-iptables is 0'] },
+  { name: 'ip6tables 0', sysctl: { v4: 1, v6: 0 }, snapshot: SAMPLE, warns: ['IPv6: net.bridge.bridge-nf-call-ip6tables is 0'] },
+  {
+    name: 'br_netfilter not loaded',
+    sysctl: 'hidden',
+    snapshot: SAMPLE,
+    warns: ['IPv4: net.bridge.bridge-nf-call-iptables is missing (br_netfilter not loaded)', 'IPv6: net.bridge.bridge-nf-call-ip6tables is missing (br_netfilter not loaded)'],
+  },
+  { name: 'both 0 but nothing enforced: no warning', sysctl: { v4: 0, v6: 0 }, snapshot: NO_POLICY, warns: [] },
+];
+
+for (const c of bridgeCases) {
+  test(`bridged traffic and br_netfilter: ${c.name}`, { skip }, () => {
+    const ns = new Netns();
+    try {
+      const rs = ruleSetOf(c.snapshot);
+      assert.equal(rs.v4.enforcing && rs.v6.enforcing, c.snapshot === SAMPLE, 'the snapshot enforces both families, or neither');
+      const script = renderApplyScript(rs);
+      const env = { KNP_IPTABLES_MODE: 'nft' };
+      let r;
+      if (c.sysctl === 'hidden') {
+        // A private mount namespace, in which the sysctl files are out of sight.
+        r = ns.run(['unshare', '-m', 'sh', '-c', 'mount -t tmpfs none /proc/sys/net/bridge && exec sh -s'], script, env);
+      } else {
+        ns.sh(`echo ${c.sysctl.v4} > /proc/sys/net/bridge/bridge-nf-call-iptables && echo ${c.sysctl.v6} > /proc/sys/net/bridge/bridge-nf-call-ip6tables`);
+        r = ns.run(['sh', '-s'], script, env);
+      }
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /knp: done/);
+      const warnings = r.stderr.split('\n').filter((l) => l.startsWith('knp: warning: '));
+      assert.deepEqual(
+        warnings.map((w) => w.replace(/^knp: warning: /, '').replace(/: traffic between .*/, '')),
+        c.warns,
+      );
+      for (const w of warnings) {
+        assert.match(w, /traffic between pods on the same node \(bridged\) is not filtered until br_netfilter is loaded and net\.bridge\.bridge-nf-call-ip6?tables is 1/);
+      }
+      // Reading is all the script does with them.
+      if (c.sysctl !== 'hidden') {
+        assert.equal(ns.sh('cat /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables'), `${c.sysctl.v4}\n${c.sysctl.v6}\n`);
+      }
+    } finally {
+      ns.delete();
+    }
+  });
+}
