@@ -8,13 +8,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '../../src/model/index.js';
 import { compileSnapshot } from '../../src/engine/index.js';
-import { buildRuleSet, renderApplyScript, renderChainRules, renderCleanupScript, type RuleSet } from '../../src/node/index.js';
+import { buildRuleSet, renderApplyScript, renderChainRules, renderCleanupScript, shQuote, type RuleSet } from '../../src/node/index.js';
 import { block, policy, port, rule } from './fixtures.js';
 import { SAMPLE } from './sample.js';
 
@@ -103,8 +103,8 @@ function lookalikes(ns: Netns, mode: Mode): string {
   return [...lines(4), ...lines(6), ns.sh('ipset save KNP-blocklist')].join('\n');
 }
 
-function apply(ns: Netns, mode: Mode, script: string, path?: string) {
-  const env: Record<string, string> = { KNP_IPTABLES_MODE: mode };
+function apply(ns: Netns, mode: Mode, script: string, path?: string, extra: Record<string, string> = {}) {
+  const env: Record<string, string> = { KNP_IPTABLES_MODE: mode, ...extra };
   if (path !== undefined) env['PATH'] = `${path}:${process.env['PATH'] ?? ''}`;
   return ns.run(['sh', '-s'], script, env);
 }
@@ -198,7 +198,7 @@ for (const mode of ['nft', 'legacy'] as const) {
         shim(
           shims,
           `iptables-${mode}-restore`,
-          `/usr/sbin/iptables-${mode}-restore "$@" || exit\nfor a; do [ "$a" = --test ] && exit 0; done\n/usr/sbin/iptables-${mode} -I FORWARD 1 -s 192.0.2.99 -j ACCEPT`,
+          `/usr/sbin/iptables-${mode}-restore "$@" || exit\nfor a; do case $a in --test | --help) exit 0 ;; esac; done\n/usr/sbin/iptables-${mode} -I FORWARD 1 -s 192.0.2.99 -j ACCEPT`,
         );
         const r = apply(ns, mode, script1, shims);
         rmSync(join(shims, `iptables-${mode}-restore`));
@@ -402,3 +402,84 @@ for (const c of bridgeCases) {
     }
   });
 }
+
+/** A shim for each family's iptables-restore of `mode` that logs its arguments, then runs `body`. */
+function restoreShims(dir: string, mode: Mode, body: (real: string) => string): string {
+  const log = join(dir, 'calls');
+  for (const t of ['iptables', 'ip6tables']) {
+    const real = `/usr/sbin/${t}-${mode}-restore`;
+    shim(dir, `${t}-${mode}-restore`, `echo "${t}-${mode}-restore $*" >> ${shQuote(log)}\n${body(real)}`);
+  }
+  return log;
+}
+
+function restoreCalls(log: string): string[] {
+  return readFileSync(log, 'utf8').split('\n').filter((l) => l !== '' && !l.includes('--help'));
+}
+
+for (const mode of ['nft', 'legacy'] as const) {
+  test(`xtables lock (${mode}): every iptables-restore waits for it (-w 10), and the real binaries accept that`, { skip }, () => {
+    const ns = new Netns();
+    const dir = mkdtempSync(join(tmpdir(), 'knp-shims-'));
+    try {
+      const log = restoreShims(dir, mode, (real) => `exec ${real} "$@"`);
+      const a = apply(ns, mode, renderApplyScript(ruleSetOf(SAMPLE)), dir);
+      assert.equal(a.status, 0, a.stderr);
+      const c = apply(ns, mode, renderCleanupScript(), dir);
+      assert.equal(c.status, 0, c.stderr);
+      assert.doesNotMatch(a.stderr + c.stderr, /warning/);
+      const calls = restoreCalls(log);
+      // Apply: a --test run and the swap per family; cleanup: one run per family.
+      assert.equal(calls.length, 6, calls.join('\n'));
+      for (const call of calls) assert.match(call, /-restore -w 10 --noflush/);
+    } finally {
+      ns.delete();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('xtables lock: an iptables-restore without -w is still used, with a warning', { skip }, () => {
+  const ns = new Netns();
+  const dir = mkdtempSync(join(tmpdir(), 'knp-shims-'));
+  try {
+    const log = restoreShims(dir, 'nft', (real) => `for a; do [ "$a" = -w ] && { echo "unknown option -w" >&2; exit 2; }; done\nexec ${real} "$@"`);
+    const r = apply(ns, 'nft', renderApplyScript(ruleSetOf(SAMPLE)), dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /knp: warning: iptables-nft-restore does not accept -w/);
+    assert.match(r.stderr, /knp: warning: ip6tables-nft-restore does not accept -w/);
+    const calls = restoreCalls(log);
+    assert.equal(calls.length, 4, calls.join('\n'));
+    for (const call of calls) assert.doesNotMatch(call, /-w/);
+  } finally {
+    ns.delete();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('xtables lock held by another program (legacy): the apply waits for it, then succeeds', { skip: skip || (has('flock') ? false : 'needs flock') }, async () => {
+  const ns = new Netns();
+  const dir = mkdtempSync(join(tmpdir(), 'knp-lock-'));
+  // A lock file of this test's own (iptables reads XTABLES_LOCKFILE), so that the host's
+  // /run/xtables.lock and whoever uses it are left alone.
+  const lock = join(dir, 'xtables.lock');
+  writeFileSync(lock, '');
+  const holder = spawn('flock', [lock, 'sleep', '2'], { stdio: 'ignore' });
+  try {
+    for (let i = 0; spawnSync('flock', ['-n', lock, 'true']).status === 0; i++) {
+      assert.ok(i < 100, 'the holder never took the lock');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const start = Date.now();
+    const r = apply(ns, 'legacy', renderApplyScript(ruleSetOf(SAMPLE)), undefined, { XTABLES_LOCKFILE: lock });
+    const waited = Date.now() - start;
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /knp: done/);
+    assert.ok(waited >= 1000, `the apply took ${waited} ms: it did not wait for the held lock`);
+    assert.deepEqual(ours(ns, 'legacy', 4), renderChainRules(ruleSetOf(SAMPLE).v4));
+  } finally {
+    holder.kill();
+    ns.delete();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

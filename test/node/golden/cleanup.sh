@@ -127,6 +127,20 @@ knp_pick_backend() {
   knp_log "iptables backend: $knp_mode ($knp_how)"
 }
 
+# The flags telling iptables-restore $1 to wait for the xtables lock, which the legacy backend
+# takes for the whole restore and a concurrent kube-proxy or CNI sync may hold: up to 10 s, with
+# -w as kube-proxy passes it (without -w, older releases fail at once on a held lock; 1.8.9
+# waits anyway). A restore older than -w (1.6.2) is told apart once, by --help, which takes no
+# lock. The nft backend takes no lock (a restore is one kernel transaction) and accepts -w as a
+# no-op; iptables-save takes no lock and rejects -w, so it is called without.
+knp_wait_flags() {
+  if "$1" -w 10 --help </dev/null >/dev/null 2>&1; then
+    echo '-w 10'
+  else
+    knp_warn "$1 does not accept -w: if another program holds the xtables lock, this run fails"
+  fi
+}
+
 # Reads our part of one family's filter table (save command in $1) into:
 #   knp_chains     our chain names (knp_is_chain)    knp_nrules  how many rules our chains hold
 #   knp_rules      those rules, one a line (only with grep, for the summary: a shell loop that
@@ -311,8 +325,9 @@ knp_main() {
       continue
     fi
     knp_n=$((knp_nrules + $(printf '%s' "$knp_refs" | knp_count_lines)))
-    knp_out=$(knp_cleanup_input | "$knp_restore" --noflush 2>&1) || {
-      knp_err "$knp_restore --noflush failed for IPv$knp_f: $knp_out"
+    knp_wait=$(knp_wait_flags "$knp_restore")
+    knp_out=$(knp_cleanup_input | "$knp_restore" $knp_wait --noflush 2>&1) || {
+      knp_err "$knp_restore $knp_wait --noflush failed for IPv$knp_f: $knp_out"
       knp_bad=1
       continue
     }

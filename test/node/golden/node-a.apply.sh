@@ -246,6 +246,20 @@ knp_pick_backend() {
   knp_log "iptables backend: $knp_mode ($knp_how)"
 }
 
+# The flags telling iptables-restore $1 to wait for the xtables lock, which the legacy backend
+# takes for the whole restore and a concurrent kube-proxy or CNI sync may hold: up to 10 s, with
+# -w as kube-proxy passes it (without -w, older releases fail at once on a held lock; 1.8.9
+# waits anyway). A restore older than -w (1.6.2) is told apart once, by --help, which takes no
+# lock. The nft backend takes no lock (a restore is one kernel transaction) and accepts -w as a
+# no-op; iptables-save takes no lock and rejects -w, so it is called without.
+knp_wait_flags() {
+  if "$1" -w 10 --help </dev/null >/dev/null 2>&1; then
+    echo '-w 10'
+  else
+    knp_warn "$1 does not accept -w: if another program holds the xtables lock, this run fails"
+  fi
+}
+
 # Reads our part of one family's filter table (save command in $1) into:
 #   knp_chains     our chain names (knp_is_chain)    knp_nrules  how many rules our chains hold
 #   knp_rules      those rules, one a line (only with grep, for the summary: a shell loop that
@@ -428,10 +442,10 @@ knp_apply_input() {
 
 # One iptables-restore of family $1 ($2: --test for a dry run); all or nothing.
 knp_restore_family() {
-  eval "knp_save=\$knp_save_$1 knp_restore=\$knp_restore_$1"
+  eval "knp_save=\$knp_save_$1 knp_restore=\$knp_restore_$1 knp_wait=\$knp_wait_$1"
   knp_scan "$knp_save" || return 1
-  knp_out=$(knp_apply_input "$1" | "$knp_restore" --noflush $2 2>&1) || {
-    knp_err "$knp_restore --noflush $2 failed for IPv$1: $knp_out"
+  knp_out=$(knp_apply_input "$1" | "$knp_restore" $knp_wait --noflush $2 2>&1) || {
+    knp_err "$knp_restore $knp_wait --noflush $2 failed for IPv$1: $knp_out"
     return 1
   }
   # What the summary reports as moved: jumps that were there but below some other rule.
@@ -515,6 +529,8 @@ knp_main() {
     eval "knp_r=\$knp_restore_$knp_f knp_s=\$knp_save_$knp_f knp_e=\$knp_enforcing_$knp_f"
     if knp_has "$knp_r" && knp_has "$knp_s"; then
       knp_families="$knp_families $knp_f"
+      knp_w=$(knp_wait_flags "$knp_r")
+      eval "knp_wait_$knp_f=\$knp_w"
     elif [ "$knp_e" = 1 ]; then
       knp_err "$knp_r or $knp_s not found, and this node has IPv$knp_f pods to enforce"
       return 2
