@@ -9,7 +9,8 @@
  *                2. clear our mark bits
  *                3. group 1, interception: per local egress-isolated pod, -s IP bridged and routed
  *                   -> KNP-POD-E-*; then per local ingress-isolated pod, -d IP -> KNP-POD-I-*
- *                4. clear our mark bits (the host's later rules see the mark as it came)
+ *                4. clear our two mark bits again: no later rule sees our decisions (the other
+ *                   bits pass untouched; ours are zero on exit even if they were set on entry)
  *   KNP-INPUT    the same for egress only: a pod's connections to its own node are governed by its
  *                egress rules, and they reach the host through INPUT, not FORWARD.
  *   KNP-POD-E-*  group 2, decision: already admitted -> RETURN; to itself -> RETURN; for each
@@ -149,7 +150,9 @@ class FamilyBuilder {
         rule([{ kind: 'established' }], { kind: 'return' }, 'replies of admitted connections pass'),
         rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'start undecided'),
         ...intercepts,
-        rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'leave the mark as it came'),
+        // Exit: our bits are zeroed, not put back as they came (one set on entry ends up cleared
+        // too), so that no later rule of the host acts on our decisions.
+        rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'our two mark bits cleared, so no later rule sees them; other bits untouched'),
       ],
     };
   }

@@ -111,6 +111,10 @@ const cases: Case[] = [
       assert.match(fwd[0] ?? '', /-m conntrack --ctstate RELATED,ESTABLISHED .* -j RETURN$/);
       assert.match(fwd[1] ?? '', /-j MARK --set-xmark 0x0\/0x300000$/);
       assert.match(fwd.at(-1) ?? '', /-j MARK --set-xmark 0x0\/0x300000$/);
+      // The comment says what the exit rule does: it clears our two bits, it does not restore them.
+      for (const chain of [FORWARD_CHAIN, INPUT_CHAIN]) {
+        assert.match(lines(rs.v4, chain).at(-1) ?? '', /--comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0\/0x300000$/);
+      }
       const firstIngress = fwd.findIndex((l) => l.includes('KNP-POD-I-'));
       const lastEgress = fwd.map((l) => l.includes('KNP-POD-E-')).lastIndexOf(true);
       assert.ok(lastEgress < firstIngress);

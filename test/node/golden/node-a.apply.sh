@@ -52,12 +52,12 @@ cat <<'KNP_RULES_EOF'
 -A KNP-FORWARD -d 10.244.1.10/32 -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
 -A KNP-FORWARD -d 10.244.1.12/32 -m physdev --physdev-is-bridged -m comment --comment "locked/job ingress (bridged)" -j KNP-POD-I-ffd5a10c416b
 -A KNP-FORWARD -d 10.244.1.12/32 -m comment --comment "locked/job ingress" -j KNP-POD-I-ffd5a10c416b
--A KNP-FORWARD -m comment --comment "leave the mark as it came" -j MARK --set-xmark 0x0/0x300000
+-A KNP-FORWARD -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
 -A KNP-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
 -A KNP-INPUT -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
 -A KNP-INPUT -s 10.244.1.10/32 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
 -A KNP-INPUT -s 10.244.1.12/32 -m comment --comment "locked/job egress" -j KNP-POD-E-ffd5a10c416b
--A KNP-INPUT -m comment --comment "leave the mark as it came" -j MARK --set-xmark 0x0/0x300000
+-A KNP-INPUT -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
 -A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted already" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -d 10.244.1.10/32 -m comment --comment "default/db egress: a pod to itself" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: policy default/test-network-policy" -j KNP-POL-E-fbfe7d0121eb
@@ -100,7 +100,7 @@ cat <<'KNP_RULES_EOF'
 -A KNP-FORWARD -s fd00:1::10/128 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
 -A KNP-FORWARD -d fd00:1::10/128 -m physdev --physdev-is-bridged -m comment --comment "default/db ingress (bridged)" -j KNP-POD-I-e0578aa031f6
 -A KNP-FORWARD -d fd00:1::10/128 -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
--A KNP-FORWARD -m comment --comment "leave the mark as it came" -j MARK --set-xmark 0x0/0x300000
+-A KNP-FORWARD -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
 -A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 133 -m comment --comment "IPv6 router solicitation is link plumbing, not policed" -j RETURN
 -A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 134 -m comment --comment "IPv6 router advertisement is link plumbing, not policed" -j RETURN
 -A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 135 -m comment --comment "IPv6 neighbour solicitation is link plumbing, not policed" -j RETURN
@@ -109,7 +109,7 @@ cat <<'KNP_RULES_EOF'
 -A KNP-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
 -A KNP-INPUT -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
 -A KNP-INPUT -s fd00:1::10/128 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
--A KNP-INPUT -m comment --comment "leave the mark as it came" -j MARK --set-xmark 0x0/0x300000
+-A KNP-INPUT -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
 -A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted already" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -d fd00:1::10/128 -m comment --comment "default/db egress: a pod to itself" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: policy default/test-network-policy" -j KNP-POL-E-fbfe7d0121eb
