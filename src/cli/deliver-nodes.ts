@@ -58,6 +58,8 @@ export async function deliverAll(
           results.push({ node: n, ok: false, text: `the script failed (exit ${r.exitCode}): ${why}` });
         } else {
           results.push({ node: n, ok: true, text: r.stdout.trim() });
+          // The script's warnings (br_netfilter off, an old iptables) matter even when it succeeds.
+          for (const line of r.stderr.split('\n').filter((l) => l.trim() !== '')) out.error(`node ${n}: ${line}`);
         }
       } catch (err) {
         failed++;

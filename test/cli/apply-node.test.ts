@@ -69,6 +69,13 @@ test('apply-node: creates a pinned privileged helper, delivers exactly the --dry
   assert.equal(server.requests(/\/pods\/netpol-helper-node-a-/).filter((x) => x.method === 'DELETE').length, 1);
 });
 
+test('apply-node: the script\'s warnings reach the user on success', async () => {
+  server.setExecHandler(receiver(0, 'IPv4: unchanged\n', 'knp: warning: IPv4: net.bridge.bridge-nf-call-iptables is 0\n'));
+  const r = await netpol(['apply-node', 'node-a', '--kubeconfig', kubeconfig]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^node node-a: knp: warning: IPv4: net\.bridge\.bridge-nf-call-iptables is 0$/m);
+});
+
 test('apply-node: works on the v4 exec protocol too (the sentinel, not stdin EOF, ends the script)', async () => {
   server.setExecProtocol('v4');
   server.setExecHandler(receiver(0, 'ok\n'));
