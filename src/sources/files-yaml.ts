@@ -8,16 +8,37 @@
  * Alias bombs are stopped by `maxAliasCount`. Documents are composed one at a time so memory stays
  * proportional to one document, not to the whole file.
  *
+ * Size alone is no guard: the composer spends about 1.7 KB and 10 us on each `{}`, so 15 MB of
+ * `[{},{},...]` ran 40 s and died of heap exhaustion, 30 MB of blank lines took 34 s, and 8 million
+ * `---` lines 31 s. So before the syntax tree is built, one streaming pass of the lexer (no tree,
+ * constant memory) counts tokens, lines, documents and aliases and refuses a file over the limits.
+ *
  * The schema is YAML 1.1 as kubectl reads it (`yes`/`on` are booleans, `<<` merges), minus
  * timestamps and sexagesimal numbers, which kubectl leaves as strings.
  */
-import { Composer, isAlias, isMap, isPair, isSeq, LineCounter, Parser, type CST, type Document, type Node } from 'yaml';
+import { Composer, CST, isAlias, isMap, isPair, isSeq, Lexer, LineCounter, Parser, type Document, type Node } from 'yaml';
 import { CliError } from '../errors.js';
 
 /** Far deeper than any manifest (~20 levels) and far shallower than the stack. */
 export const MAX_NESTING = 100;
 /** Per document; the `yaml` package's own measure of alias expansion. */
 export const MAX_ALIAS_COUNT = 100;
+
+/** Per file. Each is far above a legitimate manifest set and keeps the worst case near 1 GB. */
+export interface YamlLimits {
+  /**
+   * Scalars, aliases, anchors, tags, brackets and the `-` `?` `:` `,` indicators: what the
+   * syntax tree keeps an object for. 10k pods in one List have about 800k; 2M of the cheapest
+   * kinds (`{},` or `-` lines) take up to 1.3 GB and 8 s to compose.
+   */
+  readonly tokens: number;
+  /** Blank and comment lines cost a tree entry each too (2M take 4 s). */
+  readonly lines: number;
+  /** Each document, even an empty one, is composed and checked on its own. */
+  readonly documents: number;
+}
+
+export const YAML_LIMITS: YamlLimits = { tokens: 2_000_000, lines: 2_000_000, documents: 100_000 };
 
 export interface YamlDocument {
   /** 1-based index in the file. */
@@ -137,8 +158,98 @@ function resolvedDepth(doc: Document.Parsed, fail: (msg: string, node: Node) => 
   return max;
 }
 
+/** 1-based line of `offset`; for errors only (one pass over the text). */
+export function lineAtOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Throws when `text` holds more than `limits` allow, counted as the parser will read it. Lexemes
+ * come one at a time and none is kept, so this pass needs no memory.
+ */
+export function checkYamlLimits(text: string, source: string, limits: YamlLimits = YAML_LIMITS): void {
+  // Each token and line takes at least one character, and each document after the first three.
+  if (text.length <= Math.min(limits.tokens, limits.lines, 3 * (limits.documents - 1))) return;
+  let tokens = 0;
+  let lines = 0;
+  let documents = 0;
+  let aliases = 0;
+  let flowDepth = 0;
+  let inDocument = false;
+  let atScalar = false;
+  let offset = 0;
+  const fail = (what: string, limit: number, hint: string): never => {
+    const where = `document ${Math.max(documents, 1)}, line ${lineAtOffset(text, offset)}`;
+    throw new CliError(`${source} (${where}): more than ${limit} ${what} in one file; ${hint}`);
+  };
+  const failTokens = (): never =>
+    fail('YAML tokens (values, keys, brackets, indicators)', limits.tokens, 'split it into smaller files, or give it as JSON, which is read faster');
+  const startDocument = (): void => {
+    if (inDocument) return;
+    inDocument = true;
+    aliases = 0;
+    if (++documents > limits.documents) fail('documents', limits.documents, 'split it into smaller files');
+  };
+  for (const lexeme of new Lexer().lex(text)) {
+    if (atScalar) {
+      // The text of a plain or block scalar, whatever it starts with.
+      atScalar = false;
+      offset += lexeme.length;
+      continue;
+    }
+    const type = CST.tokenType(lexeme);
+    switch (type) {
+      case 'doc-mode':
+      case 'flow-error-end':
+        continue; // markers without text
+      case 'newline':
+        if (++lines > limits.lines) fail('lines', limits.lines, 'split it into smaller files');
+        break;
+      case 'space':
+      case 'comment':
+      case 'byte-order-mark':
+      case 'directive-line':
+        break;
+      case 'doc-start':
+        inDocument = false;
+        flowDepth = 0;
+        startDocument();
+        break;
+      case 'flow-map-end':
+      case 'flow-seq-end':
+        flowDepth = Math.max(0, flowDepth - 1);
+        if (++tokens > limits.tokens) failTokens();
+        break;
+      case 'doc-end':
+        inDocument = false;
+        break;
+      default:
+        startDocument();
+        // Said here as composing would say it, but before a million aliases are composed.
+        if (type === 'alias' && ++aliases > MAX_ALIAS_COUNT) {
+          throw new CliError(
+            `${source} (document ${documents}, line ${lineAtOffset(text, offset)}): more than ${MAX_ALIAS_COUNT} aliases in one document`,
+          );
+        }
+        if (++tokens > limits.tokens) failTokens();
+        // Brackets are the one nesting the lexer sees; saying so here spares building a deep tree.
+        if ((type === 'flow-map-start' || type === 'flow-seq-start') && ++flowDepth > MAX_NESTING) {
+          throw new CliError(`${source} (document ${documents}, line ${lineAtOffset(text, offset)}): nesting deeper than ${MAX_NESTING} levels`);
+        }
+        if (type === 'scalar') {
+          atScalar = true;
+          continue; // the marker itself has no text
+        }
+    }
+    offset += lexeme.length;
+  }
+}
+
 /** Parses every document of `text`; `source` names the file in errors. */
-export function* parseYamlDocuments(text: string, source: string): Generator<YamlDocument> {
+export function* parseYamlDocuments(text: string, source: string, limits: YamlLimits = YAML_LIMITS): Generator<YamlDocument> {
+  checkYamlLimits(text, source, limits);
   const lines = new LineCounter();
   const lineOf = (offset: number): number => lines.linePos(offset).line;
   const parser = new Parser(lines.addNewLine);

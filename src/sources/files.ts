@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { CliError } from '../errors.js';
 import { decodeObject, isListKind, listItemKind } from './decode.js';
 import { describeOrigin } from './decode-fields.js';
+import { looksLikeJson, parseJsonDocument } from './files-json.js';
 import { decodeText, readBounded, readFileBounded } from './files-read.js';
 import { parseYamlDocuments, type YamlDocument } from './files-yaml.js';
 import type { ObjectSet, Origin } from './objects.js';
@@ -78,9 +79,15 @@ function addValue(
   if (decoded !== undefined) collector.add(decoded, origin);
 }
 
+/** The documents of one manifest text: JSON read directly when it is JSON, else YAML. */
+function manifestDocuments(text: string, source: string): Iterable<YamlDocument> {
+  const json = looksLikeJson(text, source) ? parseJsonDocument(text, source) : undefined;
+  return json === undefined ? parseYamlDocuments(text, source) : [json];
+}
+
 /** Decodes every object in one manifest text into `collector`; `source` names it in errors. */
 export function addManifestText(collector: ObjectCollector, text: string, source: string): void {
-  for (const doc of parseYamlDocuments(text, source)) {
+  for (const doc of manifestDocuments(text, source)) {
     const origin: Origin = { source, document: doc.index, ...(doc.line === undefined ? {} : { line: doc.line }) };
     addValue(collector, doc.value, origin, doc, [], undefined, 0);
   }
