@@ -69,6 +69,40 @@ function decodePodIps(dec: Decoder, status: JsonObject): IpAddress[] {
   return out;
 }
 
+/** One `metadata.ownerReferences` entry with `controller: true`, as written. */
+export interface ControllerReference {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/**
+ * The controller among `metadata.ownerReferences`, validated as the API server does: apiVersion,
+ * kind, name and uid are required, and at most one reference may be the controller.
+ */
+export function decodeController(dec: Decoder, metadata: JsonObject): ControllerReference | undefined {
+  const path = 'metadata.ownerReferences';
+  const refs = dec.list(metadata['ownerReferences'], path) ?? [];
+  let controller: { ref: ControllerReference; path: string } | undefined;
+  refs.forEach((entry, i) => {
+    const p = at(path, i);
+    const obj = dec.required(dec.object(entry, p), p);
+    const field = (key: string): string => {
+      const v = dec.required(dec.string(obj[key], at(p, key)), at(p, key));
+      if (v === '') dec.fail(at(p, key), 'required');
+      return v;
+    };
+    const ref = { apiVersion: field('apiVersion'), kind: field('kind'), name: field('name') };
+    field('uid');
+    if (dec.boolean(obj['controller'], at(p, 'controller')) !== true) return;
+    if (controller !== undefined) {
+      dec.fail(at(p, 'controller'), `only one reference may be the controller, and ${controller.path} is already`);
+    }
+    controller = { ref, path: p };
+  });
+  return controller?.ref;
+}
+
 /** A Pod whose namespace and name are already validated. */
 export function decodePodBody(dec: Decoder, raw: JsonObject, namespace: string, name: string): Pod {
   const metadata = dec.object(raw['metadata'], 'metadata') ?? {};

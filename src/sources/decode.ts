@@ -8,7 +8,7 @@
  */
 import type { ClusterNode, Namespace, NodeAddress } from '../model/index.js';
 import { at, Decoder, type JsonObject } from './decode-fields.js';
-import { decodePodBody, decodeWorkload, WORKLOAD_TEMPLATE_PATHS } from './decode-pod.js';
+import { decodeController, decodePodBody, decodeWorkload, WORKLOAD_TEMPLATE_PATHS, type ControllerReference } from './decode-pod.js';
 import { decodePolicySpec } from './decode-policy.js';
 import { decodeLabels } from './decode-selector.js';
 import { checkIp } from './ip.js';
@@ -77,11 +77,47 @@ function decodeNode(dec: Decoder, raw: JsonObject, name: string): ClusterNode {
   return { name, addresses };
 }
 
+/** A workload that owns an object: kind and name, in the object's own namespace. */
+export interface WorkloadOwner {
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** A decoded object, with what only the reading of files needs to know about it. */
+export interface DecodedEntry {
+  readonly object: DecodedObject;
+  /**
+   * For a pod or workload: its controller, when that is a workload kind this tool reads (a
+   * ReplicaSet's Deployment, a Pod's ReplicaSet). Kept out of the model: it only serves to count
+   * each group of pods once.
+   */
+  readonly owner?: WorkloadOwner;
+}
+
+function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+function workloadOwner(ref: ControllerReference | undefined): WorkloadOwner | undefined {
+  if (ref === undefined || WORKLOAD_TEMPLATE_PATHS[ref.kind] === undefined) return undefined;
+  const info = KINDS[ref.kind];
+  // A same-named kind of another group (an operator's own `Deployment`) is not ours.
+  if (info === undefined || info.served.every((v) => apiGroup(v) !== apiGroup(ref.apiVersion))) return undefined;
+  return { kind: ref.kind, name: ref.name };
+}
+
+export interface DecodeOptions {
+  /** Overrides `raw.kind` (API list items carry none). */
+  readonly kind?: string;
+}
+
 /**
- * Decodes one object. `kind` overrides `raw.kind` (API list items carry none). Returns undefined for
- * kinds, and API groups, this tool does not use; throws a CliError naming origin, object and field.
+ * Decodes one object. Returns undefined for kinds, and API groups, this tool does not use; throws a
+ * CliError naming origin, object and field.
  */
-export function decodeObject(raw: unknown, origin: Origin, kind?: string): DecodedObject | undefined {
+export function decodeEntry(raw: unknown, origin: Origin, options: DecodeOptions = {}): DecodedEntry | undefined {
+  const kind = options.kind;
   const dec = new Decoder(origin, kind ?? 'object');
   const obj = dec.object(raw, '');
   if (obj === undefined) return dec.fail('', 'must be an object (got null)');
@@ -112,15 +148,26 @@ export function decodeObject(raw: unknown, origin: Origin, kind?: string): Decod
 
   switch (k) {
     case 'Namespace':
-      return { kind: 'Namespace', value: decodeNamespace(dec, obj, name) };
+      return { object: { kind: 'Namespace', value: decodeNamespace(dec, obj, name) } };
     case 'Node':
-      return { kind: 'Node', value: decodeNode(dec, obj, name) };
-    case 'Pod':
-      return { kind: 'Pod', value: decodePodBody(dec, obj, namespace, name) };
+      return { object: { kind: 'Node', value: decodeNode(dec, obj, name) } };
     case 'NetworkPolicy':
-      return { kind: 'NetworkPolicy', value: decodePolicySpec(dec, obj['spec'], namespace, name) };
-    default:
-      if (WORKLOAD_TEMPLATE_PATHS[k] === undefined) return undefined;
-      return { kind: 'Pod', value: decodeWorkload(dec, obj, k, namespace, name) };
+      return { object: { kind: 'NetworkPolicy', value: decodePolicySpec(dec, obj['spec'], namespace, name) } };
+    default: {
+      const value =
+        k === 'Pod'
+          ? decodePodBody(dec, obj, namespace, name)
+          : WORKLOAD_TEMPLATE_PATHS[k] === undefined
+            ? undefined
+            : decodeWorkload(dec, obj, k, namespace, name);
+      if (value === undefined) return undefined;
+      const owner = workloadOwner(decodeController(dec, metadata));
+      return { object: { kind: 'Pod', value }, ...(owner === undefined ? {} : { owner }) };
+    }
   }
+}
+
+/** Decodes one object; `kind` overrides `raw.kind` (API list items carry none). See decodeEntry. */
+export function decodeObject(raw: unknown, origin: Origin, kind?: string): DecodedObject | undefined {
+  return decodeEntry(raw, origin, kind === undefined ? {} : { kind })?.object;
 }

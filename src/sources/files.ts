@@ -5,13 +5,14 @@
  * (read recursively, `*.yaml`, `*.yml`, `*.json`, in sorted order, each directory once even through
  * symlink loops), or `-` for stdin, which may be given once: a second `-` is an error because the
  * stream is already consumed. A file reached twice (named twice, or also inside a named directory)
- * is read once. Every object is validated; two objects with one identity are an error.
+ * is read once. Every object is validated; two objects with one identity are an error, and so are
+ * two that would be one pod (see countedPods in snapshot.ts).
  */
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
-import { decodeObject, isListKind, listItemKind } from './decode.js';
+import { decodeEntry, isListKind, listItemKind } from './decode.js';
 import { describeOrigin } from './decode-fields.js';
 import { looksLikeJson, parseJsonDocument } from './files-json.js';
 import { decodeText, readBounded, readFileBounded } from './files-read.js';
@@ -75,8 +76,9 @@ function addValue(
     });
     return;
   }
-  const decoded = decodeObject(value, origin, typeof kind === 'string' ? undefined : impliedKind);
-  if (decoded !== undefined) collector.add(decoded, origin);
+  const itemKind = typeof kind === 'string' ? undefined : impliedKind;
+  const decoded = decodeEntry(value, origin, itemKind === undefined ? {} : { kind: itemKind });
+  if (decoded !== undefined) collector.add(decoded.object, origin, decoded.owner);
 }
 
 /** The documents of one manifest text: JSON read directly when it is JSON, else YAML. */

@@ -5,14 +5,15 @@
  * pods and policies imply, in one deterministic order so every output is reproducible.
  */
 import { CliError } from '../errors.js';
-import type { ClusterNode, Namespace, NetworkPolicy, Pod, Snapshot } from '../model/index.js';
-import { NAMESPACE_NAME_LABEL } from './decode.js';
+import { qualifiedName, type ClusterNode, type Namespace, type NetworkPolicy, type Pod, type Snapshot } from '../model/index.js';
+import { NAMESPACE_NAME_LABEL, type WorkloadOwner } from './decode.js';
 import { describeOrigin } from './decode-fields.js';
 import type { DecodedObject, ObjectSet, Origin } from './objects.js';
 
 /**
  * Identity of an object: kind, namespace, name. A workload is keyed by its own kind, so a
- * Deployment `web` and a Pod `web` in one namespace are different objects.
+ * Deployment `web` and a Pod `web` in one namespace are different objects (whether both may count
+ * as pods is decided later, by countedPods).
  */
 export function objectKey(obj: DecodedObject): string {
   switch (obj.kind) {
@@ -37,15 +38,71 @@ export function describeObject(obj: DecodedObject): string {
   return `${kind} ${rest.join('/')}`;
 }
 
-/** Accumulates decoded objects in input order; a second object with the same identity is an error. */
+interface PodEntry {
+  readonly pod: Pod;
+  readonly origin: Origin;
+  readonly owner: WorkloadOwner | undefined;
+}
+
+const podKey = (namespace: string, kind: string, name: string): string => `${kind}/${namespace}/${name}`;
+
+/**
+ * The pods that count, in input order. A workload stands for one pod only while nothing else
+ * does: not when its controller (a Deployment for its ReplicaSet, a CronJob for its Job) is in the
+ * input, and not when real Pods it controls, directly or through a ReplicaSet or Job, are. So a
+ * `kubectl get all` dump counts each running pod once. Then two pods of one namespace and name
+ * (a Pod and a workload, or two workloads of different kinds) are an error, naming both.
+ */
+function countedPods(entries: readonly PodEntry[]): Pod[] {
+  const workloads = new Map<string, PodEntry>();
+  for (const e of entries) {
+    if (e.pod.workload !== undefined) workloads.set(podKey(e.pod.namespace, e.pod.workload, e.pod.name), e);
+  }
+  const ownerOf = (e: PodEntry): PodEntry | undefined =>
+    e.owner === undefined ? undefined : workloads.get(podKey(e.pod.namespace, e.owner.kind, e.owner.name));
+  const replaced = new Set<PodEntry>();
+  for (const e of entries) {
+    if (e.pod.workload !== undefined && ownerOf(e) !== undefined) replaced.add(e);
+  }
+  // Up from each real Pod; a workload met before has had its owners marked already, which also
+  // ends a cycle of owners that a hostile input may hold.
+  const ownPods = new Set<PodEntry>();
+  for (const e of entries) {
+    if (e.pod.workload !== undefined) continue;
+    for (let o = ownerOf(e); o !== undefined && !ownPods.has(o); o = ownerOf(o)) ownPods.add(o);
+  }
+  const byName = new Map<string, PodEntry>();
+  const out: Pod[] = [];
+  for (const e of entries) {
+    if (replaced.has(e) || ownPods.has(e)) continue;
+    const name = qualifiedName(e.pod);
+    const first = byName.get(name);
+    if (first !== undefined) {
+      const describe = (x: PodEntry): string => `${x.pod.workload ?? 'Pod'} ${name}`;
+      throw new CliError(
+        `${describeOrigin(e.origin)}: ${describe(e)} and ${describe(first)} (${describeOrigin(first.origin)}) would both be pod ${name}: ` +
+          'a workload none of whose pods are in the input counts as one pod named after it',
+      );
+    }
+    byName.set(name, e);
+    out.push(e.pod);
+  }
+  return out;
+}
+
+/**
+ * Accumulates decoded objects in input order; a second object with the same identity is an
+ * error. `result` then keeps the pods that count (see countedPods).
+ */
 export class ObjectCollector {
   private readonly seen = new Map<string, Origin>();
   private readonly namespaces: Namespace[] = [];
-  private readonly pods: Pod[] = [];
+  private readonly pods: PodEntry[] = [];
   private readonly policies: NetworkPolicy[] = [];
   private readonly nodes: ClusterNode[] = [];
 
-  add(obj: DecodedObject, origin: Origin): void {
+  /** `owner`: for a pod or workload, the workload that controls it (see DecodedEntry). */
+  add(obj: DecodedObject, origin: Origin, owner?: WorkloadOwner): void {
     const key = objectKey(obj);
     const first = this.seen.get(key);
     if (first !== undefined) {
@@ -62,7 +119,7 @@ export class ObjectCollector {
         this.nodes.push(obj.value);
         return;
       case 'Pod':
-        this.pods.push(obj.value);
+        this.pods.push({ pod: obj.value, origin, owner });
         return;
       case 'NetworkPolicy':
         this.policies.push(obj.value);
@@ -77,7 +134,7 @@ export class ObjectCollector {
   result(): ObjectSet {
     return {
       namespaces: [...this.namespaces],
-      pods: [...this.pods],
+      pods: countedPods(this.pods),
       policies: [...this.policies],
       nodes: [...this.nodes],
     };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CliError } from '../../src/errors.js';
 import type { Pod } from '../../src/model/index.js';
-import { decodeObject, isListKind, listItemKind } from '../../src/sources/decode.js';
+import { decodeEntry, decodeObject, isListKind, listItemKind, type WorkloadOwner } from '../../src/sources/decode.js';
 import { describeOrigin } from '../../src/sources/decode-fields.js';
 import { parseIp } from '../../src/sources/ip.js';
 import type { DecodedObject, Origin } from '../../src/sources/objects.js';
@@ -162,6 +162,42 @@ const errorCases: { name: string; raw: unknown; kind?: string; want: string }[] 
       spec: { template: { metadata: { labels: { role: 'd b' } } } },
     },
     want: `StatefulSet default/db: spec.template.metadata.labels.role: value "d b" must consist of letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+  },
+  // ownerReferences, read on pods and workloads
+  {
+    name: 'ownerReferences not a list',
+    raw: { kind: 'Pod', metadata: { name: 'p', ownerReferences: { kind: 'ReplicaSet' } } },
+    want: 'Pod default/p: metadata.ownerReferences: must be a list (got an object)',
+  },
+  {
+    name: 'ownerReference without uid',
+    raw: { kind: 'Pod', metadata: { name: 'p', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', controller: true }] } },
+    want: 'Pod default/p: metadata.ownerReferences[0].uid: required',
+  },
+  {
+    name: 'ownerReference with an empty name',
+    raw: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: '', uid: 'u' }] }, spec: { template: {} } },
+    want: 'ReplicaSet default/rs: metadata.ownerReferences[0].name: required',
+  },
+  {
+    name: 'ownerReference controller not a boolean',
+    raw: { kind: 'Pod', metadata: { name: 'p', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'n', uid: 'u', controller: 'yes' }] } },
+    want: 'Pod default/p: metadata.ownerReferences[0].controller: must be true or false (got a string)',
+  },
+  {
+    name: 'two controllers',
+    raw: {
+      kind: 'Pod',
+      metadata: {
+        name: 'p',
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'a', uid: '1', controller: true },
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'b', uid: '2', controller: false },
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'c', uid: '3', controller: true },
+        ],
+      },
+    },
+    want: 'Pod default/p: metadata.ownerReferences[2].controller: only one reference may be the controller, and metadata.ownerReferences[0] is already',
   },
   {
     name: 'workload name invalid',
@@ -338,3 +374,74 @@ for (const c of listKinds) {
     assert.equal(isListKind(c.kind), c.isList);
   });
 }
+
+const ref = (apiVersion: string, kind: string, name: string, controller?: boolean): Record<string, unknown> => ({
+  apiVersion,
+  kind,
+  name,
+  uid: `uid-${name}`,
+  ...(controller === undefined ? {} : { controller }),
+});
+const POD_TEMPLATE = { template: { metadata: { labels: { app: 'web' } } } };
+
+/** The workload that controls an object, which decides whether a workload counts as a pod. */
+const ownerCases: { name: string; raw: Record<string, unknown>; want: WorkloadOwner | undefined }[] = [
+  {
+    name: 'a Pod of a ReplicaSet',
+    raw: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1-a', ownerReferences: [ref('apps/v1', 'ReplicaSet', 'web-1', true)] } },
+    want: { kind: 'ReplicaSet', name: 'web-1' },
+  },
+  {
+    name: 'a ReplicaSet of a Deployment',
+    raw: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', ownerReferences: [ref('apps/v1', 'Deployment', 'web', true)] }, spec: POD_TEMPLATE },
+    want: { kind: 'Deployment', name: 'web' },
+  },
+  {
+    name: 'a Job of a CronJob',
+    raw: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'r-1', ownerReferences: [ref('batch/v1', 'CronJob', 'r', true)] }, spec: POD_TEMPLATE },
+    want: { kind: 'CronJob', name: 'r' },
+  },
+  {
+    name: 'a Pod of a ReplicationController (core group)',
+    raw: { kind: 'Pod', metadata: { name: 'p', ownerReferences: [ref('v1', 'ReplicationController', 'rc', true)] } },
+    want: { kind: 'ReplicationController', name: 'rc' },
+  },
+  {
+    name: 'the controller among several references',
+    raw: { kind: 'Pod', metadata: { name: 'p', ownerReferences: [ref('v1', 'ConfigMap', 'c'), ref('apps/v1', 'StatefulSet', 'db', true)] } },
+    want: { kind: 'StatefulSet', name: 'db' },
+  },
+  {
+    name: 'no controller: a reference that does not control',
+    raw: { kind: 'Pod', metadata: { name: 'p', ownerReferences: [ref('apps/v1', 'ReplicaSet', 'web-1', false)] } },
+    want: undefined,
+  },
+  {
+    name: 'no workload: a controller of a kind this tool does not read (an Argo Rollout)',
+    raw: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', ownerReferences: [ref('argoproj.io/v1alpha1', 'Rollout', 'web', true)] }, spec: POD_TEMPLATE },
+    want: undefined,
+  },
+  {
+    name: 'no workload: a Deployment of another API group',
+    raw: { kind: 'Pod', metadata: { name: 'p', ownerReferences: [ref('example.com/v1', 'Deployment', 'web', true)] } },
+    want: undefined,
+  },
+  {
+    name: 'no workload: no references',
+    raw: { kind: 'Pod', metadata: { name: 'p' } },
+    want: undefined,
+  },
+];
+for (const c of ownerCases) {
+  test(`owner: ${c.name}`, () => {
+    const entry = decodeEntry(c.raw, ORIGIN);
+    assert.ok(entry !== undefined);
+    assert.deepEqual(entry.owner, c.want);
+    assert.equal('owner' in entry, c.want !== undefined);
+  });
+}
+
+test('owner references are read only on pods and workloads', () => {
+  const ns = decodeEntry({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', ownerReferences: 'junk' } }, ORIGIN);
+  assert.deepEqual(ns, { object: { kind: 'Namespace', value: { name: 'a', labels: { 'kubernetes.io/metadata.name': 'a' } } } });
+});

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { CliError } from '../../src/errors.js';
 import { readManifests } from '../../src/sources/files.js';
 import { MAX_INPUT_BYTES } from '../../src/sources/files-read.js';
@@ -156,12 +157,64 @@ test('duplicate objects name both places', async () => {
   });
 });
 
-test('a Deployment and a Pod of the same name are different objects', async () => {
-  const text =
-    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template: {}\n';
-  const set = await readManifests(['-'], { stdin: Readable.from([text]) });
-  assert.deepEqual(names(set), ['Pod/default/web', 'Deployment/default/web']);
-});
+const GET_ALL_PODS = [
+  'Pod/kube-system/coredns-5d78c9869d-7xkqz',
+  'Pod/kube-system/kube-proxy-q9m4t',
+  'Pod/kube-system/kube-proxy-x7k2p',
+  'Pod/shop/db-0',
+  'Pod/shop/debug',
+  'Pod/shop/report-28461234-xk2vq',
+  'Pod/shop/web-7d4b9c8f5-abcde',
+  'Pod/shop/web-7d4b9c8f5-fghij',
+  // No pods of these two in the dump: a Deployment scaled to 0, and a Job whose pods are gone.
+  'Deployment/shop/idle',
+  'Job/shop/migrate',
+];
+
+const GET_ALL = join(ROOT, 'test/sources/fixtures/get-all.yaml');
+
+/** Workloads next to their own pods, as `kubectl get all` shows them: each pod counts once. */
+const workloadCases: { name: string; input: () => Promise<string>; file: string; want: string[] | RegExp }[] = [
+  { name: 'kubectl get all -A -o yaml', file: 'all.yaml', input: () => readFile(GET_ALL, 'utf8'), want: GET_ALL_PODS },
+  { name: 'kubectl get all -A -o json', file: 'all.json', input: async () => JSON.stringify(parse(await readFile(GET_ALL, 'utf8')), null, 4), want: GET_ALL_PODS },
+  {
+    name: 'the same objects as separate documents, owners after what they own',
+    file: 'all.yaml',
+    input: async () => {
+      const list = parse(await readFile(GET_ALL, 'utf8')) as { items: unknown[] };
+      return list.items.reverse().map((item) => stringify(item)).join('---\n');
+    },
+    want: [...GET_ALL_PODS.slice(8).reverse(), ...GET_ALL_PODS.slice(0, 8).reverse()],
+  },
+  {
+    name: 'a Deployment and an unrelated Pod of one name',
+    file: 'clash.yaml',
+    input: async () =>
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template: {}\n',
+    want: /clash\.yaml \(document 2, line 6\): Deployment default\/web and Pod default\/web \(.*clash\.yaml \(document 1, line 1\)\) would both be pod default\/web: a workload none of whose pods are in the input counts as one pod named after it$/,
+  },
+  {
+    name: 'a Deployment and a StatefulSet of one name',
+    file: 'clash.yaml',
+    input: async () =>
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template: {}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template: {}\n',
+    want: /\(document 2, line 9\): Deployment shop\/web and StatefulSet shop\/web \(.*\(document 1, line 1\)\) would both be pod shop\/web: /,
+  },
+];
+
+for (const c of workloadCases) {
+  test(`workloads and their pods: ${c.name}`, async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, c.file);
+      await writeFile(file, await c.input());
+      if (c.want instanceof RegExp) {
+        await rejects(() => readManifests([file]), c.want);
+        return;
+      }
+      assert.deepEqual(names(await readManifests([file])), c.want);
+    });
+  });
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

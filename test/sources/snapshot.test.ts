@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CliError } from '../../src/errors.js';
 import type { ClusterNode, Namespace, NetworkPolicy, Pod } from '../../src/model/index.js';
+import type { WorkloadOwner } from '../../src/sources/decode.js';
 import { EMPTY_OBJECTS, type ObjectSet } from '../../src/sources/objects.js';
 import { describeObject, ObjectCollector, objectKey, overlayObjects, toSnapshot } from '../../src/sources/snapshot.js';
 
@@ -50,15 +51,124 @@ test('objectKey and describeObject', () => {
 test('ObjectCollector keeps input order and rejects a second object with the same identity', () => {
   const c = new ObjectCollector();
   c.add({ kind: 'Pod', value: pod('a', 'web') }, { source: 'one.yaml', document: 1, line: 1 });
-  c.add({ kind: 'Pod', value: pod('a', 'web', { workload: 'Deployment' }) }, { source: 'one.yaml', document: 2, line: 9 });
+  c.add({ kind: 'Pod', value: pod('a', 'api', { workload: 'Deployment' }) }, { source: 'one.yaml', document: 2, line: 9 });
   c.add({ kind: 'Namespace', value: ns('a') }, { source: 'one.yaml', document: 3, line: 20 });
-  assert.deepEqual(c.result(), set({ namespaces: [ns('a')], pods: [pod('a', 'web'), pod('a', 'web', { workload: 'Deployment' })] }));
+  assert.deepEqual(c.result(), set({ namespaces: [ns('a')], pods: [pod('a', 'web'), pod('a', 'api', { workload: 'Deployment' })] }));
   assert.throws(
     () => c.add({ kind: 'Pod', value: pod('a', 'web') }, { source: 'two.yaml' }),
     (e: unknown) =>
       e instanceof CliError && e.message === 'two.yaml: duplicate Pod a/web: already defined at one.yaml (document 1, line 1)',
   );
 });
+
+/** `Kind ns/name` (or `ns/name` for a Pod), owned by `Kind name`, added from line N of in.yaml. */
+interface Added {
+  readonly obj: string;
+  readonly owner?: string;
+}
+const added = (obj: string, owner?: string): Added => (owner === undefined ? { obj } : { obj, owner });
+
+function collect(objs: readonly Added[]): ObjectSet {
+  const c = new ObjectCollector();
+  objs.forEach((a, i) => {
+    const [kind, path] = a.obj.includes(' ') ? (a.obj.split(' ') as [string, string]) : ['Pod', a.obj];
+    const [namespace, name] = path.split('/') as [string, string];
+    const value = pod(namespace, name, kind === 'Pod' ? {} : { workload: kind });
+    let owner: WorkloadOwner | undefined;
+    if (a.owner !== undefined) {
+      const [ownerKind, ownerName] = a.owner.split(' ') as [string, string];
+      owner = { kind: ownerKind, name: ownerName };
+    }
+    c.add({ kind: 'Pod', value }, { source: 'in.yaml', line: i + 1 }, owner);
+  });
+  return c.result();
+}
+
+const podName = (p: Pod): string => `${p.workload === undefined ? '' : `${p.workload} `}${p.namespace}/${p.name}`;
+
+/** Which pods count once workloads and their pods are in one input (a `kubectl get all` dump). */
+const countCases: { name: string; objs: Added[]; want: string[] | string }[] = [
+  { name: 'a lone workload stands for one pod', objs: [added('Deployment a/web')], want: ['Deployment a/web'] },
+  {
+    name: 'a ReplicaSet whose Deployment is in the input does not count, current or old',
+    objs: [added('Deployment a/web'), added('ReplicaSet a/web-1', 'Deployment web'), added('ReplicaSet a/web-0', 'Deployment web')],
+    want: ['Deployment a/web'],
+  },
+  {
+    name: 'a ReplicaSet whose Deployment is not in the input stands for its pods',
+    objs: [added('ReplicaSet a/web-1', 'Deployment web')],
+    want: ['ReplicaSet a/web-1'],
+  },
+  {
+    name: 'the pods of a ReplicaSet stand for it and for its Deployment',
+    objs: [added('a/web-1-x', 'ReplicaSet web-1'), added('Deployment a/web'), added('ReplicaSet a/web-1', 'Deployment web'), added('a/web-1-y', 'ReplicaSet web-1')],
+    want: ['a/web-1-x', 'a/web-1-y'],
+  },
+  {
+    name: 'pods of a StatefulSet or DaemonSet name it directly',
+    objs: [added('a/db-0', 'StatefulSet db'), added('StatefulSet a/db'), added('DaemonSet a/agent'), added('a/agent-x', 'DaemonSet agent')],
+    want: ['a/db-0', 'a/agent-x'],
+  },
+  {
+    name: 'CronJob, Job, Pod: the pod stands for both',
+    objs: [added('CronJob a/report'), added('Job a/report-1', 'CronJob report'), added('a/report-1-x', 'Job report-1')],
+    want: ['a/report-1-x'],
+  },
+  {
+    name: 'CronJob and its Job without pods: the CronJob stands for them',
+    objs: [added('Job a/report-1', 'CronJob report'), added('CronJob a/report')],
+    want: ['CronJob a/report'],
+  },
+  {
+    name: 'a Pod whose ReplicaSet is not in the input cannot be tied to the Deployment',
+    objs: [added('Deployment a/web'), added('a/web-1-x', 'ReplicaSet web-1')],
+    want: ['Deployment a/web', 'a/web-1-x'],
+  },
+  {
+    name: 'owners are looked up in the object\'s own namespace',
+    objs: [added('Deployment a/web'), added('ReplicaSet b/web-1', 'Deployment web'), added('b/web-1-x', 'Deployment web')],
+    want: ['Deployment a/web', 'ReplicaSet b/web-1', 'b/web-1-x'],
+  },
+  {
+    name: 'owners are looked up by kind and name',
+    objs: [added('StatefulSet a/web'), added('ReplicaSet a/web-1', 'Deployment web')],
+    want: ['StatefulSet a/web', 'ReplicaSet a/web-1'],
+  },
+  {
+    name: 'a Pod named like the Deployment that owns it',
+    objs: [added('Deployment a/web'), added('ReplicaSet a/web-1', 'Deployment web'), added('a/web', 'ReplicaSet web-1')],
+    want: ['a/web'],
+  },
+  {
+    name: 'owners in a cycle end',
+    objs: [added('ReplicaSet a/x', 'ReplicaSet y'), added('ReplicaSet a/y', 'ReplicaSet x'), added('a/p', 'ReplicaSet x')],
+    want: ['a/p'],
+  },
+  {
+    name: 'a Pod and a Deployment of one name',
+    objs: [added('a/web'), added('Deployment a/web')],
+    want: 'in.yaml (line 2): Deployment a/web and Pod a/web (in.yaml (line 1)) would both be pod a/web: a workload none of whose pods are in the input counts as one pod named after it',
+  },
+  {
+    name: 'a StatefulSet and a Deployment of one name',
+    objs: [added('StatefulSet a/web'), added('a/other'), added('Deployment a/web')],
+    want: 'in.yaml (line 3): Deployment a/web and StatefulSet a/web (in.yaml (line 1)) would both be pod a/web: a workload none of whose pods are in the input counts as one pod named after it',
+  },
+  {
+    name: 'one name in two namespaces is no clash',
+    objs: [added('a/web'), added('Deployment b/web')],
+    want: ['a/web', 'Deployment b/web'],
+  },
+];
+for (const c of countCases) {
+  test(`counted pods: ${c.name}`, () => {
+    if (typeof c.want === 'string') {
+      assert.throws(() => collect(c.objs), (e: unknown) => e instanceof CliError && e.message === c.want);
+      return;
+    }
+    assert.deepEqual(collect(c.objs).pods.map(podName), c.want);
+  });
+}
 
 const overlayCases: { name: string; base: ObjectSet; local: ObjectSet; want: ObjectSet }[] = [
   { name: 'empty local keeps base', base: set({ pods: [pod('a', 'p')] }), local: EMPTY_OBJECTS, want: set({ pods: [pod('a', 'p')] }) },
