@@ -110,6 +110,11 @@ function workloadOwner(ref: ControllerReference | undefined): WorkloadOwner | un
 export interface DecodeOptions {
   /** Overrides `raw.kind` (API list items carry none). */
   readonly kind?: string;
+  /**
+   * The namespace of a namespaced object that names none, as `kubectl apply -n NS -f` gives it;
+   * `default` when not given. It must be a valid namespace name.
+   */
+  readonly defaultNamespace?: string;
 }
 
 /**
@@ -138,7 +143,7 @@ export function decodeEntry(raw: unknown, origin: Origin, options: DecodeOptions
   let namespace = '';
   if (info.namespaced) {
     namespace = dec.string(metadata['namespace'], 'metadata.namespace') ?? '';
-    if (namespace === '') namespace = 'default';
+    if (namespace === '') namespace = options.defaultNamespace ?? 'default';
     dec.subject = `${k} ${namespace}/${name}`;
     dec.check(checkDns1123Label(namespace), 'metadata.namespace');
   } else {

@@ -5,8 +5,9 @@
  * (read recursively, `*.yaml`, `*.yml`, `*.json`, in sorted order, each directory once even through
  * symlink loops), or `-` for stdin, which may be given once: a second `-` is an error because the
  * stream is already consumed. A file reached twice (named twice, or also inside a named directory)
- * is read once. Every object is validated; two objects with one identity are an error, and so are
- * two that would be one pod (see countedPods in snapshot.ts).
+ * is read once. A namespaced object that names no namespace is put in the one given (`-n`), as
+ * `kubectl apply -n NS -f` does, else in `default`. Every object is validated; two objects with
+ * one identity are an error, and so are two that would be one pod (see countedPods in snapshot.ts).
  */
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { decodeText, readBounded, readFileBounded } from './files-read.js';
 import { parseYamlDocuments, type YamlDocument } from './files-yaml.js';
 import type { ObjectSet, Origin } from './objects.js';
 import { ObjectCollector } from './snapshot.js';
+import { checkDns1123Label } from './validate-names.js';
 
 export const STDIN_SOURCE = '<stdin>';
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -27,6 +29,15 @@ const MAX_LIST_NESTING = 8;
 
 export interface ReadIo {
   readonly stdin?: NodeJS.ReadableStream;
+  /** For namespaced objects that name none (as `kubectl apply -n NS -f`); `default` when absent. */
+  readonly defaultNamespace?: string;
+}
+
+/** How one manifest text is read. */
+interface ReadContext {
+  readonly collector: ObjectCollector;
+  readonly doc: YamlDocument;
+  readonly defaultNamespace: string;
 }
 
 function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
@@ -40,10 +51,9 @@ function shape(v: unknown): string {
 
 /** Adds one value (a document, or a List item) and, for lists, its items. */
 function addValue(
-  collector: ObjectCollector,
+  ctx: ReadContext,
   value: unknown,
   origin: Origin,
-  doc: YamlDocument,
   path: readonly (string | number)[],
   impliedKind: string | undefined,
   nesting: number,
@@ -70,15 +80,18 @@ function addValue(
     }
     items.forEach((item, i) => {
       const itemPath = [...path, 'items', i];
-      const line = doc.lineAt(itemPath) ?? origin.line;
+      const line = ctx.doc.lineAt(itemPath) ?? origin.line;
       const itemOrigin: Origin = { ...origin, ...(line === undefined ? {} : { line }) };
-      addValue(collector, item, itemOrigin, doc, itemPath, listItemKind(kind), nesting + 1);
+      addValue(ctx, item, itemOrigin, itemPath, listItemKind(kind), nesting + 1);
     });
     return;
   }
   const itemKind = typeof kind === 'string' ? undefined : impliedKind;
-  const decoded = decodeEntry(value, origin, itemKind === undefined ? {} : { kind: itemKind });
-  if (decoded !== undefined) collector.add(decoded.object, origin, decoded.owner);
+  const decoded = decodeEntry(value, origin, {
+    defaultNamespace: ctx.defaultNamespace,
+    ...(itemKind === undefined ? {} : { kind: itemKind }),
+  });
+  if (decoded !== undefined) ctx.collector.add(decoded.object, origin, decoded.owner);
 }
 
 /** The documents of one manifest text: JSON read directly when it is JSON, else YAML. */
@@ -87,11 +100,14 @@ function manifestDocuments(text: string, source: string): Iterable<YamlDocument>
   return json === undefined ? parseYamlDocuments(text, source) : [json];
 }
 
-/** Decodes every object in one manifest text into `collector`; `source` names it in errors. */
-export function addManifestText(collector: ObjectCollector, text: string, source: string): void {
+/**
+ * Decodes every object in one manifest text into `collector`; `source` names it in errors, and
+ * namespaced objects without a namespace get `defaultNamespace`.
+ */
+export function addManifestText(collector: ObjectCollector, text: string, source: string, defaultNamespace = 'default'): void {
   for (const doc of manifestDocuments(text, source)) {
     const origin: Origin = { source, document: doc.index, ...(doc.line === undefined ? {} : { line: doc.line }) };
-    addValue(collector, doc.value, origin, doc, [], undefined, 0);
+    addValue({ collector, doc, defaultNamespace }, doc.value, origin, [], undefined, 0);
   }
 }
 
@@ -143,6 +159,9 @@ async function expandPath(path: string, visited: Set<string>): Promise<string[]>
 
 /** Reads every path (file, directory or `-`) into one validated ObjectSet, in input order. */
 export async function readManifests(paths: readonly string[], io: ReadIo = {}): Promise<ObjectSet> {
+  const defaultNamespace = io.defaultNamespace ?? 'default';
+  const invalid = checkDns1123Label(defaultNamespace);
+  if (invalid !== undefined) throw new CliError(`namespace for objects that name none: ${invalid}`);
   const collector = new ObjectCollector();
   const visitedDirs = new Set<string>();
   const readFiles = new Set<string>();
@@ -152,7 +171,7 @@ export async function readManifests(paths: readonly string[], io: ReadIo = {}): 
       if (stdinRead) throw new CliError('"-" (stdin) may be given only once');
       stdinRead = true;
       const bytes = await readBounded(io.stdin ?? process.stdin, STDIN_SOURCE);
-      addManifestText(collector, decodeText(bytes, STDIN_SOURCE), STDIN_SOURCE);
+      addManifestText(collector, decodeText(bytes, STDIN_SOURCE), STDIN_SOURCE, defaultNamespace);
       continue;
     }
     for (const file of await expandPath(path, visitedDirs)) {
@@ -162,7 +181,7 @@ export async function readManifests(paths: readonly string[], io: ReadIo = {}): 
       if (readFiles.has(real)) continue;
       readFiles.add(real);
       const bytes = await readFileBounded(file, file);
-      addManifestText(collector, decodeText(bytes, file), file);
+      addManifestText(collector, decodeText(bytes, file), file, defaultNamespace);
     }
   }
   return collector.result();

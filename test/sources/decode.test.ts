@@ -445,3 +445,25 @@ test('owner references are read only on pods and workloads', () => {
   const ns = decodeEntry({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', ownerReferences: 'junk' } }, ORIGIN);
   assert.deepEqual(ns, { object: { kind: 'Namespace', value: { name: 'a', labels: { 'kubernetes.io/metadata.name': 'a' } } } });
 });
+
+const namespaceCases: { name: string; raw: Record<string, unknown>; defaultNamespace?: string; want: string }[] = [
+  { name: 'a Pod without one, no default given', raw: { kind: 'Pod', metadata: { name: 'p' } }, want: 'default' },
+  { name: 'a Pod without one', raw: { kind: 'Pod', metadata: { name: 'p' } }, defaultNamespace: 'shop', want: 'shop' },
+  { name: 'a Pod with an empty one', raw: { kind: 'Pod', metadata: { name: 'p', namespace: '' } }, defaultNamespace: 'shop', want: 'shop' },
+  { name: 'a Pod with its own', raw: { kind: 'Pod', metadata: { name: 'p', namespace: 'a' } }, defaultNamespace: 'shop', want: 'a' },
+  {
+    name: 'a CronJob without one',
+    raw: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: {} } } } },
+    defaultNamespace: 'shop',
+    want: 'shop',
+  },
+  { name: 'a NetworkPolicy without one', raw: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: {} }, defaultNamespace: 'shop', want: 'shop' },
+];
+for (const c of namespaceCases) {
+  test(`namespace: ${c.name}`, () => {
+    const entry = decodeEntry(c.raw, ORIGIN, c.defaultNamespace === undefined ? {} : { defaultNamespace: c.defaultNamespace });
+    const value = entry?.object.value;
+    assert.ok(value !== undefined && 'namespace' in value);
+    assert.equal(value.namespace, c.want);
+  });
+}

@@ -308,3 +308,86 @@ test('an empty file and a comment-only file hold no objects', async () => {
     assert.deepEqual(names(set), []);
   });
 });
+
+const UNNAMESPACED = [
+  'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team',
+  'apiVersion: v1\nkind: Node\nmetadata:\n  name: node-a',
+  'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p',
+  'apiVersion: v1\nkind: Pod\nmetadata:\n  name: q\n  namespace: ""',
+  'apiVersion: v1\nkind: Pod\nmetadata:\n  name: r\n  namespace: other',
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template: {}',
+  'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}',
+  'apiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: s',
+].join('\n---\n');
+
+/** Objects that name no namespace land in the one given, as with `kubectl apply -n NS -f`. */
+const namespaceCases: { name: string; defaultNamespace?: string; file: string; content: string; stdin?: boolean; want: string[] | string }[] = [
+  {
+    name: 'without one: default',
+    file: 'a.yaml',
+    content: UNNAMESPACED,
+    want: ['Namespace/team', 'Pod/default/p', 'Pod/default/q', 'Pod/other/r', 'Deployment/default/web', 'Pod/default/s', 'NetworkPolicy/default/deny', 'Node/node-a'],
+  },
+  {
+    name: 'shop: namespaced objects without one (or with "") go there, the others stay',
+    defaultNamespace: 'shop',
+    file: 'a.yaml',
+    content: UNNAMESPACED,
+    want: ['Namespace/team', 'Pod/shop/p', 'Pod/shop/q', 'Pod/other/r', 'Deployment/shop/web', 'Pod/shop/s', 'NetworkPolicy/shop/deny', 'Node/node-a'],
+  },
+  {
+    name: 'shop, from stdin',
+    defaultNamespace: 'shop',
+    file: '-',
+    content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n',
+    stdin: true,
+    want: ['Pod/shop/p'],
+  },
+  {
+    name: 'shop, in JSON',
+    defaultNamespace: 'shop',
+    file: 'a.json',
+    content: '{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}]}',
+    want: ['Pod/shop/p'],
+  },
+  {
+    name: 'errors name the object in the namespace it was given',
+    defaultNamespace: 'shop',
+    file: 'a.yaml',
+    content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: 1\n',
+    want: ' (document 1, line 1): Pod shop/p: spec.hostNetwork: must be true or false (got a number)',
+  },
+  {
+    name: 'a Deployment and a Pod that meet in the namespace given clash',
+    defaultNamespace: 'shop',
+    file: 'a.yaml',
+    content: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template: {}\n---\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\n',
+    want: ' (document 2, line 8): Pod shop/web and Deployment shop/web (',
+  },
+  {
+    name: 'an invalid namespace is refused before anything is read',
+    defaultNamespace: 'Shop_1',
+    file: 'missing.yaml',
+    content: '',
+    want: `namespace for objects that name none: "Shop_1" must be an RFC 1123 label: lower case letters, digits and '-', starting and ending with a letter or digit`,
+  },
+];
+
+for (const c of namespaceCases) {
+  test(`default namespace: ${c.name}`, async () => {
+    await withTempDir(async (dir) => {
+      const file = c.file === '-' ? '-' : join(dir, c.file);
+      if (c.file !== '-' && c.content !== '') await writeFile(file, c.content);
+      const io = {
+        ...(c.stdin === true ? { stdin: Readable.from([c.content]) } : {}),
+        ...(c.defaultNamespace === undefined ? {} : { defaultNamespace: c.defaultNamespace }),
+      };
+      if (typeof c.want === 'string') {
+        const prefix = c.want.startsWith(' ') ? escape(file) : '';
+        await rejects(() => readManifests([file], io), new RegExp(`^${prefix}${escape(c.want)}`));
+        return;
+      }
+      assert.deepEqual(names(await readManifests([file], io)), c.want);
+    });
+  });
+}
