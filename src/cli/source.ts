@@ -47,7 +47,7 @@ export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: str
   if (args.allNamespaces && args.namespace !== undefined) {
     throw new CliError('-n/--namespace and -A/--all-namespaces cannot be used together');
   }
-  const local = args.filename.length > 0 ? await readManifests(args.filename, { stdin: process.stdin }) : undefined;
+  const local = args.filename.length > 0 ? await readManifests(args.filename, { stdin: process.stdin, defaultNamespace: args.namespace ?? 'default' }) : undefined;
   if (!usesCluster(args) && local !== undefined) {
     return { snapshot: toSnapshot(local), defaultNamespace: args.namespace ?? 'default', offline: true };
   }
