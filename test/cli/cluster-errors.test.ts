@@ -128,10 +128,8 @@ describe('cluster errors through the real executable', { concurrency: 3 }, () =>
         c.setup?.(cluster.server);
         const k = c.kubeconfig ? await c.kubeconfig(cluster) : cluster.kubeconfig;
         const args = c.args.map((a) => (a === 'K' ? k : a));
-        const t0 = Date.now();
         const r = await netpol(args, c.env ? { env: c.env(cluster) } : {});
         assertOneErrorLine(r, c.want(cluster.server));
-        assert.ok(Date.now() - t0 < 8000, 'fails promptly');
       } finally {
         await cluster.close();
       }

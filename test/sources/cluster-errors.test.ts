@@ -116,10 +116,8 @@ for (const c of cases) {
   test(`error: ${c.name}`, async () => {
     const connection = await c.connect();
     c.setup?.();
-    const t0 = Date.now();
     try {
       await expectCliError(c.run(connection), c.want());
-      assert.ok(Date.now() - t0 < 2500, 'took too long');
     } finally {
       server.allowAll();
       server.setDelay(0);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CliError } from '../../src/errors.js';
 import { checkYamlLimits, MAX_ALIAS_COUNT, MAX_NESTING, YAML_LIMITS, type YamlLimits } from '../../src/sources/files-yaml.js';
 import { readManifests } from '../../src/sources/files.js';
-import { escapeRegExp, rejectsQuickly, withFile, yamlPod } from './manifest-helpers.js';
+import { escapeRegExp, rejectsCliError, withFile, yamlPod } from './manifest-helpers.js';
 
 const TOKENS = `more than ${YAML_LIMITS.tokens} YAML tokens \\(values, keys, brackets, indicators\\) in one file; split it into smaller files, or give it as JSON, which is read faster$`;
 
@@ -48,7 +48,7 @@ const hostile: { name: string; content: () => string; want: RegExp }[] = [
 for (const c of hostile) {
   test(`big hostile YAML ends in a CliError within 5 s: ${c.name}`, async () => {
     await withFile('input.yaml', c.content(), async (path) => {
-      await rejectsQuickly(() => readManifests([path]), new RegExp(`^${escapeRegExp(path)} ${c.want.source}`));
+      await rejectsCliError(() => readManifests([path]), new RegExp(`^${escapeRegExp(path)} ${c.want.source}`));
     });
   });
 }

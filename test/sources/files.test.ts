@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { CliError } from '../../src/errors.js';
 import { readManifests } from '../../src/sources/files.js';
 import { MAX_INPUT_BYTES } from '../../src/sources/files-read.js';
 import type { ObjectSet } from '../../src/sources/objects.js';
 import { toSnapshot } from '../../src/sources/snapshot.js';
+import { rejectsCliError } from './manifest-helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/manifests');
@@ -23,19 +23,6 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Runs `fn`, expecting a CliError whose message matches, within `ms` milliseconds. */
-async function rejects(fn: () => Promise<unknown>, want: string | RegExp, ms = 5000): Promise<void> {
-  const start = Date.now();
-  await assert.rejects(fn, (e: unknown) => {
-    assert.ok(e instanceof CliError, `not a CliError: ${String(e)}`);
-    if (typeof want === 'string') assert.equal(e.message, want);
-    else assert.match(e.message, want);
-    assert.ok(!e.message.includes('\n'), `message has several lines: ${e.message}`);
-    return true;
-  });
-  assert.ok(Date.now() - start < ms, `took ${Date.now() - start} ms`);
 }
 
 function names(set: ObjectSet): string[] {
@@ -57,7 +44,7 @@ test('multi-document YAML: empty documents and ignored kinds are skipped, YAML 1
 
 test('an error names the file, the document and the line where that document starts', async () => {
   const file = fixture('bad-endport.yaml');
-  await rejects(
+  await rejectsCliError(
     () => readManifests([file]),
     `${file} (document 2, line 10): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: must be >= port (8080)`,
   );
@@ -70,7 +57,7 @@ test('List and typed lists (items without kind), nested', async () => {
 
 test('an error in a List item names the line of the item', async () => {
   const file = fixture('bad-list-item.yaml');
-  await rejects(() => readManifests([file]), new RegExp(`^${escape(file)} \\(document 1, line 8\\): Pod default/Not_Fine: metadata\\.name: `));
+  await rejectsCliError(() => readManifests([file]), new RegExp(`^${escape(file)} \\(document 1, line 8\\): Pod default/Not_Fine: metadata\\.name: `));
 });
 
 test('JSON file', async () => {
@@ -134,15 +121,15 @@ test('stdin with "-", between files', async () => {
 
 test('stdin errors are named <stdin>', async () => {
   const stdin = Readable.from(['kind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: "yes"\n']);
-  await rejects(() => readManifests(['-'], { stdin }), '<stdin> (document 1, line 1): Pod default/p: spec.hostNetwork: must be true or false (got a string)');
+  await rejectsCliError(() => readManifests(['-'], { stdin }), '<stdin> (document 1, line 1): Pod default/p: spec.hostNetwork: must be true or false (got a string)');
 });
 
 test('"-" given twice is an error', async () => {
-  await rejects(() => readManifests(['-', '-'], { stdin: Readable.from(['']) }), '"-" (stdin) may be given only once');
+  await rejectsCliError(() => readManifests(['-', '-'], { stdin: Readable.from(['']) }), '"-" (stdin) may be given only once');
 });
 
 test('a missing path is an error', async () => {
-  await rejects(() => readManifests(['/nonexistent/policies.yaml']), 'the path "/nonexistent/policies.yaml" does not exist');
+  await rejectsCliError(() => readManifests(['/nonexistent/policies.yaml']), 'the path "/nonexistent/policies.yaml" does not exist');
 });
 
 test('duplicate objects name both places', async () => {
@@ -150,7 +137,7 @@ test('duplicate objects name both places', async () => {
     const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\n';
     await writeFile(join(dir, 'a.yaml'), pod);
     await writeFile(join(dir, 'b.yaml'), `kind: Service\nmetadata:\n  name: s\n---\n${pod}`);
-    await rejects(
+    await rejectsCliError(
       () => readManifests([dir]),
       `${join(dir, 'b.yaml')} (document 2, line 5): duplicate Pod shop/web: already defined at ${join(dir, 'a.yaml')} (document 1, line 1)`,
     );
@@ -208,7 +195,7 @@ for (const c of workloadCases) {
       const file = join(dir, c.file);
       await writeFile(file, await c.input());
       if (c.want instanceof RegExp) {
-        await rejects(() => readManifests([file]), c.want);
+        await rejectsCliError(() => readManifests([file]), c.want);
         return;
       }
       assert.deepEqual(names(await readManifests([file])), c.want);
@@ -275,7 +262,7 @@ for (const c of hostile) {
     await withTempDir(async (dir) => {
       const file = join(dir, 'input.yaml');
       await writeFile(file, c.content());
-      await rejects(() => readManifests([file]), new RegExp(`^${escape(file)}.*${c.want.source}`));
+      await rejectsCliError(() => readManifests([file]), new RegExp(`^${escape(file)}.*${c.want.source}`));
     });
   });
 }
@@ -284,12 +271,12 @@ test('hostile input: a file over the size cap is refused', async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, 'huge.yaml');
     await writeFile(file, Buffer.alloc(MAX_INPUT_BYTES + 1, 0x20));
-    await rejects(() => readManifests([file]), `${file}: larger than 32 MiB; split it into smaller files`);
+    await rejectsCliError(() => readManifests([file]), `${file}: larger than 32 MiB; split it into smaller files`);
   });
 });
 
 test('hostile input: an endless stream (/dev/zero) stops at the cap', async () => {
-  await rejects(() => readManifests(['/dev/zero']), '/dev/zero: larger than 32 MiB; split it into smaller files');
+  await rejectsCliError(() => readManifests(['/dev/zero']), '/dev/zero: larger than 32 MiB; split it into smaller files');
 });
 
 test('hostile input: stdin over the size cap', async () => {
@@ -297,7 +284,7 @@ test('hostile input: stdin over the size cap', async () => {
   const stdin = Readable.from((function* () {
     for (let i = 0; i < 40; i++) yield chunk;
   })());
-  await rejects(() => readManifests(['-'], { stdin }), '<stdin>: larger than 32 MiB; split it into smaller files');
+  await rejectsCliError(() => readManifests(['-'], { stdin }), '<stdin>: larger than 32 MiB; split it into smaller files');
 });
 
 test('an empty file and a comment-only file hold no objects', async () => {
@@ -384,7 +371,7 @@ for (const c of namespaceCases) {
       };
       if (typeof c.want === 'string') {
         const prefix = c.want.startsWith(' ') ? escape(file) : '';
-        await rejects(() => readManifests([file], io), new RegExp(`^${prefix}${escape(c.want)}`));
+        await rejectsCliError(() => readManifests([file], io), new RegExp(`^${prefix}${escape(c.want)}`));
         return;
       }
       assert.deepEqual(names(await readManifests([file], io)), c.want);

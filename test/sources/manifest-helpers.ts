@@ -30,9 +30,11 @@ export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Runs `fn`, expecting a one-line CliError whose message matches, within `ms` milliseconds. */
-export async function rejectsQuickly(fn: () => Promise<unknown>, want: string | RegExp, ms = 5000): Promise<void> {
-  const start = Date.now();
+/**
+ * Runs `fn`, expecting a one-line CliError whose message matches. How fast hostile input is
+ * refused is a benchmark figure (npm run bench), not a test assertion; a hang still fails the run.
+ */
+export async function rejectsCliError(fn: () => Promise<unknown>, want: string | RegExp): Promise<void> {
   await assert.rejects(fn, (e: unknown) => {
     assert.ok(e instanceof CliError, `not a CliError: ${String(e)}`);
     if (typeof want === 'string') assert.equal(e.message, want);
@@ -40,7 +42,6 @@ export async function rejectsQuickly(fn: () => Promise<unknown>, want: string | 
     assert.ok(!e.message.includes('\n'), `message has several lines: ${e.message}`);
     return true;
   });
-  assert.ok(Date.now() - start < ms, `took ${Date.now() - start} ms`);
 }
 
 /** One pod as `kubectl get pods -o json` shows it (trimmed), with a controller reference. */
