@@ -120,6 +120,13 @@ async function main(): Promise<void> {
     const script = renderApplyScript(rs);
     const render = ms(t0);
 
+    // Hostile input must be refused fast and in bounded memory; the tests only check that it is.
+    const bomb = join(dir, 'bomb.yaml');
+    writeFileSync(bomb, `a: [${'{},'.repeat(5_000_000)}]\n`);
+    t0 = performance.now();
+    const refused = await readManifests([bomb]).then(() => 'accepted?!', (e: unknown) => (e instanceof Error ? e.message.split(': ').slice(-1)[0] ?? '' : String(e)));
+    const refuseMs = ms(t0);
+
     const local = snapshot.pods.filter((p) => p.nodeName === TEST_NODE).length;
     const rules = ruleCount(rs.v4) + ruleCount(rs.v6);
     const sets = rs.v4.sets.length + rs.v6.sets.length;
@@ -128,6 +135,7 @@ async function main(): Promise<void> {
     console.log(`read manifests (YAML): ${parseYaml} ms`);
     console.log(`build rule set for ${TEST_NODE} (${local} pods): ${build} ms`);
     console.log(`render apply script: ${render} ms`);
+    console.log(`refuse a 15 MB YAML flow bomb: ${refuseMs} ms (${refused.slice(0, 60)})`);
     console.log(`rule set + script / reading JSON: ${((build + render) / parseJson).toFixed(2)}; / reading YAML: ${((build + render) / parseYaml).toFixed(2)}`);
     console.log(`rules: ${rules} (IPv4 ${ruleCount(rs.v4)}, IPv6 ${ruleCount(rs.v6)}), chains: ${rs.v4.chains.length + rs.v6.chains.length}`);
     console.log(`sets: ${sets}, set entries: ${entries}`);
