@@ -73,7 +73,7 @@ const cases: Case[] = [
   { name: '-n without a value', args: ['explain', '-n', '-f', example], code: 2, stderr: /^error: flag needs an argument: --namespace\n$/ },
   { name: 'unknown -o value is one line', args: ['explain', '-o', 'foo', ...f], code: 2, stderr: /^error: Invalid values: Argument: output, Given: "foo", Choices: .*\n$/ },
   { name: 'unknown pod', args: ['can-reach', 'default/nope', 'default/db-0', '--port', '80', ...f], code: 2, stderr: /^error: SRC: pod "nope" not found in namespace default\n$/ },
-  { name: 'unknown policy', args: ['explain', 'nope', ...f], code: 2, stderr: /^error: networkpolicy "nope" not found in any namespace\n$/ },
+  { name: 'unknown policy', args: ['explain', 'nope', ...f], code: 2, stderr: /^error: networkpolicy "nope" not found in the input\n$/ },
   { name: 'port 0', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '0', ...f], code: 2, stderr: /^error: --port "0": port must be between 1 and 65535\n$/ },
   { name: 'port 70000', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '70000', ...f], code: 2, stderr: /^error: --port "70000": port must be between 1 and 65535\n$/ },
   { name: 'unknown protocol', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '80/ICMP', ...f], code: 2, stderr: /^error: --port "80\/ICMP": unknown protocol "ICMP"/ },

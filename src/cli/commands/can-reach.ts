@@ -3,7 +3,7 @@
  * `can-reach SRC DST --port P[/PROTO]`: the verdict on one connection with both sides' reasons.
  * Exit 0 allowed, 1 denied (2 for errors, from the top-level catch).
  */
-import { qualifiedName, type IpFamily, type Pod, type Protocol } from '../../model/index.js';
+import { qualifiedName, type IpFamily, type Protocol } from '../../model/index.js';
 import { compileSnapshot, destinationPort, evaluateConnection, isAllowed, isFinished, type Endpoint } from '../../engine/index.js';
 import { renderVerdictText } from '../../render/verdict.js';
 import { renderData } from '../../render/data.js';
@@ -12,6 +12,7 @@ import { parseEndpointArg, parsePortArg, type EndpointArg } from '../args.js';
 import type { FamilyArg, GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, type Loaded } from '../source.js';
 import type { Output } from '../output.js';
+import { findNamed } from '../lookup.js';
 
 /**
  * The pod or address a user named. A bare POD is looked up in the default namespace, except
@@ -27,10 +28,7 @@ export function toEndpoint(loaded: Loaded, bareAnywhere: boolean, arg: EndpointA
     return node ? { kind: 'ip', ip: arg.ip, node } : { kind: 'ip', ip: arg.ip };
   }
   const namespace = arg.namespace ?? (bareAnywhere ? undefined : loaded.defaultNamespace);
-  const hits = snapshot.pods.filter((p) => p.name === arg.name && (namespace === undefined || p.namespace === namespace));
-  if (hits.length === 0) throw new CliError(`${what}: pod "${arg.name}" not found ${namespace === undefined ? 'in the input' : `in namespace ${namespace}`}`);
-  if (hits.length > 1) throw new CliError(`${what}: pod "${arg.name}" exists in several namespaces (${hits.map((h) => h.namespace).join(', ')}): write NAMESPACE/POD`);
-  const pod = hits[0] as Pod;
+  const pod = findNamed(snapshot.pods, arg.name, namespace === undefined ? undefined : [namespace], `${what}: pod`, 'write NAMESPACE/POD');
   if (isFinished(pod)) throw new CliError(`${what}: pod ${qualifiedName(pod)} has finished (phase ${pod.phase}): finished pods take no part in connections`);
   return { kind: 'pod', pod };
 }

@@ -2,7 +2,6 @@
  * @module cli/commands/explain
  * `explain [POLICY | pod/NAME]`: one policy, every policy in scope, or one pod's view.
  */
-import type { NetworkPolicy, Pod } from '../../model/index.js';
 import { compileSnapshot, explainPod, explainPolicy } from '../../engine/index.js';
 import { renderPodExplanation, renderPolicyExplanation } from '../../render/explain.js';
 import { renderData } from '../../render/data.js';
@@ -10,6 +9,7 @@ import { CliError } from '../../errors.js';
 import type { GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, scopeNamespaces, type Loaded } from '../source.js';
 import type { Output } from '../output.js';
+import { findNamed } from '../lookup.js';
 
 /** `pod/NAME`, `po/NAME`, `pods/NAME`; `networkpolicy/NAME`, `netpol/NAME`; or a bare policy name. */
 export type ExplainTarget =
@@ -29,17 +29,6 @@ export function parseExplainTarget(text: string | undefined): ExplainTarget {
   throw new CliError(`"${text}": unknown resource type "${type}" (explain takes a NetworkPolicy or pod/NAME)`);
 }
 
-/** Finds a named object in scope; offline with no -n, a name unique across namespaces will do. */
-function findNamed<T extends Pod | NetworkPolicy>(items: readonly T[], name: string, namespaces: readonly string[] | undefined, what: string): T {
-  const hits = items.filter((i) => i.name === name && (namespaces === undefined || namespaces.includes(i.namespace)));
-  const where = namespaces === undefined ? 'in any namespace' : `in namespace ${namespaces.join(', ')}`;
-  if (hits.length === 0) throw new CliError(`${what} "${name}" not found ${where}`);
-  if (hits.length > 1) {
-    throw new CliError(`${what} "${name}" exists in several namespaces (${hits.map((h) => h.namespace).join(', ')}): pick one with -n`);
-  }
-  return hits[0] as T;
-}
-
 export async function runExplain(args: GlobalArgs, targetText: string | undefined, out: Output): Promise<number> {
   const target = parseExplainTarget(targetText);
   // Peers may live in any namespace, so resolving them needs every namespace and pod.
@@ -49,14 +38,14 @@ export async function runExplain(args: GlobalArgs, targetText: string | undefine
   const notice = overlayNotice(loaded);
   const wide = args.output === 'wide';
   if (target.kind === 'pod') {
-    const pod = findNamed(loaded.snapshot.pods, target.name, scope, 'pod');
+    const pod = findNamed(loaded.snapshot.pods, target.name, scope, 'pod', 'pick one with -n');
     const e = explainPod(c, pod);
     if (args.output === 'json' || args.output === 'yaml') out.write(renderData({ ...e, ...(notice ? { includesLocalFiles: loaded.overlayFiles } : {}) }, args.output));
     else out.write(renderPodExplanation(e, { wide }));
   } else {
     const policies =
       target.kind === 'policy'
-        ? [findNamed(loaded.snapshot.policies, target.name, scope, 'networkpolicy')]
+        ? [findNamed(loaded.snapshot.policies, target.name, scope, 'networkpolicy', 'pick one with -n')]
         : loaded.snapshot.policies.filter((p) => scope === undefined || scope.includes(p.namespace));
     const explained = policies.map((p) => explainPolicy(c, p));
     if (args.output === 'json' || args.output === 'yaml') {
