@@ -8,6 +8,7 @@ import type { ClusterConnection } from '../sources/cluster.js';
 import { CliError } from '../errors.js';
 import { DEFAULT_IMAGE } from '../exec/helper-pod.js';
 import type { Output } from './output.js';
+import { renderData, type DataFormat } from '../render/data.js';
 
 export interface DeliverSettings {
   readonly image?: string;
@@ -15,6 +16,8 @@ export interface DeliverSettings {
   /** 0 means no limit. */
   readonly timeoutMs: number;
   readonly parallel: number;
+  /** -o json|yaml: one record per node on stdout instead of lines. */
+  readonly data?: DataFormat;
 }
 
 const NO_LIMIT_MS = 24 * 3_600_000;
@@ -75,6 +78,11 @@ export async function deliverAll(
   const lines = (r: { node: string; text: string }): string => r.text.split('\n').map((l) => `node ${r.node}: ${l}`).join('\n');
   const ok = results.filter((r) => r.ok);
   const bad = results.filter((r) => !r.ok);
+  if (s.data !== undefined) {
+    const records = [...results].sort((a, b) => (a.node < b.node ? -1 : 1)).map((r) => (r.ok ? { node: r.node, ok: true, output: r.text } : { node: r.node, ok: false, error: r.text }));
+    out.write(renderData({ results: records }, s.data));
+    return failed > 0 ? 2 : 0;
+  }
   if (ok.length > 0) out.write(`${ok.map(lines).join('\n')}\n`);
   if (bad.length === 1 && nodes.length === 1) throw new CliError(lines(bad[0] as { node: string; text: string }));
   if (bad.length > 0) out.error(bad.map((r) => `error: ${lines(r)}`).join('\n'));

@@ -139,6 +139,16 @@ test('apply-node --all: every node with pods, one line each', async () => {
   assert.deepEqual(received.map((x) => x.node).sort(), ['node-a', 'node-b']);
 });
 
+test('apply-node -o json: one record per node; --dry-run -o yaml carries the script', async () => {
+  server.setExecHandler(receiver(0, 'IPv4: chains +3\n'));
+  const r = await netpol(['apply-node', '--all', '--kubeconfig', kubeconfig, '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { results: [{ node: 'node-a', ok: true, output: 'IPv4: chains +3' }, { node: 'node-b', ok: true, output: 'IPv4: chains +3' }] });
+  const dry = await netpol(['apply-node', 'node-a', '--dry-run', '-o', 'yaml', '-f', example]);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /^node: node-a\ncleanup: false\nscript: \|/);
+});
+
 test('apply-node: Ctrl-C while the helper pod starts deletes it and exits 130', async () => {
   server.setPodStartup({ mode: 'manual' });
   try {

@@ -12,6 +12,7 @@ import type { GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, usesCluster, type Loaded } from '../source.js';
 import { parseDuration } from '../duration.js';
 import type { Output } from '../output.js';
+import { renderData } from '../../render/data.js';
 
 export interface ApplyNodeOptions {
   readonly node?: string;
@@ -47,8 +48,9 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   }
   if (!Number.isInteger(o.parallel) || o.parallel < 1) throw new CliError('--parallel must be a whole number >= 1');
   const timeoutMs = parseDuration(o.timeout, '--timeout');
+  const data = args.output === 'json' || args.output === 'yaml' ? args.output : undefined;
   if (o.cleanup && o.dryRun) {
-    out.write(renderCleanupScript());
+    out.write(data ? renderData({ node: o.node ?? null, cleanup: true, script: renderCleanupScript() }, data) : renderCleanupScript());
     return 0;
   }
   // Peers may live anywhere in the cluster, so the rule set needs every namespace, pod and node.
@@ -59,7 +61,8 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   const c = compileSnapshot(loaded.snapshot);
   const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(buildRuleSet(c, node)));
   if (o.dryRun) {
-    out.write(scriptFor(nodes[0] as string));
+    const node = nodes[0] as string;
+    out.write(data ? renderData({ node, cleanup: o.cleanup, script: scriptFor(node) }, data) : scriptFor(node));
     return 0;
   }
   const cluster = loaded.cluster;
@@ -67,5 +70,5 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   const notice = overlayNotice(loaded);
   if (notice) out.error(notice);
   const { deliverAll } = await import('../deliver-nodes.js');
-  return deliverAll(cluster, nodes, scriptFor, { ...o, timeoutMs }, out);
+  return deliverAll(cluster, nodes, scriptFor, { ...o, timeoutMs, ...(data ? { data } : {}) }, out);
 }
