@@ -8,7 +8,6 @@ import { qualifiedName, type LabelSelector, type NetworkPolicy, type Pod, type P
 import type { CompiledSnapshot } from './compile.js';
 import { peerNamespaces, peerPods, resolvePortOn } from './resolve.js';
 import { selectorMatches } from './selector.js';
-import { policyKey } from './verdict.js';
 import { isolatesIn, policyTypeOf, rulesOf, type Direction } from './direction.js';
 
 type Field = 'absent' | 'empty' | 'set';
@@ -181,11 +180,11 @@ export function explainPolicy(c: CompiledSnapshot, policy: NetworkPolicy): Polic
   const egress = direction('egress');
   const rules = [...(ingress?.rules ?? []), ...(egress?.rules ?? [])];
   return {
-    policy: policyKey(policy),
+    policy: qualifiedName(policy),
     namespace: policy.namespace,
     podSelector: policy.podSelector,
     selectedPods: selected.map(nameOf),
-    alsoSelectedBy: [...new Set(selected.flatMap((pod) => c.selecting(pod)).filter((p) => p !== policy).map(policyKey))].sort(),
+    alsoSelectedBy: [...new Set(selected.flatMap((pod) => c.selecting(pod)).filter((p) => p !== policy).map(qualifiedName))].sort(),
     policyTypes: policy.policyTypes,
     policyTypesExplicit: policy.policyTypesExplicit,
     ...(ingress ? { ingress } : {}),
@@ -219,9 +218,9 @@ export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
     return {
       direction: d,
       isolated: isolating.length > 0,
-      isolatedBy: isolating.map(policyKey),
+      isolatedBy: isolating.map(qualifiedName),
       rules: isolating.flatMap((policy) =>
-        rulesOf(policy, d).map((_, i) => ({ policy: policyKey(policy), rule: explainRule(c, policy, d, i, [pod]) })),
+        rulesOf(policy, d).map((_, i) => ({ policy: qualifiedName(policy), rule: explainRule(c, policy, d, i, [pod]) })),
       ),
     };
   };
@@ -231,7 +230,7 @@ export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
     ips: pod.ips.map((i) => i.text),
     hostNetwork: pod.hostNetwork,
     phase: pod.phase,
-    selectedBy: c.selecting(pod).map(policyKey),
+    selectedBy: c.selecting(pod).map(qualifiedName),
     ingress: side('ingress'),
     egress: side('egress'),
   };

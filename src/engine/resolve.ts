@@ -8,7 +8,7 @@ import type { Namespace, NetworkPolicy, Peer, Pod, PortSpec } from '../model/ind
 import { matchIpBlock, matchSelectorPeer } from './peer.js';
 import type { CompiledSnapshot } from './compile.js';
 import { selectorMatches } from './selector.js';
-import { resolveNamedPort } from './port.js';
+import { destinationPort } from './port.js';
 
 /** Namespaces a selector peer reaches into: the policy's own without a namespaceSelector. */
 export function peerNamespaces(c: CompiledSnapshot, policy: NetworkPolicy, peer: Peer): readonly Namespace[] {
@@ -35,8 +35,7 @@ export function resolvePortOn(spec: PortSpec, pods: readonly Pod[]): { pod: Pod;
   const name = spec.port;
   if (typeof name !== 'string') return [];
   return pods.flatMap((pod) => {
-    if (pod.hostNetwork) return [];
-    const port = resolveNamedPort(pod, name, spec.protocol);
+    const port = destinationPort({ kind: 'pod', pod }, name, spec.protocol);
     return port === undefined ? [] : [{ pod, port }];
   });
 }

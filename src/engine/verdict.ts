@@ -86,9 +86,6 @@ export interface Connection {
   readonly family?: IpFamily;
 }
 
-export function policyKey(p: NetworkPolicy): string {
-  return qualifiedName(p);
-}
 
 
 export function evaluateRule(
@@ -125,7 +122,7 @@ export function evaluateRule(
   }
   const portOk = rule.ports.length === 0 || matchedPort !== undefined;
   return {
-    policy: policyKey(policy),
+    policy: qualifiedName(policy),
     direction,
     rule: index,
     admitted: peerOk && portOk,
@@ -144,7 +141,7 @@ export function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Co
   const isolating = c.isolating(self.pod, policyTypeOf(direction));
   if (isolating.length === 0) return { kind: 'not-isolated', direction, pod };
   const policies = isolating.map((policy): PolicyOutcome => ({
-    policy: policyKey(policy),
+    policy: qualifiedName(policy),
     rules: rulesOf(policy, direction).map((_, i) => evaluateRule(c, policy, direction, i, conn)),
   }));
   const admittedBy: RuleOutcome[] = policies.flatMap((p) => p.rules.filter((r) => r.admitted));

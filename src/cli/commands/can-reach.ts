@@ -23,9 +23,8 @@ export function toEndpoint(loaded: Loaded, bareAnywhere: boolean, arg: EndpointA
   const { snapshot } = loaded;
   if (arg.kind === 'ip') {
     const owner = snapshot.pods.find((p) => !p.hostNetwork && !isFinished(p) && p.ips.some((a) => a.family === arg.ip.family && a.value === arg.ip.value));
-    if (owner) return { kind: 'pod', pod: owner };
-    const node = snapshot.nodes.find((n) => n.addresses.some((a) => a.ip.family === arg.ip.family && a.ip.value === arg.ip.value));
-    return node ? { kind: 'ip', ip: arg.ip, node } : { kind: 'ip', ip: arg.ip };
+    // Whether the address is a node's is the engine's to find (node-to-local-pod bypass).
+    return owner ? { kind: 'pod', pod: owner } : { kind: 'ip', ip: arg.ip };
   }
   const namespace = arg.namespace ?? (bareAnywhere ? undefined : loaded.defaultNamespace);
   const pod = findNamed(snapshot.pods, arg.name, namespace === undefined ? undefined : [namespace], `${what}: pod`, 'write NAMESPACE/POD');
