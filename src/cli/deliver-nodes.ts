@@ -9,6 +9,7 @@ import { CliError } from '../errors.js';
 import { DEFAULT_IMAGE } from '../exec/helper-pod.js';
 import type { Output } from './output.js';
 import { renderData, type DataFormat } from '../render/data.js';
+import { stderrIsInteractive } from './spinner.js';
 
 export interface DeliverSettings {
   readonly image?: string;
@@ -32,7 +33,7 @@ export async function deliverAll(
   const { deliverScript, isInterrupted } = await import('../exec/deliver.js');
   const { apiErrorFor } = await import('../sources/api-errors.js');
   const kc = cluster.kubeConfig();
-  const tty = process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0;
+  const tty = stderrIsInteractive();
   let done = 0;
   let failed = 0;
   const progress = (text: string): void => {

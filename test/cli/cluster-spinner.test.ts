@@ -26,7 +26,15 @@ interface SpinnerCase {
   readonly stdout: RegExp;
   /** What the PTY must show last (stderr then the shell's `rc=` line). */
   readonly ptyEnd: RegExp;
+  /** The terminal's environment on top of {@link TERMINAL}: CI jobs and dumb terminals get no spinner. */
+  readonly env?: NodeJS.ProcessEnv;
 }
+
+/**
+ * A person's terminal, whatever the machine running the tests has: ora picks its frames from TERM,
+ * and CI runners set CI, which must not leak into the cases that expect a spinner.
+ */
+const TERMINAL: NodeJS.ProcessEnv = { TERM: 'xterm-256color', CI: undefined };
 
 const ESC = '\\x1b';
 const SHOW = `${ESC}\\[\\?25h`;
@@ -37,6 +45,8 @@ const cases: SpinnerCase[] = [
   { name: '-o json: no spinner even on a terminal', args: [...reach, '-o', 'json'], cols: 100, spinner: false, code: 0, stdout: /^\{\n {2}"allowed": true,/, ptyEnd: /^rc=0\r\n$/ },
   { name: '-o yaml: no spinner even on a terminal', args: ['matrix', '-n', 'shop', '--port', '80', '-o', 'yaml'], cols: 100, spinner: false, code: 0, stdout: /^pods:\n/, ptyEnd: /^rc=0\r\n$/ },
   { name: 'a 0-column terminal: no spinner, and no hang', args: reach, cols: 0, spinner: false, code: 0, stdout: /ALLOWED/, ptyEnd: /^rc=0\r\n$/ },
+  { name: 'a CI job (CI set) on a terminal: no spinner, no log line', args: reach, cols: 100, spinner: false, code: 0, stdout: /ALLOWED/, ptyEnd: /^rc=0\r\n$/, env: { CI: 'true' } },
+  { name: 'TERM=dumb: no spinner, no log line', args: reach, cols: 100, spinner: false, code: 0, stdout: /ALLOWED/, ptyEnd: /^rc=0\r\n$/, env: { TERM: 'dumb' } },
   { name: 'an error after the spinner is one clean line', args: ['explain', 'nope', '-n', 'shop'], cols: 100, spinner: true, code: 2, stdout: /^$/, ptyEnd: new RegExp(`${CLEARED}error: networkpolicy "nope" not found in namespace shop\\r\\n(?:${SHOW})?rc=2\\r\\n$`) },
 ];
 
@@ -49,11 +59,12 @@ describe('spinner on a PTY', { concurrency: 3, skip }, () => {
         const out = join(cluster.dir, 'stdout');
         const cmd = [plugin, ...c.args, '--kubeconfig', cluster.kubeconfig].map(quote).join(' ');
         const inner = `stty cols ${c.cols} rows 30; ${cmd} >${quote(out)}; echo rc=$?`;
-        const r = await run('script', ['-qfc', inner, '/dev/null'], { timeoutMs: 20_000 });
+        const r = await run('script', ['-qfc', inner, '/dev/null'], { timeoutMs: 20_000, env: { ...TERMINAL, ...c.env } });
         assert.equal(r.code, 0, `script: ${r.stderr}`);
         const pty = r.stdout;
         assert.match(pty, new RegExp(`rc=${c.code}\\r\\n$`), JSON.stringify(pty));
         const spun = pty.includes(`Reading objects from ${cluster.server.url}`);
+        assert.doesNotMatch(pty, /^- Reading objects/m, 'never ora\'s non-interactive log line');
         assert.equal(spun, c.spinner, JSON.stringify(pty.slice(0, 300)));
         if (c.spinner) assert.match(pty, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Reading objects/);
         assert.match(pty, c.ptyEnd, JSON.stringify(pty.slice(-200)));
