@@ -31,10 +31,11 @@ interface SpinnerCase {
 }
 
 /**
- * A person's terminal, whatever the machine running the tests has: ora picks its frames from TERM,
- * and CI runners set CI, which must not leak into the cases that expect a spinner.
+ * A person's terminal, whatever the machine running the tests has: ora picks its frames from TERM
+ * and its colours from FORCE_COLOR/NO_COLOR, and CI runners set CI, which must not leak into the
+ * cases that expect a spinner.
  */
-const TERMINAL: NodeJS.ProcessEnv = { TERM: 'xterm-256color', CI: undefined };
+const TERMINAL: NodeJS.ProcessEnv = { TERM: 'xterm-256color', CI: undefined, FORCE_COLOR: undefined, NO_COLOR: undefined };
 
 const ESC = '\\x1b';
 const SHOW = `${ESC}\\[\\?25h`;
