@@ -13,13 +13,13 @@ import {
   ServerConfiguration,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import type { ClusterNode, Namespace, NetworkPolicy, Pod } from '../model/index.js';
 import { describeApiError, type ApiCall } from './api-errors.js';
 import { namespaceToWire, nodeToWire, podToWire, policyToWire, type WireObject } from './cluster-convert.js';
 import { DeadlineHttpLibrary, describeTimeout, listAll, PAGE_SIZE, parseRequestTimeout } from './cluster-request.js';
 import { decodeObject } from './decode.js';
 import { resolveKubeconfig, type KubeconfigEnv } from './kubeconfig.js';
 import type { ObjectSet, Origin } from './objects.js';
+import { ObjectCollector } from './snapshot.js';
 
 export interface ClusterOptions {
   readonly kubeconfig?: string;
@@ -58,13 +58,6 @@ export interface ClusterConnection {
   kubeConfig(): KubeConfig;
   /** What `load` could not read but worked around, for the user to see (one line each). */
   readonly warnings: readonly string[];
-}
-
-interface Decoded {
-  namespaces: Namespace[];
-  pods: Pod[];
-  policies: NetworkPolicy[];
-  nodes: ClusterNode[];
 }
 
 class LiveCluster implements ClusterConnection {
@@ -166,32 +159,12 @@ class LiveCluster implements ClusterConnection {
       groups = names.flatMap((ns) => [this.namespace(ns), this.pods(ns), this.policies(ns)]);
     }
     const results = await Promise.all([nodes, ...groups]);
-    const out: Decoded = { namespaces: [], pods: [], policies: [], nodes: [] };
-    for (const raw of results.flat()) this.add(out, raw);
-    return out;
-  }
-
-  private add(out: Decoded, raw: WireObject): void {
-    const obj = decodeObject(raw, this.origin);
-    if (obj === undefined) return;
-    switch (obj.kind) {
-      case 'Namespace':
-        out.namespaces.push(obj.value);
-        return;
-      case 'Pod':
-        out.pods.push(obj.value);
-        return;
-      case 'NetworkPolicy':
-        out.policies.push(obj.value);
-        return;
-      case 'Node':
-        out.nodes.push(obj.value);
-        return;
-      default: {
-        const never: never = obj;
-        throw new Error(`unexpected decoded object ${JSON.stringify(never)}`);
-      }
+    const out = new ObjectCollector();
+    for (const raw of results.flat()) {
+      const obj = decodeObject(raw, this.origin);
+      if (obj !== undefined) out.add(obj, this.origin);
     }
+    return out.result();
   }
 
   async listNames(kind: NameKind, namespace?: string): Promise<string[]> {
