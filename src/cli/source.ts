@@ -7,6 +7,7 @@
 import type { Snapshot } from '../model/index.js';
 import { readManifests } from '../sources/files.js';
 import { overlayObjects, toSnapshot } from '../sources/snapshot.js';
+import { EMPTY_OBJECTS } from '../sources/objects.js';
 import type { ClusterConnection, Need } from '../sources/cluster.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from './global-args.js';
@@ -47,12 +48,11 @@ export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: str
   if (args.allNamespaces && args.namespace !== undefined) {
     throw new CliError('-n/--namespace and -A/--all-namespaces cannot be used together');
   }
-  const local = args.filename.length > 0 ? await readManifests(args.filename, { stdin: process.stdin, defaultNamespace: args.namespace ?? 'default' }) : undefined;
-  if (!usesCluster(args) && local !== undefined) {
-    return { snapshot: toSnapshot(local), defaultNamespace: args.namespace ?? 'default', offline: true };
-  }
-  const cluster = await connect(args);
-  const defaultNamespace = args.namespace ?? cluster.defaultNamespace;
+  const cluster = usesCluster(args) ? await connect(args) : undefined;
+  const defaultNamespace = args.namespace ?? cluster?.defaultNamespace ?? 'default';
+  // As with `kubectl apply -f`, a local object that names no namespace goes to -n, else the context's.
+  const local = args.filename.length > 0 ? await readManifests(args.filename, { stdin: process.stdin, defaultNamespace }) : undefined;
+  if (cluster === undefined) return { snapshot: toSnapshot(local ?? EMPTY_OBJECTS), defaultNamespace, offline: true };
   const live = await withSpinner(args, `Reading objects from ${cluster.server}`, () => cluster.load(need(defaultNamespace)));
   for (const w of cluster.warnings) process.stderr.write(`warning: ${w}\n`);
   if (local === undefined) return { snapshot: toSnapshot(live), defaultNamespace, offline: false, cluster };

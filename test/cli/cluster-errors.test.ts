@@ -2,6 +2,7 @@
 // `error: ...` line on stderr, exit 2, nothing on stdout, no stack trace. Then the overlay:
 // local files laid over the live cluster change a verdict, and the output says so.
 import { describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { otherCaPem } from '../support/certs.js';
 import type { FakeApiServer } from '../support/apiserver.js';
@@ -194,6 +195,23 @@ describe('-f FILE --cluster lays local files over the live cluster', { concurren
       await cluster.close();
     }
   });
+});
+
+test('a local object with no namespace goes to the context\'s namespace, as kubectl apply -f puts it', async () => {
+  const cluster = await fakeCluster(objects, { namespace: 'dev' });
+  try {
+    const policy = readFileSync(`${overlayDir}/debug-egress.yaml`, 'utf8').replace(/^ {2}namespace: dev\n/m, '');
+    assert.doesNotMatch(policy, /namespace: dev/);
+    const args = ['can-reach', 'debug-shell', 'postgres-0', '--port', '5432', '-f', '-', '--kubeconfig', cluster.kubeconfig];
+    const r = await netpol(args, { stdin: policy });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /debug-egress/);
+    // -n still wins over the context, for the file's objects as for the names.
+    const other = await netpol([...args, '-n', 'data'].map((a) => (a === 'debug-shell' ? 'dev/debug-shell' : a === 'postgres-0' ? 'dev/postgres-0' : a)), { stdin: policy });
+    assert.equal(other.code, 0, other.stdout + other.stderr);
+  } finally {
+    await cluster.close();
+  }
 });
 
 test('a --cluster overlay with an invalid local file fails before reading the cluster', async () => {
