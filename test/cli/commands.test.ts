@@ -114,6 +114,18 @@ test('cli: matrix -o json lists every ordered pair, self pairs included', async 
   assert.deepEqual(row && [row.protocol, row.allowed], ['TCP', false]);
 });
 
+test('cli: a named port in matrix -o json is a number in port, as in can-reach, and its name in portName', async () => {
+  const args = ['--port', 'redis', '-o', 'json', '-f', example];
+  const m = JSON.parse((await netpol(['matrix', '-n', 'default', ...args])).stdout) as { results: { from: string; to: string; port: unknown; portName?: string }[] };
+  const toDb = m.results.find((x) => x.from === 'default/frontend-0' && x.to === 'default/db-0');
+  const reach = JSON.parse((await netpol(['can-reach', 'default/frontend-0', 'default/db-0', ...args])).stdout) as { port: unknown; portName?: string };
+  assert.deepEqual(toDb && [toDb.port, toDb.portName], [6379, 'redis']);
+  assert.deepEqual([reach.port, reach.portName], [6379, 'redis']);
+  // frontend-0 declares no port named redis: no number to give.
+  const toFrontend = m.results.find((x) => x.to === 'default/frontend-0');
+  assert.deepEqual(toFrontend && [toFrontend.port, toFrontend.portName], [null, 'redis']);
+});
+
 test('cli: the matrix agrees with can-reach on every cell', async () => {
   const m = JSON.parse((await netpol(['matrix', '--port', '6379', '-o', 'json', '-f', example])).stdout) as { results: { from: string; to: string; allowed: boolean }[] };
   for (const cell of m.results.slice(0, 12)) {

@@ -24,8 +24,9 @@ export interface MatrixOptions {
 interface Cell {
   readonly from: string;
   readonly to: string;
-  readonly port: number | string;
-  readonly resolvedPort?: number;
+  /** The number, as in can-reach's JSON: a named port resolved on `to`, null where `to` lacks it. */
+  readonly port: number | null;
+  readonly portName?: string;
   readonly protocol: Protocol;
   readonly allowed: boolean;
   readonly reason: string;
@@ -40,11 +41,12 @@ function cell(c: ReturnType<typeof compileSnapshot>, src: Pod, dst: Pod, pa: Por
   const to = qualifiedName(dst);
   const dstEnd: Endpoint = { kind: 'pod', pod: dst };
   const number = destinationPort(dstEnd, pa.port, pa.protocol);
+  const named = typeof pa.port === 'string' ? { portName: pa.port } : {};
   if (number === undefined) {
-    return { from, to, port: pa.port, protocol: pa.protocol, allowed: false, reason: `${to} declares no ${pa.protocol} port named "${pa.port}"` };
+    return { from, to, port: null, ...named, protocol: pa.protocol, allowed: false, reason: `${to} declares no ${pa.protocol} port named "${pa.port}"` };
   }
   const v = evaluateConnection(c, { src: { kind: 'pod', pod: src }, dst: dstEnd, port: number, protocol: pa.protocol, ...(family === undefined ? {} : { family }) });
-  return { from, to, port: pa.port, ...(typeof pa.port === 'string' ? { resolvedPort: number } : {}), protocol: pa.protocol, allowed: isAllowed(v), reason: verdictReason(v) };
+  return { from, to, port: number, ...named, protocol: pa.protocol, allowed: isAllowed(v), reason: verdictReason(v) };
 }
 
 export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output): Promise<number> {
@@ -71,7 +73,7 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
   const view: MatrixView = {
     pods: pods.map(qualifiedName),
     columns: ports.map((pa) => `${pa.port}/${pa.protocol}`),
-    cells: results.map((r) => ({ from: r.from, to: r.to, column: `${r.port}/${r.protocol}`, allowed: r.allowed, reason: r.reason })),
+    cells: results.map((r) => ({ from: r.from, to: r.to, column: `${r.portName ?? r.port}/${r.protocol}`, allowed: r.allowed, reason: r.reason })),
   };
   out.write(args.output === 'wide' ? renderMatrixWide(view) : renderMatrixGrid(view, out.columns));
   if (notice) out.write(`${notice}\n`);
