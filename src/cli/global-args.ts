@@ -3,8 +3,6 @@
  * The flags every command takes, as kubectl spells them (a plugin must implement them itself:
  * kubectl rejects global flags placed before the plugin name).
  */
-import type { Argv } from 'yargs';
-
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml'];
 
@@ -22,18 +20,6 @@ export interface GlobalArgs {
   readonly requestTimeout?: string;
   /** Lay -f files over the live cluster instead of reading them alone. */
   readonly cluster: boolean;
-}
-
-export function globalOptions<T>(y: Argv<T>) {
-  return y
-    .option('filename', { alias: 'f', type: 'string', array: true, default: [] as string[], describe: 'Read objects from files, folders (recursive) or - for stdin; alone, instead of the cluster', group: 'Input:' })
-    .option('cluster', { type: 'boolean', default: false, describe: 'With -f: lay the files over the live cluster (same kind/namespace/name replaces); implied by --kubeconfig or --context', group: 'Input:' })
-    .option('namespace', { alias: 'n', type: 'string', describe: 'Namespace scope (default: the context\'s namespace; with -f alone: the whole input)', group: 'Scope:' })
-    .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'Every namespace', group: 'Scope:' })
-    .option('output', { alias: 'o', type: 'string', choices: OUTPUT_FORMATS, default: 'table' as OutputFormat, describe: 'Output format', group: 'Output:' })
-    .option('kubeconfig', { type: 'string', describe: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)', group: 'Cluster:' })
-    .option('context', { type: 'string', describe: 'The kubeconfig context to use', group: 'Cluster:' })
-    .option('request-timeout', { type: 'string', describe: 'How long to wait for one API request (0 = no limit), e.g. 30s, 1m', group: 'Cluster:' });
 }
 
 /** A string flag given twice arrives as an array; like kubectl, the last one wins. */

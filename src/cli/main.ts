@@ -8,7 +8,8 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createRequire } from 'node:module';
 import { CliError } from '../errors.js';
-import { FAMILY_ARGS, globalOptions, last, toGlobalArgs, type FamilyArg } from './global-args.js';
+import { last, toGlobalArgs, type FamilyArg } from './global-args.js';
+import { COMMAND_FLAGS, GLOBAL_FLAGS } from './flags.js';
 import { processOutput } from './output.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -28,7 +29,8 @@ const EXAMPLES = `Examples:
 
 function build(argv: string[]): { parser: Argv; exitCode: () => number } {
   let code = 0;
-  const y = globalOptions(yargs(argv))
+  const y = yargs(argv)
+    .options(GLOBAL_FLAGS)
     .scriptName('kubectl netpol')
     .usage('kubectl netpol: explain, check and enforce Kubernetes NetworkPolicies.\n\nUsage: kubectl netpol <command> [flags]')
     .command(
@@ -47,8 +49,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
         c
           .positional('src', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD (with -n) or an IP address' })
           .positional('dst', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD (with -n) or an IP address' })
-          .option('port', { alias: 'p', type: 'string', demandOption: true, describe: 'PORT[/PROTOCOL]: a number or a port name (resolved on DST); protocol TCP (default), UDP or SCTP' })
-          .option('ip-family', { type: 'string', choices: FAMILY_ARGS, describe: 'Judge the connection over this family when a pod has both (default: the first family both ends have)' }),
+          .options(COMMAND_FLAGS['can-reach']),
       async (a) => {
         const { runCanReach } = await import('./commands/can-reach.js');
         const ipFamily = last(a.ipFamily) as FamilyArg | undefined;
@@ -58,11 +59,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
     .command(
       'matrix',
       'Reachability truth table of the pods in scope, for each port',
-      (c) =>
-        c
-          .option('port', { alias: 'p', type: 'string', array: true, demandOption: true, describe: 'PORT[/PROTOCOL], repeatable' })
-          .option('selector', { alias: 'l', type: 'string', describe: 'Only pods matching this label selector (e.g. app=web,tier!=db)' })
-          .option('ip-family', { type: 'string', choices: FAMILY_ARGS, describe: 'Judge dual-stack pairs over this family (default: the first family both ends have)' }),
+      (c) => c.options(COMMAND_FLAGS.matrix),
       async (a) => {
         const { runMatrix } = await import('./commands/matrix.js');
         const ipFamily = last(a.ipFamily) as FamilyArg | undefined;
@@ -75,13 +72,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       (c) =>
         c
           .positional('node', { type: 'string', describe: 'The node name' })
-          .option('all', { type: 'boolean', default: false, describe: 'Every node (Node objects and nodes that pods run on)' })
-          .option('dry-run', { type: 'boolean', default: false, describe: 'Print the node-side script (run it with sh -s on the node) and change nothing' })
-          .option('cleanup', { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead' })
-          .option('image', { type: 'string', describe: 'Helper image with iptables and ipset' })
-          .option('helper-namespace', { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod' })
-          .option('timeout', { type: 'string', default: '2m', describe: 'How long to wait for the helper pod and the script on each node' })
-          .option('parallel', { type: 'number', default: 4, describe: 'With --all: nodes done at once' }),
+          .options(COMMAND_FLAGS['apply-node']),
       async (a) => {
         const { runApplyNode } = await import('./commands/apply-node.js');
         code = await runApplyNode(toGlobalArgs(a), {

@@ -12,6 +12,7 @@ import type { ClusterConnection, Need } from '../sources/cluster.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from './global-args.js';
 import { withSpinner } from './spinner.js';
+import { connect } from './connect.js';
 
 export type { Need };
 
@@ -29,15 +30,6 @@ export interface Loaded {
 /** Whether this invocation reads the live cluster (with or without -f overlays). */
 export function usesCluster(args: GlobalArgs): boolean {
   return args.filename.length === 0 || args.cluster || args.kubeconfig !== undefined || args.context !== undefined;
-}
-
-export async function connect(args: GlobalArgs): Promise<ClusterConnection> {
-  const { connectCluster } = await import('../sources/cluster.js');
-  return connectCluster({
-    ...(args.kubeconfig === undefined ? {} : { kubeconfig: args.kubeconfig }),
-    ...(args.context === undefined ? {} : { context: args.context }),
-    ...(args.requestTimeout === undefined ? {} : { requestTimeout: args.requestTimeout }),
-  });
 }
 
 /**

@@ -30,6 +30,10 @@ const cases: Case[] = [
   { name: 'explain pod/: pod names', words: ['explain', 'pod/web'], want: ['pod/web-0', 'pod/web-1', 'pod/web-2', 'pod/web-canary-0'] },
   { name: '-n: namespaces', words: ['matrix', '-n', ''], want: ['data', 'dev', 'kube-system', 'monitoring', 'payments', 'shop'] },
   { name: '--namespace with a prefix', words: ['explain', '--namespace', 'd'], want: ['data', 'dev'] },
+  { name: '--ip-family: its two values', words: ['can-reach', '--ip-family', ''], want: ['IPv4', 'IPv6'] },
+  { name: '--ip-family takes its value: the next word is SRC', words: ['can-reach', '--ip-family', 'IPv6', 'web-'], want: ['web-0', 'web-1', 'web-2', 'web-canary-0'] },
+  { name: 'matrix flags include --ip-family', words: ['matrix', '--i'], want: ['--ip-family'] },
+  { name: '-o: the output formats', words: ['matrix', '-o', ''], want: ['table', 'wide', 'json', 'yaml'] },
   { name: '--helper-namespace: namespaces', words: ['apply-node', 'node-1', '--helper-namespace', 'k'], want: ['kube-system'] },
 ];
 

@@ -7,8 +7,10 @@
  * yields no candidates rather than an error in the user's shell.
  */
 import type { GlobalArgs } from '../global-args.js';
-import { OUTPUT_FORMATS, toGlobalArgs } from '../global-args.js';
+import { toGlobalArgs } from '../global-args.js';
+import { COMMAND_FLAGS, flagInfos, GLOBAL_FLAGS, type FlagInfo } from '../flags.js';
 import type { Output } from '../output.js';
+import type { NameKind } from '../../sources/cluster.js';
 
 const NO_FILES = ':4';
 const FILES = ':0';
@@ -20,17 +22,16 @@ const COMMANDS: Record<string, string> = {
   'apply-node': 'Enforce the policies on a node with iptables',
 };
 
-const GLOBAL_FLAGS = ['--filename', '--cluster', '--namespace', '--all-namespaces', '--output', '--kubeconfig', '--context', '--request-timeout', '--help'];
-const COMMAND_FLAGS: Record<string, readonly string[]> = {
-  explain: [],
-  'can-reach': ['--port'],
-  matrix: ['--port', '--selector'],
-  'apply-node': ['--all', '--dry-run', '--cleanup', '--image', '--helper-namespace', '--timeout', '--parallel'],
-};
+const GLOBAL = flagInfos(GLOBAL_FLAGS);
+const BY_COMMAND = new Map(Object.entries(COMMAND_FLAGS).map(([c, flags]) => [c, flagInfos(flags)]));
+const ALL = [...GLOBAL, ...[...BY_COMMAND.values()].flat()];
+/** What completion offers for a flag: its long name. */
+const offered = (flags: readonly FlagInfo[]): string[] => flags.map((f) => f.spellings[0] ?? '');
 /** Flags whose next word is a value, by every spelling. */
-const VALUE_FLAGS = new Set(['-f', '--filename', '-n', '--namespace', '-o', '--output', '--kubeconfig', '--context', '--request-timeout', '-p', '--port', '-l', '--selector', '--image', '--helper-namespace', '--timeout', '--parallel']);
+const VALUE_FLAGS = new Set(ALL.filter((f) => f.takesValue).flatMap((f) => f.spellings));
+/** The values a flag allows, where it names them (-o, --ip-family). */
+const CHOICES = new Map(ALL.flatMap((f) => (f.choices === undefined ? [] : f.spellings.map((s) => [s, f.choices ?? []] as const))));
 
-type Kind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes';
 
 interface Parsed {
   readonly command?: string;
@@ -73,9 +74,9 @@ function argsFrom(p: Parsed): GlobalArgs {
  * Names from the cluster, or undefined when it cannot be read (the user sees no candidates; with
  * KUBECTL_NETPOL_DEBUG the reason goes to stderr, which shells do not show while completing).
  */
-async function names(args: GlobalArgs, kind: Kind, namespace?: string): Promise<string[] | undefined> {
+async function names(args: GlobalArgs, kind: NameKind, namespace?: string): Promise<string[] | undefined> {
   try {
-    const { connect } = await import('../source.js');
+    const { connect } = await import('../connect.js');
     const cluster = await connect(args);
     const ns = kind === 'namespaces' || kind === 'nodes' ? undefined : (namespace ?? args.namespace ?? cluster.defaultNamespace);
     return await cluster.listNames(kind, ns);
@@ -109,22 +110,19 @@ export async function runComplete(words: readonly string[], out: Output): Promis
       case '--namespace':
       case '--helper-namespace':
         return emit((await names(args, 'namespaces')) ?? []);
-      case '-o':
-      case '--output':
-        return emit(OUTPUT_FORMATS);
       case '-f':
       case '--filename':
       case '--kubeconfig':
         return emit([], FILES);
       default:
-        return emit([]);
+        return emit(CHOICES.get(prev) ?? []);
     }
   }
   if (before.command === undefined) {
-    if (partial.startsWith('-')) return emit(GLOBAL_FLAGS);
+    if (partial.startsWith('-')) return emit([...offered(GLOBAL), '--help']);
     return emit(Object.entries(COMMANDS).map(([c, d]) => `${c}\t${d}`));
   }
-  if (partial.startsWith('-')) return emit([...(COMMAND_FLAGS[before.command] ?? []), ...GLOBAL_FLAGS]);
+  if (partial.startsWith('-')) return emit([...offered(BY_COMMAND.get(before.command) ?? []), ...offered(GLOBAL), '--help']);
   switch (before.command) {
     case 'explain': {
       if (before.positionals.length > 0) return emit([]);
