@@ -3,7 +3,7 @@
  * Indexes a snapshot once so that verdicts, explanations and the node rule set read the same
  * structure: namespace labels by name, and for each pod the policies that select it per direction.
  */
-import { qualifiedName, type Labels, type NetworkPolicy, type Pod, type PolicyType, type Snapshot } from '../model/index.js';
+import { type Labels, type NetworkPolicy, type Pod, type PolicyType, type Snapshot } from '../model/index.js';
 import { isFinished } from './endpoint.js';
 import { selectorMatches } from './selector.js';
 import type { PeerContext } from './peer.js';
@@ -18,8 +18,6 @@ export interface CompiledSnapshot extends PeerContext {
   selecting(pod: Pod): readonly NetworkPolicy[];
   /** Pods a policy selects. */
   selectedBy(policy: NetworkPolicy): readonly Pod[];
-  findPod(namespace: string, name: string): Pod | undefined;
-  findPolicy(namespace: string, name: string): NetworkPolicy | undefined;
 }
 
 /**
@@ -52,8 +50,6 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     }
     return hit;
   };
-  const podIndex = new Map(snapshot.pods.map((p) => [qualifiedName(p), p]));
-  const policyIndex = new Map(snapshot.policies.map((p) => [qualifiedName(p), p]));
   return {
     snapshot,
     pods,
@@ -61,7 +57,5 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     selecting,
     isolating: (pod, direction) => selecting(pod).filter((p) => p.policyTypes.includes(direction)),
     selectedBy: (policy) => pods.filter((pod) => policySelects(policy, pod)),
-    findPod: (ns, name) => podIndex.get(`${ns}/${name}`),
-    findPolicy: (ns, name) => policyIndex.get(`${ns}/${name}`),
   };
 }

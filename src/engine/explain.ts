@@ -4,7 +4,7 @@
  * isolates, and per rule the namespaces, pods and CIDRs it admits and the ports (named ports per
  * target pod). Notes flag what is easy to misread. Plain data: render/ puts it into words.
  */
-import { qualifiedName, type LabelSelector, type NetworkPolicy, type Pod, type PolicyType, type Protocol } from '../model/index.js';
+import { qualifiedName, type LabelSelector, type NetworkPolicy, type Pod, type PolicyType, type Protocol, type Rule } from '../model/index.js';
 import type { CompiledSnapshot } from './compile.js';
 import { peerNamespaces, peerPods, resolvePortOn } from './resolve.js';
 import { selectorMatches } from './selector.js';
@@ -88,11 +88,10 @@ export function explainRule(
   c: CompiledSnapshot,
   policy: NetworkPolicy,
   direction: Direction,
+  rule: Rule,
   index: number,
   ingressTargets: readonly Pod[],
 ): RuleExplanation {
-  const rule = rulesOf(policy, direction)[index];
-  if (rule === undefined) throw new RangeError(`rule ${index} out of range`);
   const peerPodLists = rule.peers.map((peer) => peerPods(c, policy, peer));
   const peers = rule.peers.map((peer, i): PeerExplanation => {
     const pods = (peerPodLists[i] ?? []).map(nameOf);
@@ -173,7 +172,7 @@ export function explainPolicy(c: CompiledSnapshot, policy: NetworkPolicy): Polic
     return {
       direction: d,
       field: d === 'ingress' ? policy.ingressField : policy.egressField,
-      rules: rulesOf(policy, d).map((_, i) => explainRule(c, policy, d, i, selected)),
+      rules: rulesOf(policy, d).map((rule, i) => explainRule(c, policy, d, rule, i, selected)),
     };
   };
   const ingress = direction('ingress');
@@ -220,7 +219,7 @@ export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
       isolated: isolating.length > 0,
       isolatedBy: isolating.map(qualifiedName),
       rules: isolating.flatMap((policy) =>
-        rulesOf(policy, d).map((_, i) => ({ policy: qualifiedName(policy), rule: explainRule(c, policy, d, i, [pod]) })),
+        rulesOf(policy, d).map((rule, i) => ({ policy: qualifiedName(policy), rule: explainRule(c, policy, d, rule, i, [pod]) })),
       ),
     };
   };

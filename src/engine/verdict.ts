@@ -10,7 +10,7 @@
  *   4. otherwise denied, naming for every rule of every isolating policy what missed
  * Before both: a pod to itself, and a node to its own pods, are always allowed.
  */
-import { qualifiedName, type IpFamily, type NetworkPolicy, type Protocol } from '../model/index.js';
+import { qualifiedName, type IpAddress, type IpFamily, type NetworkPolicy, type Protocol, type Rule } from '../model/index.js';
 import { policyTypeOf, rulesOf, type Direction } from './direction.js';
 import type { CompiledSnapshot } from './compile.js';
 import { addressIn, connectionFamily, endpointName, type Endpoint } from './endpoint.js';
@@ -88,17 +88,17 @@ export interface Connection {
 
 
 
-export function evaluateRule(
+/** `otherAddress`: the far end's address in the connection's family, worked out once per side. */
+function evaluateRule(
   c: CompiledSnapshot,
   policy: NetworkPolicy,
   direction: Direction,
+  rule: Rule,
   index: number,
   conn: Connection,
+  otherAddress: IpAddress | undefined,
 ): RuleOutcome {
-  const rule = rulesOf(policy, direction)[index];
-  if (rule === undefined) throw new RangeError(`rule ${index} out of range`);
   const other = direction === 'ingress' ? conn.src : conn.dst;
-  const otherAddress = addressIn(other, connectionFamily(conn.src, conn.dst, conn.family));
   const peerMisses: PeerMiss[] = [];
   let matchedPeer: number | undefined;
   for (const [i, peer] of rule.peers.entries()) {
@@ -133,16 +133,17 @@ export function evaluateRule(
   };
 }
 
-export function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Connection): SideResult {
+function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Connection, family: IpFamily | undefined): SideResult {
   const self = direction === 'egress' ? conn.src : conn.dst;
   if (self.kind !== 'pod') return { kind: 'not-a-pod', direction };
   const pod = endpointName(self);
   if (self.pod.hostNetwork) return { kind: 'host-network', direction, pod };
   const isolating = c.isolating(self.pod, policyTypeOf(direction));
   if (isolating.length === 0) return { kind: 'not-isolated', direction, pod };
+  const otherAddress = addressIn(direction === 'ingress' ? conn.src : conn.dst, family);
   const policies = isolating.map((policy): PolicyOutcome => ({
     policy: qualifiedName(policy),
-    rules: rulesOf(policy, direction).map((_, i) => evaluateRule(c, policy, direction, i, conn)),
+    rules: rulesOf(policy, direction).map((rule, i) => evaluateRule(c, policy, direction, rule, i, conn, otherAddress)),
   }));
   const admittedBy: RuleOutcome[] = policies.flatMap((p) => p.rules.filter((r) => r.admitted));
   return admittedBy.length > 0
@@ -171,7 +172,7 @@ export function evaluateConnection(c: CompiledSnapshot, conn: Connection): Verdi
     protocol: conn.protocol,
     ...(family === undefined ? {} : { family }),
     ...(bypass === undefined ? {} : { bypass }),
-    egress: evaluateSide(c, 'egress', conn),
-    ingress: evaluateSide(c, 'ingress', conn),
+    egress: evaluateSide(c, 'egress', conn, family),
+    ingress: evaluateSide(c, 'ingress', conn, family),
   };
 }
