@@ -6,6 +6,7 @@
  */
 import {
   assertNever,
+  isEmptySelector,
   policyTypeOf,
   type DirectionExplanation,
   type Note,
@@ -77,7 +78,7 @@ function describeDirection(d: DirectionExplanation, policyNs: string, style: Exp
   ];
 }
 
-export function describeNote(n: Note): string {
+function describeNote(n: Note, style: ExplainStyle): string {
   switch (n.kind) {
     case 'default-types':
       return `policyTypes is not set, so it defaults to ${n.types.join(' and ')}${n.types.includes('Egress') ? ': a policy with egress rules and no policyTypes also isolates ingress' : ': egress is not affected'}.`;
@@ -96,9 +97,9 @@ export function describeNote(n: Note): string {
     case 'selects-nothing':
       return 'the podSelector matches no pod in scope: this policy isolates nothing right now.';
     case 'host-network-skipped':
-      return `hostNetwork pods are never selected, though their labels match: ${n.pods.join(', ')}.`;
+      return `hostNetwork pods are never selected, though their labels match: ${list(n.pods, style)}.`;
     case 'named-port-unresolved':
-      return `named port "${n.port}" in ${n.direction}[${n.rule}] is not declared by ${n.pods.join(', ')}: the rule admits nothing on it for them.`;
+      return `named port "${n.port}" in ${n.direction}[${n.rule}] is not declared by ${list(n.pods, style)}: the rule admits nothing on it for them.`;
     default:
       return assertNever(n);
   }
@@ -106,9 +107,9 @@ export function describeNote(n: Note): string {
 
 function shortPeer(p: PeerExplanation, policyNs: string): string {
   if (p.kind === 'ip-block') return p.except.length === 0 ? p.cidr : `${p.cidr} except ${p.except.join(', ')}`;
-  const pods = p.podSelector === undefined || formatSelector(p.podSelector).startsWith('{}') ? 'any pod' : `pods ${formatSelector(p.podSelector)}`;
+  const pods = p.podSelector === undefined || isEmptySelector(p.podSelector) ? 'any pod' : `pods ${formatSelector(p.podSelector)}`;
   if (p.namespaceSelector === undefined) return `${pods} of namespace ${policyNs}`;
-  const nsAll = formatSelector(p.namespaceSelector).startsWith('{}');
+  const nsAll = isEmptySelector(p.namespaceSelector);
   return `${pods} of ${nsAll ? 'every namespace' : `namespaces ${formatSelector(p.namespaceSelector)}`}`;
 }
 
@@ -123,7 +124,7 @@ function shortRule(r: RuleExplanation, policyNs: string): string {
 export function summarizePolicy(e: PolicyExplanation): string {
   const n = e.selectedPods.length;
   const one = n === 1;
-  const all = formatSelector(e.podSelector).startsWith('{}');
+  const all = isEmptySelector(e.podSelector);
   const sel = all ? '' : ` matching ${formatSelector(e.podSelector)}`;
   const who = n === 0 ? `pods${sel} in namespace ${e.namespace} (none right now)` : one ? `the one pod${sel} in namespace ${e.namespace}` : `${all ? 'all ' : 'the '}${n} pods${sel} in namespace ${e.namespace}`;
   const them = one ? 'it' : 'them';
@@ -151,7 +152,7 @@ export function renderPolicyExplanation(e: PolicyExplanation, style: ExplainStyl
     ...(e.egress ? describeDirection(e.egress, e.namespace, style) : []),
   ];
   lines.push(`  ${summarizePolicy(e)}`);
-  if (e.notes.length > 0) lines.push('  Notes:', ...e.notes.map((n) => `    - ${describeNote(n)}`));
+  if (e.notes.length > 0) lines.push('  Notes:', ...e.notes.map((n) => `    - ${describeNote(n, style)}`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -57,3 +57,12 @@ test('render explain: a policy that admits nothing says others may, when others 
   const c = compileSnapshot(snapshot({ namespaces, pods, policies: [deny, allow] }));
   assert.match(summarizePolicy(explainPolicy(c, deny)), /This policy admits no connections to them\. Policies add up: default\/allow also selects some of these pods, and what it admits is admitted too\.$/);
 });
+
+test('render explain: a note naming many pods is cut short like every other list, and -o wide lists them all', () => {
+  const many = Array.from({ length: 12 }, (_, i) => pod('default', `web-${i}`, { role: 'web' }, { ips: [`172.17.2.${i + 1}`] }));
+  const p = policy('default', 'dns', sel({ role: 'web' }), { types: ['Egress'], egress: [rule([], [port('dns', 'UDP')])] });
+  const e = explainPolicy(compileSnapshot(snapshot({ namespaces, pods: [...pods, ...many], policies: [p] })), p);
+  const note = (wide: boolean): string => renderPolicyExplanation(e, { wide }).split('\n').find((l) => l.includes('named port "dns"')) ?? '';
+  assert.match(note(false), /is not declared by (default\/[a-z0-9-]+, ){7}default\/[a-z0-9-]+ and 7 more \(-o wide lists all\): the rule/);
+  assert.equal((note(true).match(/default\//g) ?? []).length, 15);
+});
