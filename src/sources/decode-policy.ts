@@ -8,7 +8,8 @@
 import type { Cidr, NetworkPolicy, Peer, PolicyType, PortSpec, Rule } from '../model/index.js';
 import { at, decodeProtocol, type Decoder } from './decode-fields.js';
 import { decodeSelector } from './decode-selector.js';
-import { checkCidr, cidrContains } from './ip.js';
+import { checkCidr } from './ip.js';
+import { cidrCovers } from '../engine/cidr.js';
 import { checkPortName, checkPortNumber } from './validate-names.js';
 
 type FieldState = 'absent' | 'empty' | 'set';
@@ -39,7 +40,7 @@ function decodePeer(dec: Decoder, v: unknown, path: string): Peer {
     const except = exceptList.map((e, i) => {
       const ep = at(at(p, 'except'), i);
       const ex = decodeCidr(dec, e, ep);
-      if (!(ex.prefix > cidr.prefix && cidrContains(cidr, ex))) {
+      if (!(ex.prefix > cidr.prefix && cidrCovers(cidr, ex))) {
         dec.fail(ep, `${ex.text} must lie strictly inside cidr ${cidr.text}`);
       }
       return ex;

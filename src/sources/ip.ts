@@ -7,14 +7,13 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Cidr, IpAddress, IpFamily } from '../model/index.js';
+import { bitsOf } from '../engine/cidr.js';
 
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 /** `/0` .. `/128`, no sign, no leading zero (Go's netip rejects `/08`). */
 const PREFIX = /^(?:0|[1-9][0-9]{0,2})$/;
-
-const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
 
 function bytesToBigint(bytes: readonly number[]): bigint {
   let v = 0n;
@@ -23,7 +22,7 @@ function bytesToBigint(bytes: readonly number[]): bigint {
 }
 
 function bigintToBytes(value: bigint, family: IpFamily): number[] {
-  const n = BITS[family] / 8;
+  const n = bitsOf(family) / 8;
   const out = new Array<number>(n);
   let v = value;
   for (let i = n - 1; i >= 0; i--) {
@@ -99,7 +98,7 @@ export function checkCidr(text: string): Cidr | string {
   const ip = checkIp(text.slice(0, slash));
   if (typeof ip === 'string') return ip;
   const prefixText = text.slice(slash + 1);
-  const bits = BITS[ip.family];
+  const bits = bitsOf(ip.family);
   if (!PREFIX.test(prefixText) || Number(prefixText) > bits) {
     return `must be a CIDR with a prefix length 0..${bits}`;
   }
@@ -112,11 +111,4 @@ export function checkCidr(text: string): Cidr | string {
 export function parseCidr(text: string): Cidr | undefined {
   const r = checkCidr(text);
   return typeof r === 'string' ? undefined : r;
-}
-
-/** Whether `inner` lies inside `outer` (same family, at least as long a prefix). */
-export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-  if (outer.family !== inner.family || inner.prefix < outer.prefix) return false;
-  const hostBits = BigInt(BITS[outer.family] - outer.prefix);
-  return inner.base >> hostBits === outer.base >> hostBits;
 }

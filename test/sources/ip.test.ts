@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { cidrContains, checkCidr, checkIp, formatIp, parseCidr, parseIp } from '../../src/sources/ip.js';
+import { checkCidr, checkIp, formatIp, parseCidr, parseIp } from '../../src/sources/ip.js';
+import { cidrCovers } from '../../src/engine/cidr.js';
 
 const ipCases: { name: string; text: string; want?: { family: 4 | 6; value: bigint; text: string }; error?: RegExp }[] = [
   { name: 'ipv4', text: '172.17.0.10', want: { family: 4, value: 0xac11000an, text: '172.17.0.10' } },
@@ -99,8 +100,8 @@ const containCases: { outer: string; inner: string; want: boolean }[] = [
   { outer: '2001:db8::/32', inner: '2001:db8:1::/48', want: true },
 ];
 for (const c of containCases) {
-  test(`cidrContains ${c.outer} ⊇ ${c.inner} = ${c.want}`, () => {
-    assert.equal(cidrContains(parseCidr(c.outer)!, parseCidr(c.inner)!), c.want);
+  test(`cidrCovers ${c.outer} ⊇ ${c.inner} = ${c.want}`, () => {
+    assert.equal(cidrCovers(parseCidr(c.outer)!, parseCidr(c.inner)!), c.want);
   });
 }
 
@@ -132,7 +133,7 @@ test('masked CIDR base never has host bits and contains the address', () => {
       const cidr = parseCidr(`${ip}/${prefix}`)!;
       const host = (1n << BigInt(32 - prefix)) - 1n;
       assert.equal(cidr.base & host, 0n);
-      assert.ok(cidrContains(cidr, parseCidr(`${ip}/32`)!));
+      assert.ok(cidrCovers(cidr, parseCidr(`${ip}/32`)!));
       assert.deepEqual(parseCidr(cidr.text), cidr);
     }),
   );
