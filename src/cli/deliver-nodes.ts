@@ -32,8 +32,9 @@ export async function deliverAll(
 ): Promise<number> {
   const { deliverScript, isInterrupted } = await import('../exec/deliver.js');
   const { apiErrorFor } = await import('../sources/api-errors.js');
-  const kc = cluster.kubeConfig();
-  const tty = stderrIsInteractive();
+  const client = { core: cluster.apis.core, kubeConfig: cluster.kubeConfig() };
+  // Like the spinner: never beside -o json|yaml, whose readers want stderr for errors only.
+  const tty = stderrIsInteractive() && s.data === undefined;
   let done = 0;
   let failed = 0;
   const progress = (text: string): void => {
@@ -47,7 +48,7 @@ export async function deliverAll(
       // Building a big node's rule set takes a while: let the other workers' sockets breathe first.
       await new Promise((resolve) => setImmediate(resolve));
       try {
-        const r = await deliverScript(kc, {
+        const r = await deliverScript(client, {
           node: n,
           namespace: s.helperNamespace,
           image: s.image ?? DEFAULT_IMAGE,
@@ -55,6 +56,7 @@ export async function deliverAll(
           timeoutMs: s.timeoutMs === 0 ? NO_LIMIT_MS : s.timeoutMs,
           apiError: (err, action) => apiErrorFor(err, cluster.server, action),
           onStage: (stage) => progress(`node ${n}: ${stage}`),
+          onWarning: (text) => out.error(`warning: node ${n}: ${text}`),
         });
         if (r.exitCode !== 0) {
           failed++;

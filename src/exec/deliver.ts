@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
-import { CoreV1Api, Exec, type KubeConfig, type V1Pod, type V1Status } from '@kubernetes/client-node';
+import { Exec, type CoreV1Api, type KubeConfig, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import { CliError } from '../errors.js';
-import { FATAL_WAITING_REASONS, HELPER_CONTAINER, helperPodManifest, receiveAndRunCommand } from './helper-pod.js';
+import { FATAL_WAITING_REASONS, HELPER_CONTAINER, helperPodManifest, MAX_LIFETIME_SECONDS, receiveAndRunCommand } from './helper-pod.js';
 
 export interface DeliveryOptions {
   readonly node: string;
@@ -20,6 +20,14 @@ export interface DeliveryOptions {
   /** Turns an API error into a one-line CliError; `action` says what was attempted. */
   readonly apiError: (err: unknown, action: string) => CliError;
   readonly onStage?: (stage: 'creating' | 'waiting' | 'running' | 'deleting') => void;
+  /** What went wrong without failing the delivery (a helper pod that could not be deleted). */
+  readonly onWarning?: (text: string) => void;
+}
+
+/** The API client with the user's --request-timeout, and the kubeconfig that Exec needs. */
+export interface DeliveryClient {
+  readonly core: CoreV1Api;
+  readonly kubeConfig: KubeConfig;
 }
 
 export interface DeliveryResult {
@@ -140,7 +148,8 @@ async function runScript(kc: KubeConfig, o: DeliveryOptions, name: string): Prom
         clearTimeout(timer);
         stdin.destroy();
         const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
-        reject(new CliError(`cannot exec into helper pod ${o.namespace}/${name}: ${message} (is "create pods/exec" allowed in namespace ${o.namespace}?)`));
+        const hint = /\b40[13]\b/.test(message) ? ` (is "create pods/exec" allowed in namespace ${o.namespace}?)` : '';
+        reject(new CliError(`cannot exec into helper pod ${o.namespace}/${name}: ${message}${hint}`));
       });
   });
   await done;
@@ -152,13 +161,14 @@ async function runScript(kc: KubeConfig, o: DeliveryOptions, name: string): Prom
   return { exitCode, stdout: stdout.text, stderr: stderr.text };
 }
 
-export async function deliverScript(kc: KubeConfig, o: DeliveryOptions): Promise<DeliveryResult> {
+export async function deliverScript(client: DeliveryClient, o: DeliveryOptions): Promise<DeliveryResult> {
   hookInterrupt();
-  const core = kc.makeApiClient(CoreV1Api);
+  const { core } = client;
   if (interrupted) throw new CliError('interrupted');
   o.onStage?.('creating');
   let created: V1Pod;
-  const request = core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds: Math.ceil((2 * o.timeoutMs) / 1000) + 60 }) });
+  const lifetimeSeconds = Math.min(Math.ceil((2 * o.timeoutMs) / 1000) + 60, MAX_LIFETIME_SECONDS);
+  const request = core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds }) });
   creating.add(request);
   try {
     created = await request;
@@ -168,16 +178,26 @@ export async function deliverScript(kc: KubeConfig, o: DeliveryOptions): Promise
     creating.delete(request);
   }
   const name = created.metadata?.name ?? '';
-  const remove = async (): Promise<void> => {
-    live.delete(name);
-    await core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
-  };
+  // One DELETE, whoever asks first (the delivery's end or Ctrl-C); the pod stays in `live` until it
+  // settles, so that an interrupt during it still waits for it before exiting.
+  let removing: Promise<void> | undefined;
+  const remove = (): Promise<void> =>
+    (removing ??= core
+      .deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 })
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          const why = o.apiError(err, `delete helper pod ${o.namespace}/${name}`).message;
+          o.onWarning?.(`the helper pod ${o.namespace}/${name} was not deleted (${why}); it ends itself within ${lifetimeSeconds}s, or delete it by hand`);
+        },
+      )
+      .finally(() => live.delete(name)));
   live.set(name, remove);
   try {
     o.onStage?.('waiting');
     await waitRunning(core, o, name);
     o.onStage?.('running');
-    const r = await runScript(kc, o, name);
+    const r = await runScript(client.kubeConfig, o, name);
     return { node: o.node, pod: `${o.namespace}/${name}`, ...r };
   } finally {
     o.onStage?.('deleting');

@@ -36,7 +36,7 @@ export interface Need {
 
 export type NameKind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes';
 
-/** The typed API clients, for modules (exec) that make their own calls through `request`. */
+/** The typed API clients, with the user's --request-timeout, for modules (exec) that make their own calls. */
 export interface ClusterApis {
   readonly core: CoreV1Api;
   readonly networking: NetworkingV1Api;
@@ -46,8 +46,6 @@ export interface ClusterConnection {
   readonly server: string;
   readonly context: string;
   readonly defaultNamespace: string;
-  /** The per-request limit in milliseconds (0: none), for callers that open their own connections. */
-  readonly requestTimeoutMs: number;
   readonly apis: ClusterApis;
   load(need: Need): Promise<ObjectSet>;
   /** Object names for shell completion. */
@@ -70,7 +68,7 @@ class LiveCluster implements ClusterConnection {
     readonly server: string,
     readonly context: string,
     readonly defaultNamespace: string,
-    readonly requestTimeoutMs: number,
+    requestTimeoutMs: number,
     private readonly timeoutText: string | undefined,
   ) {
     const config = () =>

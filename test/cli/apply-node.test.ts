@@ -99,6 +99,8 @@ const errorCases: ErrorCase[] = [
   { name: 'the image cannot be pulled', setup: () => server.setPodStartup({ mode: 'image-pull-error' }), stderr: /^error: node node-a: helper pod kube-system\/netpol-helper-node-a-\w+ cannot start: (ErrImagePull|ImagePullBackOff)/ },
   { name: 'no permission to create pods', setup: () => server.forbid({ verb: 'create', resource: 'pods', namespace: 'kube-system' }), stderr: /^error: node node-a: Error from server \(Forbidden\): pods is forbidden: User "tester" cannot create resource "pods" in API group "" in the namespace "kube-system"\n$/ },
   { name: 'no permission to exec', setup: () => server.refuseExec(403), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: .*403/ },
+  { name: 'no permission to exec: the RBAC hint', setup: () => server.refuseExec(403), stderr: /: .*403.* \(is "create pods\/exec" allowed in namespace kube-system\?\)\n$/ },
+  { name: 'exec fails otherwise (404): no RBAC hint', setup: () => server.refuseExec(404), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: [^()]*404[^()]*\n$/ },
   { name: 'the script hangs past --timeout', setup: () => server.setExecHandler(() => new Promise<number>(() => undefined)), args: ['apply-node', 'node-a', '--timeout', '2s'], stderr: /^error: node node-a: the script did not finish within 2s \(see --timeout\)\n$/ },
   { name: 'no such node', setup: () => undefined, args: ['apply-node', 'node-z'], stderr: /^error: nodes "node-z" not found\n$/ },
   { name: 'bad --timeout', setup: () => undefined, args: ['apply-node', 'node-a', '--timeout', 'soon'], stderr: /^error: --timeout "soon": expected a duration/ },
@@ -129,6 +131,20 @@ for (const c of errorCases) {
     }
   });
 }
+
+test('apply-node: a helper pod that cannot be deleted is a warning naming it, not silence', async () => {
+  server.allowAll();
+  server.setExecHandler(receiver(0, 'ok\n'));
+  server.forbid({ verb: 'delete', resource: 'pods', namespace: 'kube-system' });
+  try {
+    const r = await netpol(['apply-node', 'node-a', '--kubeconfig', kubeconfig]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^node node-a: ok$/m);
+    assert.match(r.stderr, /^warning: node node-a: the helper pod kube-system\/netpol-helper-node-a-\w+ was not deleted \(Error from server \(Forbidden\): .*cannot delete resource "pods".*\); it ends itself within \d+s, or delete it by hand\n$/);
+  } finally {
+    server.allowAll();
+  }
+});
 
 test('apply-node --all: every node with pods, one line each', async () => {
   server.setExecHandler(receiver(0, 'done\n'));
