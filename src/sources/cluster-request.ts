@@ -6,26 +6,23 @@
  */
 import { IsomorphicFetchHttpLibrary, type HttpLibrary, type RequestContext } from '@kubernetes/client-node';
 import { CliError } from '../errors.js';
+import { parseDuration } from '../duration.js';
 
 /** Items per list page; the server may return fewer (it caps pages itself). */
 export const PAGE_SIZE = 500;
-
-const UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
  * kubectl's --request-timeout: `0` means none, a bare integer is seconds, otherwise a Go duration
  * (`500ms`, `30s`, `1m30s`). Returns milliseconds, 0 for no limit.
  */
 export function parseRequestTimeout(text: string): number {
-  const t = text.trim();
-  if (/^\d+$/.test(t)) return Number(t) * 1000;
-  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
-  if (t === '' || parts.map((p) => p[0]).join('') !== t) {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
     throw new CliError(
       `invalid --request-timeout ${JSON.stringify(text)}: timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)`,
     );
   }
-  return Math.ceil(parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2] ?? 's'] ?? 1000), 0));
+  return ms;
 }
 
 /** How the limit is named in messages: what the user wrote, with `s` added to bare seconds. */

@@ -10,7 +10,7 @@ import { buildRuleSet, renderApplyScript, renderCleanupScript } from '../../node
 import { CliError } from '../../errors.js';
 import type { GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, usesCluster, type Loaded } from '../source.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../duration.js';
 import type { Output } from '../output.js';
 import { renderData } from '../../render/data.js';
 
@@ -47,7 +47,8 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
     throw new CliError('apply-node with -f alone can only --dry-run: installing needs the cluster (add --cluster to lay the files over it)');
   }
   if (!Number.isInteger(o.parallel) || o.parallel < 1) throw new CliError('--parallel must be a whole number >= 1');
-  const timeoutMs = parseDuration(o.timeout, '--timeout');
+  const timeoutMs = parseDuration(o.timeout);
+  if (timeoutMs === undefined) throw new CliError(`--timeout "${o.timeout}": expected a duration such as 30s, 2m or 0 (no limit)`);
   const data = args.output === 'json' || args.output === 'yaml' ? args.output : undefined;
   if (o.cleanup && o.dryRun) {
     out.write(data ? renderData({ node: o.node ?? null, cleanup: true, script: renderCleanupScript() }, data) : renderCleanupScript());
