@@ -3,10 +3,11 @@
  * Indexes a snapshot once so that verdicts, explanations and the node rule set read the same
  * structure: namespace labels by name, and for each pod the policies that select it per direction.
  */
-import { type Labels, type NetworkPolicy, type Pod, type PolicyType, type Snapshot } from '../model/index.js';
+import type { Labels, NetworkPolicy, Peer, Pod, PolicyType, Snapshot } from '../model/index.js';
 import { isFinished } from './endpoint.js';
 import { selectorMatches } from './selector.js';
 import type { PeerContext } from './peer.js';
+import { peerPods } from './resolve.js';
 
 export interface CompiledSnapshot extends PeerContext {
   readonly snapshot: Snapshot;
@@ -18,6 +19,11 @@ export interface CompiledSnapshot extends PeerContext {
   selecting(pod: Pod): readonly NetworkPolicy[];
   /** Pods a policy selects. */
   selectedBy(policy: NetworkPolicy): readonly Pod[];
+  /**
+   * Pods a peer admits (see resolve.peerPods), remembered: explanations and every node's rule set
+   * ask for the same peers many times, and each answer scans every pod.
+   */
+  peerPods(policy: NetworkPolicy, peer: Peer): readonly Pod[];
 }
 
 /**
@@ -50,12 +56,23 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     }
     return hit;
   };
-  return {
+  // A selector peer's pods depend only on the peer and, without a namespaceSelector, on the
+  // policy's namespace; an ipBlock's on the peer alone.
+  const peerCache = new Map<Peer, Map<string, readonly Pod[]>>();
+  const compiled: CompiledSnapshot = {
     snapshot,
     pods,
     namespaceLabels: (ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns },
     selecting,
     isolating: (pod, direction) => selecting(pod).filter((p) => p.policyTypes.includes(direction)),
     selectedBy: (policy) => pods.filter((pod) => policySelects(policy, pod)),
+    peerPods: (policy, peer) => {
+      let byNs = peerCache.get(peer);
+      if (byNs === undefined) peerCache.set(peer, (byNs = new Map()));
+      let hit = byNs.get(policy.namespace);
+      if (hit === undefined) byNs.set(policy.namespace, (hit = peerPods(compiled, policy, peer)));
+      return hit;
+    },
   };
+  return compiled;
 }

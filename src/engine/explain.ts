@@ -6,7 +6,7 @@
  */
 import { qualifiedName, type LabelSelector, type NetworkPolicy, type Pod, type PolicyType, type Protocol, type Rule } from '../model/index.js';
 import type { CompiledSnapshot } from './compile.js';
-import { peerNamespaces, peerPods, resolvePortOn } from './resolve.js';
+import { peerNamespaces, resolvePortOn } from './resolve.js';
 import { selectorMatches } from './selector.js';
 import { isolatesIn, policyTypeOf, rulesOf, type Direction } from './direction.js';
 
@@ -92,7 +92,7 @@ export function explainRule(
   index: number,
   ingressTargets: readonly Pod[],
 ): RuleExplanation {
-  const peerPodLists = rule.peers.map((peer) => peerPods(c, policy, peer));
+  const peerPodLists = rule.peers.map((peer) => c.peerPods(policy, peer));
   const peers = rule.peers.map((peer, i): PeerExplanation => {
     const pods = (peerPodLists[i] ?? []).map(nameOf);
     if (peer.kind === 'ip-block') {

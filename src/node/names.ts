@@ -8,6 +8,7 @@
  * (XT_MAX_COMMENT_LEN 256 with the NUL).
  */
 import type { IpFamily } from '../model/index.js';
+import type { Direction } from '../engine/index.js';
 
 export const PREFIX = 'KNP-';
 export const MAX_CHAIN_NAME = 28;
@@ -51,19 +52,17 @@ export function shortHash(text: string): string {
 const CHAIN_HASH_DIGITS = 12;
 const SET_HASH_DIGITS = 16;
 
-export type ChainDirection = 'ingress' | 'egress';
-
-function letter(direction: ChainDirection): string {
+function letter(direction: Direction): string {
   return direction === 'ingress' ? 'I' : 'E';
 }
 
 /** The chain deciding one local pod's traffic in one direction (same name in both families). */
-export function podChainName(namespace: string, name: string, direction: ChainDirection): string {
+export function podChainName(namespace: string, name: string, direction: Direction): string {
   return `${PREFIX}POD-${letter(direction)}-${shortHash(`pod\0${namespace}\0${name}`).slice(0, CHAIN_HASH_DIGITS)}`;
 }
 
 /** The chain holding one policy's rules of one direction. */
-export function policyChainName(namespace: string, name: string, direction: ChainDirection): string {
+export function policyChainName(namespace: string, name: string, direction: Direction): string {
   return `${PREFIX}POL-${letter(direction)}-${shortHash(`policy\0${namespace}\0${name}`).slice(0, CHAIN_HASH_DIGITS)}`;
 }
 

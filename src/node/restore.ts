@@ -6,17 +6,13 @@
  * knows whether they are there already.
  */
 import type { IpFamily } from '../model/index.js';
-import { assertNever } from '../engine/index.js';
+import { assertNever, bitsOf } from '../engine/index.js';
 import { HOOK_COMMENT } from './names.js';
 import type { ChainRule, FamilyRules, Hook, IpSet, Match, Target } from './rule-data.js';
 import { entryText, setHeader } from './sets.js';
 
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
-}
-
-function hostBits(family: IpFamily): number {
-  return family === 4 ? 32 : 128;
 }
 
 /**
@@ -31,9 +27,9 @@ export function renderMatch(m: Match, family: IpFamily): { readonly head: string
     case 'bridged':
       return { head: '', module: '-m physdev --physdev-is-bridged' };
     case 'source':
-      return { head: `-s ${m.address.text}/${hostBits(family)}`, module: '' };
+      return { head: `-s ${m.address.text}/${bitsOf(family)}`, module: '' };
     case 'destination':
-      return { head: `-d ${m.address.text}/${hostBits(family)}`, module: '' };
+      return { head: `-d ${m.address.text}/${bitsOf(family)}`, module: '' };
     case 'protocol':
       return { head: `-p ${m.protocol.toLowerCase()}`, module: '' };
     case 'icmp6-type':

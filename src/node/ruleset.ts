@@ -29,8 +29,8 @@
  * no rule here sees them: they pass, as the semantics require. Their replies come back through
  * INPUT as ESTABLISHED and pass too.
  */
-import type { IpAddress, IpFamily, NetworkPolicy, Peer, Pod, PolicyType, Rule } from '../model/index.js';
-import { policySelects, resolvePortOn, type CompiledSnapshot } from '../engine/index.js';
+import { qualifiedName, type IpAddress, type IpFamily, type NetworkPolicy, type Peer, type Pod, type Rule } from '../model/index.js';
+import { policySelects, policyTypeOf, resolvePortOn, rulesOf, type CompiledSnapshot, type Direction } from '../engine/index.js';
 import {
   FORWARD_CHAIN,
   INPUT_CHAIN,
@@ -40,26 +40,20 @@ import {
   podChainName,
   policyChainName,
   sanitizeComment,
-  type ChainDirection,
 } from './names.js';
-import { PeerCache } from './peer-cache.js';
 import type { Chain, ChainRule, FamilyRules, Match, RuleSet, Target } from './rule-data.js';
 import { SetRegistry } from './sets.js';
 
 export type { RuleSet } from './rule-data.js';
 
-function key(o: { readonly namespace: string; readonly name: string }): string {
-  return `${o.namespace}/${o.name}`;
-}
-
 function byKey<T extends { readonly namespace: string; readonly name: string }>(a: T, b: T): number {
-  const x = key(a);
-  const y = key(b);
+  const x = qualifiedName(a);
+  const y = qualifiedName(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Pods whose traffic this node enforces: scheduled here, with an address, not hostNetwork, not finished. */
-export function localPods(c: CompiledSnapshot, nodeName: string): Pod[] {
+function localPods(c: CompiledSnapshot, nodeName: string): Pod[] {
   return c.pods.filter((p) => p.nodeName === nodeName && !p.hostNetwork && p.ips.length > 0).sort(byKey);
 }
 
@@ -83,11 +77,7 @@ function rule(matches: Match[], target: Target, comment: string): ChainRule {
   return { matches, target, comment: sanitizeComment(comment) };
 }
 
-function policyType(direction: ChainDirection): PolicyType {
-  return direction === 'ingress' ? 'Ingress' : 'Egress';
-}
-
-function markOf(direction: ChainDirection): number {
+function markOf(direction: Direction): number {
   return direction === 'ingress' ? MARK_INGRESS_OK : MARK_EGRESS_OK;
 }
 
@@ -108,14 +98,13 @@ class FamilyBuilder {
     private readonly c: CompiledSnapshot,
     private readonly local: readonly Pod[],
     private readonly family: IpFamily,
-    private readonly peers: PeerCache,
   ) {
     this.sets = new SetRegistry(family);
   }
 
   build(): FamilyRules {
     const pods = this.local.filter((p) => p.ips.some((ip) => ip.family === this.family));
-    const isolated = (d: ChainDirection): Pod[] => pods.filter((p) => this.c.isolating(p, policyType(d)).length > 0);
+    const isolated = (d: Direction): Pod[] => pods.filter((p) => this.c.isolating(p, policyTypeOf(d)).length > 0);
     const egress = isolated('egress');
     const ingress = isolated('ingress');
     const podChains = [...egress.map((p) => this.podChain(p, 'egress')), ...ingress.map((p) => this.podChain(p, 'ingress'))];
@@ -158,62 +147,60 @@ class FamilyBuilder {
   }
 
   /** Group 1: bridged (same-node traffic through the CNI bridge) first, then routed. */
-  private interceptRules(pod: Pod, direction: ChainDirection, bridged: boolean): ChainRule[] {
+  private interceptRules(pod: Pod, direction: Direction, bridged: boolean): ChainRule[] {
     const chain = podChainName(pod.namespace, pod.name, direction);
     return pod.ips
       .filter((ip) => ip.family === this.family)
       .flatMap((address) => {
         const m: Match = direction === 'egress' ? { kind: 'source', address } : { kind: 'destination', address };
-        const routed = rule([m], { kind: 'jump', chain }, `${key(pod)} ${direction}`);
+        const routed = rule([m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction}`);
         return bridged
-          ? [rule([{ kind: 'bridged' }, m], { kind: 'jump', chain }, `${key(pod)} ${direction} (bridged)`), routed]
+          ? [rule([{ kind: 'bridged' }, m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction} (bridged)`), routed]
           : [routed];
       });
   }
 
   /** Group 2: the pod's decision chain. */
-  private podChain(pod: Pod, direction: ChainDirection): Chain {
+  private podChain(pod: Pod, direction: Direction): Chain {
     const bit = markOf(direction);
     const admitted: Match = { kind: 'mark', bits: bit };
-    const who = `${key(pod)} ${direction}`;
+    const who = `${qualifiedName(pod)} ${direction}`;
     const rules: ChainRule[] = [rule([admitted], { kind: 'return' }, `${who}: admitted already`)];
     for (const address of pod.ips.filter((ip) => ip.family === this.family)) {
       const m: Match = direction === 'egress' ? { kind: 'destination', address } : { kind: 'source', address };
       rules.push(rule([m], { kind: 'return' }, `${who}: a pod to itself`));
     }
-    const policies = [...this.c.isolating(pod, policyType(direction))].sort(byKey);
+    const policies = [...this.c.isolating(pod, policyTypeOf(direction))].sort(byKey);
     for (const policy of policies) {
       const chain = this.policyChain(policy, direction);
-      rules.push(rule([], { kind: 'jump', chain }, `${who}: policy ${key(policy)}`));
-      rules.push(rule([admitted], { kind: 'return' }, `${who}: admitted by ${key(policy)}`));
+      rules.push(rule([], { kind: 'jump', chain }, `${who}: policy ${qualifiedName(policy)}`));
+      rules.push(rule([admitted], { kind: 'return' }, `${who}: admitted by ${qualifiedName(policy)}`));
     }
     rules.push(rule([], { kind: 'reject' }, `${who}: no policy admits`));
     return { name: podChainName(pod.namespace, pod.name, direction), rules };
   }
 
-  private policyChain(policy: NetworkPolicy, direction: ChainDirection): string {
+  private policyChain(policy: NetworkPolicy, direction: Direction): string {
     const name = policyChainName(policy.namespace, policy.name, direction);
     if (!this.policyChains.has(name)) {
-      const rules = (direction === 'ingress' ? policy.ingress : policy.egress).flatMap((r, i) =>
-        this.ruleLines(policy, direction, r, i),
-      );
+      const rules = rulesOf(policy, direction).flatMap((r, i) => this.ruleLines(policy, direction, r, i));
       this.policyChains.set(name, { name, rules });
     }
     return name;
   }
 
   /** One line per (peer part, port part): a rule admits when any peer AND any port match. */
-  private ruleLines(policy: NetworkPolicy, direction: ChainDirection, r: Rule, index: number): ChainRule[] {
+  private ruleLines(policy: NetworkPolicy, direction: Direction, r: Rule, index: number): ChainRule[] {
     const peers = this.peerParts(policy, direction, r);
     const ports = this.portParts(policy, direction, r);
     const target: Target = { kind: 'set-mark', bits: markOf(direction) };
-    const where = `${key(policy)} ${direction}[${index}]`;
+    const where = `${qualifiedName(policy)} ${direction}[${index}]`;
     return peers.flatMap((p) =>
       ports.map((q) => rule([...p.matches, ...q.matches], target, [where, p.label, q.label].filter((s) => s !== '').join(' '))),
     );
   }
 
-  private peerParts(policy: NetworkPolicy, direction: ChainDirection, r: Rule): Part[] {
+  private peerParts(policy: NetworkPolicy, direction: Direction, r: Rule): Part[] {
     // An empty from/to admits every peer, pods and addresses alike.
     if (r.peers.length === 0) return [{ matches: [], label: '' }];
     const field = direction === 'ingress' ? 'from' : 'to';
@@ -221,7 +208,7 @@ class FamilyBuilder {
     const parts: Part[] = [];
     const selectorIdx = r.peers.flatMap((p, i) => (p.kind === 'selector' ? [i] : []));
     if (selectorIdx.length > 0) {
-      const pods = selectorIdx.flatMap((i) => this.peers.pods(policy, r.peers[i] as Peer));
+      const pods = selectorIdx.flatMap((i) => this.c.peerPods(policy, r.peers[i] as Peer));
       const set = this.sets.addresses(ipsOf(pods, this.family));
       if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${selectorIdx.join(',')}]` });
     }
@@ -233,7 +220,7 @@ class FamilyBuilder {
     return parts;
   }
 
-  private portParts(policy: NetworkPolicy, direction: ChainDirection, r: Rule): Part[] {
+  private portParts(policy: NetworkPolicy, direction: Direction, r: Rule): Part[] {
     // An empty ports list admits every port of every protocol.
     if (r.ports.length === 0) return [{ matches: [], label: '' }];
     const parts: Part[] = [];
@@ -264,19 +251,18 @@ class FamilyBuilder {
    * only pods some peer of the rule admits can meet both halves of a line (every pod when the rule
    * has no peers).
    */
-  private namedPortCandidates(policy: NetworkPolicy, direction: ChainDirection, r: Rule): readonly Pod[] {
+  private namedPortCandidates(policy: NetworkPolicy, direction: Direction, r: Rule): readonly Pod[] {
     if (direction === 'ingress') return this.local.filter((p) => policySelects(policy, p));
     if (r.peers.length === 0) return this.c.pods;
-    return r.peers.flatMap((p) => this.peers.pods(policy, p));
+    return r.peers.flatMap((p) => this.c.peerPods(policy, p));
   }
 }
 
 export function buildRuleSet(c: CompiledSnapshot, nodeName: string): RuleSet {
   const local = localPods(c, nodeName);
-  const peers = new PeerCache(c);
   return {
     node: nodeName,
-    v4: new FamilyBuilder(c, local, 4, peers).build(),
-    v6: new FamilyBuilder(c, local, 6, peers).build(),
+    v4: new FamilyBuilder(c, local, 4).build(),
+    v6: new FamilyBuilder(c, local, 6).build(),
   };
 }

@@ -18,7 +18,7 @@ import type { IpSet, SetEntry, SetType } from './rule-data.js';
 /** ipset's default limit; bigger sets declare a bigger one. */
 const DEFAULT_MAXELEM = 65536;
 
-export function familyKeyword(family: IpFamily): 'inet' | 'inet6' {
+function familyKeyword(family: IpFamily): 'inet' | 'inet6' {
   return family === 4 ? 'inet' : 'inet6';
 }
 
