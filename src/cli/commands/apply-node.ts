@@ -30,8 +30,8 @@ export function knownNodes(s: Snapshot): string[] {
   return [...new Set([...s.nodes.map((n) => n.name), ...s.pods.flatMap((p) => (p.nodeName ? [p.nodeName] : []))])].sort();
 }
 
-function checkNode(s: Snapshot, node: string, offline: boolean): void {
-  if (knownNodes(s).includes(node)) return;
+function checkNode(known: readonly string[], node: string, offline: boolean): void {
+  if (known.includes(node)) return;
   throw new CliError(
     offline
       ? `node "${node}" not found: it is neither a Node object nor any pod's spec.nodeName in the input`
@@ -57,8 +57,9 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   // Peers may live anywhere in the cluster, so the rule set needs every namespace, pod and node.
   const loaded: Loaded = await loadObjects(args, () => ({ namespaces: 'all', nodes: true }));
   // --all includes nodes that run no pods now: their rules from an earlier apply must go too.
-  const nodes = o.all ? knownNodes(loaded.snapshot) : [o.node as string];
-  for (const n of nodes) checkNode(loaded.snapshot, n, loaded.offline);
+  const known = knownNodes(loaded.snapshot);
+  const nodes = o.all ? known : [o.node as string];
+  if (!o.all) checkNode(known, o.node as string, loaded.offline);
   const c = compileSnapshot(loaded.snapshot);
   const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(buildRuleSet(c, node)));
   if (o.dryRun) {
