@@ -4,13 +4,12 @@
  * isolates, and per rule the namespaces, pods and CIDRs it admits and the ports (named ports per
  * target pod). Notes flag what is easy to misread. Plain data: render/ puts it into words.
  */
-import { qualifiedName, type LabelSelector, type NetworkPolicy, type Pod, type PolicyType, type Protocol, type Rule } from '../model/index.js';
+import { qualifiedName, type LabelSelector, type NetworkPolicy, type Pod, type PolicyType, type ListField, type Protocol, type Rule } from '../model/index.js';
 import type { CompiledSnapshot } from './compile.js';
 import { peerNamespaces, resolvePortOn } from './resolve.js';
 import { selectorMatches } from './selector.js';
-import { isolatesIn, policyTypeOf, rulesOf, type Direction } from './direction.js';
+import { isolatesIn, listFieldOf, policyTypeOf, rulesOf, type Direction } from './direction.js';
 
-type Field = 'absent' | 'empty' | 'set';
 
 /** Cases: a selector peer (namespaces and pods it reaches) or an ipBlock (CIDR minus excepts). */
 export type PeerExplanation =
@@ -38,15 +37,15 @@ export interface PortExplanation {
 export interface RuleExplanation {
   readonly direction: Direction;
   readonly index: number;
-  readonly peersField: Field;
-  readonly portsField: Field;
+  readonly peersField: ListField;
+  readonly portsField: ListField;
   readonly peers: readonly PeerExplanation[];
   readonly ports: readonly PortExplanation[];
 }
 
 export interface DirectionExplanation {
   readonly direction: Direction;
-  readonly field: Field;
+  readonly field: ListField;
   readonly rules: readonly RuleExplanation[];
 }
 
@@ -54,9 +53,9 @@ export interface DirectionExplanation {
 export type Note =
   | { readonly kind: 'default-types'; readonly types: readonly PolicyType[] }
   | { readonly kind: 'ignored-rules'; readonly direction: Direction; readonly count: number }
-  | { readonly kind: 'deny-all'; readonly direction: Direction; readonly field: Field }
+  | { readonly kind: 'deny-all'; readonly direction: Direction; readonly field: ListField }
   | { readonly kind: 'allow-all-rule'; readonly direction: Direction; readonly rule: number }
-  | { readonly kind: 'any-peer'; readonly direction: Direction; readonly rule: number; readonly field: Field }
+  | { readonly kind: 'any-peer'; readonly direction: Direction; readonly rule: number; readonly field: ListField }
   | { readonly kind: 'and-peer'; readonly direction: Direction; readonly rule: number; readonly peer: number }
   | { readonly kind: 'or-peers'; readonly direction: Direction; readonly rule: number; readonly peers: readonly number[] }
   | { readonly kind: 'selects-nothing' }
@@ -136,7 +135,7 @@ function notesFor(policy: NetworkPolicy, selected: readonly Pod[], hostNetworkSk
     if (!isolatesIn(policy, d)) {
       if (count > 0) notes.push({ kind: 'ignored-rules', direction: d, count });
     } else if (count === 0) {
-      notes.push({ kind: 'deny-all', direction: d, field: d === 'ingress' ? policy.ingressField : policy.egressField });
+      notes.push({ kind: 'deny-all', direction: d, field: listFieldOf(policy, d) });
     }
   }
   for (const r of rules) {
@@ -171,7 +170,7 @@ export function explainPolicy(c: CompiledSnapshot, policy: NetworkPolicy): Polic
     if (!isolatesIn(policy, d)) return undefined;
     return {
       direction: d,
-      field: d === 'ingress' ? policy.ingressField : policy.egressField,
+      field: listFieldOf(policy, d),
       rules: rulesOf(policy, d).map((rule, i) => explainRule(c, policy, d, rule, i, selected)),
     };
   };

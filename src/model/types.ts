@@ -105,14 +105,17 @@ export interface PortSpec {
   readonly endPort?: number;
 }
 
+/** How a list field was written: left out, `[]`, or with items (the first two mean the same, and read differently). */
+export type ListField = 'absent' | 'empty' | 'set';
+
 export interface Rule {
   /** from/to; empty (absent or []) admits every peer. */
   readonly peers: readonly Peer[];
   /** ports; empty (absent or []) admits every port of every protocol. */
   readonly ports: readonly PortSpec[];
   /** Whether from/to was written at all, for explanations ("absent" vs "[]" mean the same). */
-  readonly peersField: 'absent' | 'empty' | 'set';
-  readonly portsField: 'absent' | 'empty' | 'set';
+  readonly peersField: ListField;
+  readonly portsField: ListField;
 }
 
 export interface NetworkPolicy {
@@ -125,8 +128,8 @@ export interface NetworkPolicy {
   readonly policyTypesExplicit: boolean;
   readonly ingress: readonly Rule[];
   readonly egress: readonly Rule[];
-  readonly ingressField: 'absent' | 'empty' | 'set';
-  readonly egressField: 'absent' | 'empty' | 'set';
+  readonly ingressField: ListField;
+  readonly egressField: ListField;
 }
 
 /** Everything the engine needs, from whichever source. */

@@ -4,7 +4,7 @@
  * destination), then for a denial every isolating policy and why each of its rules missed.
  */
 import { assertNever, isAllowed, policyTypeOf, type PolicyOutcome, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
-import { describePeerMiss, describePortMiss, formatPort, plural } from './words.js';
+import { describePeerMiss, describePortMiss, formatPortSpec, plural } from './words.js';
 
 function ruleName(r: { readonly direction: 'ingress' | 'egress'; readonly rule: number }): string {
   return `${r.direction}[${r.rule}]`;
@@ -62,7 +62,7 @@ export function describeSide(side: SideResult, endName: string): string[] {
 export function renderVerdictText(v: Verdict, wide: boolean, showFamily = false): string {
   const allowed = isAllowed(v);
   const over = showFamily && v.family !== undefined ? ` over IPv${v.family}` : '';
-  const lines = [`${v.from} -> ${v.to} on ${formatPort(v.port, v.protocol)}${over}: ${allowed ? 'ALLOWED' : 'DENIED'}`];
+  const lines = [`${v.from} -> ${v.to} on ${formatPortSpec(v)}${over}: ${allowed ? 'ALLOWED' : 'DENIED'}`];
   if (v.bypass === 'self') lines.push('  a pod may always reach itself, whatever the policies');
   if (v.bypass === 'node-to-local-pod') lines.push('  connections from a node to the pods running on it are always allowed (kubelet probes)');
   for (const [side, name] of [[v.egress, v.from], [v.ingress, v.to]] as const) {

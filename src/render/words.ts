@@ -34,10 +34,6 @@ export function formatPortSpec(p: { readonly protocol: string; readonly port?: n
   return `${p.port}/${p.protocol}`;
 }
 
-export function formatPort(port: number, protocol: string): string {
-  return `${port}/${protocol}`;
-}
-
 export function describePeerMiss(m: PeerMiss): string {
   switch (m.kind) {
     case 'not-a-pod':

@@ -19,7 +19,7 @@ export function describeOrigin(origin: Origin): string {
   return parts.length === 0 ? origin.source : `${origin.source} (${parts.join(', ')})`;
 }
 
-function describeType(v: unknown): string {
+export function describeType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   switch (typeof v) {

@@ -5,16 +5,15 @@
  * absent or empty, Ingress plus Egress when spec.egress has at least one rule. Whether lists were
  * absent, empty or set is kept so explanations can tell `ingress: []` from no ingress at all.
  */
-import type { Cidr, NetworkPolicy, Peer, PolicyType, PortSpec, Rule } from '../model/index.js';
+import type { Cidr, ListField, NetworkPolicy, Peer, PolicyType, PortSpec, Rule } from '../model/index.js';
 import { at, decodeProtocol, type Decoder } from './decode-fields.js';
 import { decodeSelector } from './decode-selector.js';
 import { checkCidr } from './ip.js';
 import { cidrCovers } from '../engine/cidr.js';
 import { checkPortName, checkPortNumber } from './validate-names.js';
 
-type FieldState = 'absent' | 'empty' | 'set';
 
-function fieldState(list: readonly unknown[] | undefined): FieldState {
+function fieldState(list: readonly unknown[] | undefined): ListField {
   if (list === undefined) return 'absent';
   return list.length === 0 ? 'empty' : 'set';
 }

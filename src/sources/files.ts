@@ -14,7 +14,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
 import { decodeEntry, isListKind, listItemKind } from './decode.js';
-import { describeOrigin } from './decode-fields.js';
+import { describeOrigin, describeType } from './decode-fields.js';
 import { looksLikeJson, parseJsonDocument } from './files-json.js';
 import { decodeText, readBounded, readFileBounded } from './files-read.js';
 import { parseYamlDocuments, type YamlDocument } from './files-yaml.js';
@@ -44,11 +44,6 @@ function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
 
-function shape(v: unknown): string {
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'string' ? 'a string' : `a ${typeof v}`;
-}
-
 /** Adds one value (a document, or a List item) and, for lists, its items. */
 function addValue(
   ctx: ReadContext,
@@ -65,7 +60,7 @@ function addValue(
   if (!isPlainObject(value)) {
     const where = path.length === 0 ? '' : `${path.join('.')}: `;
     throw new CliError(
-      `${describeOrigin(origin)}: ${where}must be a Kubernetes object (a mapping with apiVersion and kind), got ${shape(value)}`,
+      `${describeOrigin(origin)}: ${where}must be a Kubernetes object (a mapping with apiVersion and kind), got ${describeType(value)}`,
     );
   }
   const kind = value['kind'];
@@ -76,7 +71,7 @@ function addValue(
     const items = value['items'];
     if (items === null) return;
     if (!Array.isArray(items)) {
-      throw new CliError(`${describeOrigin(origin)}: ${kind}: items: must be a list (got ${shape(items)})`);
+      throw new CliError(`${describeOrigin(origin)}: ${kind}: items: must be a list (got ${describeType(items)})`);
     }
     items.forEach((item, i) => {
       const itemPath = [...path, 'items', i];
