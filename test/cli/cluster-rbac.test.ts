@@ -1,7 +1,8 @@
 // examples/rbac.yaml grants what each command actually asks of the API server: every request the
 // real executable sends to the fake is turned into RBAC terms (verb, API group, resource,
 // namespace) and checked against the file's roles and bindings. Also: a user bound only inside one
-// namespace can still check connections there, and is told what that costs.
+// namespace can still check connections there (and read that Namespace, through the RoleBinding);
+// with a Role that lacks namespaces, it is told what that costs.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -138,35 +139,90 @@ describe('examples/rbac.yaml grants every request each command makes', { concurr
   }
 });
 
+/**
+ * The fake denies by rule rather than granting by role, so each test below also checks that the
+ * fake's answers (403 or not) agree, request by request, with what `may` says RBAC grants.
+ */
+function assertAgrees(log: readonly RequestLogEntry[], may: (a: Access) => boolean): void {
+  const disagree = log
+    .map((e) => ({ e, granted: accessOf(e).every(may) }))
+    .filter(({ e, granted }) => (e.status !== 403) !== granted)
+    .map(({ e, granted }) => `${e.method} ${e.path}: ${e.status ?? '?'} but RBAC ${granted ? 'grants' : 'denies'} it`);
+  assert.deepEqual(disagree, []);
+}
+
 describe('a user bound only in namespace shop (RoleBinding)', { concurrency: 3 }, () => {
   const objects = wireObjects([multiDir]);
   const others = ['payments', 'data', 'monitoring', 'dev', 'kube-system'];
-  const confine = async () => {
+  const readerRules = rbac.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'kubectl-netpol-reader')?.rules ?? [];
+  /** A Role in shop like the reader but without namespaces, which some teams are given. */
+  const noNamespaces: PolicyRule[] = readerRules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== 'namespaces') }));
+  const inShop = (rules: readonly PolicyRule[]) => (a: Access) => a.namespace === 'shop' && grants(rules, a);
+  /**
+   * Everything is denied at the cluster scope and in the other namespaces; `denyInShop` narrows shop
+   * too. Namespace shop gets the label team=platform, which only shop/api's ingress[0] from[1] looks
+   * at, so the verdict for cart-0 shows whether its labels were read.
+   */
+  const confine = async (denyInShop?: { verb: string; resource: string }) => {
     const cluster = await fakeCluster(objects);
     cluster.server.forbid({ verb: '*', resource: '*', clusterScope: true });
     for (const namespace of others) cluster.server.forbid({ verb: '*', resource: '*', namespace });
+    if (denyInShop !== undefined) cluster.server.forbid({ ...denyInShop, namespace: 'shop' });
+    const ns = cluster.server.get('Namespace', undefined, 'shop');
+    assert.ok(ns);
+    const meta = ns['metadata'] as { labels: Record<string, string> };
+    meta.labels = { ...meta.labels, team: 'platform' };
     return cluster;
   };
+  const cartToApi = ['can-reach', 'shop/cart-0', 'shop/api-1', '--port', 'http-api'];
   const warning = 'warning: cannot get namespace shop (Forbidden): its labels are unknown, so namespaceSelectors see only kubernetes.io/metadata.name=shop\n';
 
-  test('can-reach inside shop works, with a warning about the namespace labels', async () => {
+  test('the rbac.yaml RoleBinding in shop lets it read namespace shop: real labels, no warning', async () => {
     const cluster = await confine();
     try {
-      const r = await netpol(['can-reach', 'shop/web-0', 'shop/api-1', '--port', 'http-api', '--kubeconfig', cluster.kubeconfig]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /ALLOWED/);
-      assert.equal(r.stderr, warning);
+      const r = await netpol([...cartToApi, '--kubeconfig', cluster.kubeconfig]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /ingress of shop\/api-1: allowed by shop\/api ingress\[0\] \(from\[1\], ports\[0\]\)/);
+      assert.equal(r.stderr, '');
+      assert.deepEqual(cluster.server.requests(/^\/api\/v1\/namespaces\/shop$/).map((e) => e.status), [200]);
+      assertAgrees(cluster.server.log, (a) => allowed('shop-developers', a));
     } finally {
       await cluster.close();
     }
   });
-  test('matrix -n shop -o json works; stdout stays pure JSON', async () => {
+  test('matrix -n shop -o json works; stdout stays pure JSON, stderr empty', async () => {
     const cluster = await confine();
     try {
       const r = await netpol(['matrix', '-n', 'shop', '--port', '80', '-o', 'json', '--kubeconfig', cluster.kubeconfig]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal((JSON.parse(r.stdout) as { pods: string[] }).pods.length, 10);
+      assert.equal(r.stderr, '');
+      assertAgrees(cluster.server.log, (a) => allowed('shop-developers', a));
+    } finally {
+      await cluster.close();
+    }
+  });
+  test('a Role without namespaces: can-reach works, with a warning, and sees only the name label', async () => {
+    const cluster = await confine({ verb: '*', resource: 'namespaces' });
+    try {
+      const r = await netpol([...cartToApi, '--kubeconfig', cluster.kubeconfig]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /from\[1\]: namespace shop does not match team=platform/);
       assert.equal(r.stderr, warning);
+      assert.deepEqual(cluster.server.requests(/^\/api\/v1\/namespaces\/shop$/).map((e) => e.status), [403]);
+      assertAgrees(cluster.server.log, inShop(noNamespaces));
+    } finally {
+      await cluster.close();
+    }
+  });
+  test('a Role without namespaces: matrix -o json keeps stdout pure JSON, the warning on stderr', async () => {
+    const cluster = await confine({ verb: '*', resource: 'namespaces' });
+    try {
+      const r = await netpol(['matrix', '-n', 'shop', '--port', '80', '-o', 'json', '--kubeconfig', cluster.kubeconfig]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as { pods: string[] }).pods.length, 10);
+      assert.equal(r.stderr, warning);
+      assertAgrees(cluster.server.log, inShop(noNamespaces));
     } finally {
       await cluster.close();
     }
@@ -177,6 +233,7 @@ describe('a user bound only in namespace shop (RoleBinding)', { concurrency: 3 }
       const r = await netpol(['explain', '-n', 'shop', '--kubeconfig', cluster.kubeconfig]);
       assert.equal(r.code, 2);
       assert.match(r.stderr, /^error: Error from server \(Forbidden\): \S+ is forbidden: User "tester" cannot list resource "\S+" in API group "[^"]*" at the cluster scope\n$/);
+      assertAgrees(cluster.server.log, (a) => allowed('shop-developers', a));
     } finally {
       await cluster.close();
     }

@@ -101,10 +101,37 @@ test('pageSizeCap returns fewer items than asked', async () => {
   }
 });
 
-test('a bad continue token is 410 Expired', async () => {
-  const r = await call(server, 'GET', '/api/v1/pods?limit=2&continue=garbage');
-  assert.equal(r.status, 410);
-});
+const badContinueCases = [
+  { name: 'not base64 JSON', token: 'garbage' },
+  { name: 'no resourceVersion', token: Buffer.from(JSON.stringify({ after: 'shop/web-1' })).toString('base64url') },
+  { name: 'resourceVersion 0', token: Buffer.from(JSON.stringify({ rv: '0', after: 'shop/web-1' })).toString('base64url') },
+];
+for (const c of badContinueCases) {
+  test(`a bad continue token (${c.name}) is 400 BadRequest, not 410 Expired`, async () => {
+    const r = await call(server, 'GET', `/api/v1/pods?limit=2&continue=${encodeURIComponent(c.token)}`);
+    assert.equal(r.status, 400);
+    const s = r.json as { kind: string; reason: string; message: string; code: number };
+    assert.deepEqual([s.kind, s.reason, s.code], ['Status', 'BadRequest', 400]);
+    assert.match(s.message, /^invalid continue token: continue key is not valid/);
+  });
+}
+
+const remainingCases = [
+  { name: 'no selector', q: '', want: 5 },
+  { name: 'empty selectors count as none', q: '&labelSelector=&fieldSelector=', want: 5 },
+  { name: 'label selector', q: '&labelSelector=app%3Dweb', want: undefined },
+  { name: 'field selector', q: '&fieldSelector=metadata.namespace%3Dshop', want: undefined },
+];
+for (const c of remainingCases) {
+  test(`remainingItemCount with ${c.name}: ${c.want ?? 'omitted'}`, async () => {
+    const r = await call(server, 'GET', `/api/v1/namespaces/shop/pods?limit=2${c.q}`);
+    assert.equal(r.status, 200, r.text);
+    const meta = (r.json as { metadata: Record<string, unknown> }).metadata;
+    assert.equal(typeof meta['continue'], 'string');
+    assert.equal(meta['remainingItemCount'], c.want);
+    assert.equal('remainingItemCount' in meta, c.want !== undefined);
+  });
+}
 
 const selectorCases = [
   { name: 'label equality', q: 'labelSelector=tier%3Deven', ns: 'shop', want: ['web-0', 'web-2', 'web-4', 'web-6'] },
@@ -161,11 +188,31 @@ const errorCases: ErrorCase[] = [
     message: 'pods is forbidden: User "tester" cannot list resource "pods" in API group "" at the cluster scope',
   },
   {
-    name: 'forbidden get by name',
+    // A named Namespace is a request in that namespace (RequestInfo), so the message says so.
+    name: 'forbidden get of a namespace',
     setup: () => server.forbid({ verb: 'get', resource: 'namespaces' }),
     method: 'GET', path: '/api/v1/namespaces/shop', code: 403, reason: 'Forbidden',
-    message: 'namespaces "shop" is forbidden: User "tester" cannot get resource "namespaces" in API group "" at the cluster scope',
+    message: 'namespaces "shop" is forbidden: User "tester" cannot get resource "namespaces" in API group "" in the namespace "shop"',
   },
+  {
+    name: 'forbidden get of a namespace status',
+    setup: () => server.forbid({ verb: 'get', resource: 'namespaces/status', namespace: 'shop' }),
+    method: 'GET', path: '/api/v1/namespaces/shop/status', code: 403, reason: 'Forbidden',
+    message: 'namespaces "shop" is forbidden: User "tester" cannot get resource "namespaces/status" in API group "" in the namespace "shop"',
+  },
+  {
+    name: 'forbidden list of namespaces',
+    setup: () => server.forbid({ verb: 'list', resource: 'namespaces', clusterScope: true }),
+    method: 'GET', path: '/api/v1/namespaces', code: 403, reason: 'Forbidden',
+    message: 'namespaces is forbidden: User "tester" cannot list resource "namespaces" in API group "" at the cluster scope',
+  },
+  {
+    name: 'forbidden get by name at the cluster scope',
+    setup: () => server.forbid({ verb: 'get', resource: 'nodes', clusterScope: true }),
+    method: 'GET', path: '/api/v1/nodes/node-1', code: 403, reason: 'Forbidden',
+    message: 'nodes "node-1" is forbidden: User "tester" cannot get resource "nodes" in API group "" at the cluster scope',
+  },
+  { name: 'delete of a status subresource', method: 'DELETE', path: '/api/v1/namespaces/shop/status', code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource' },
   {
     name: 'duplicate pod', method: 'POST', path: '/api/v1/namespaces/shop/pods',
     body: podObj('shop', 'web-1'), code: 409, reason: 'AlreadyExists', message: 'pods "web-1" already exists',
@@ -199,6 +246,37 @@ test('a namespaced forbid does not forbid other namespaces', async () => {
   } finally {
     server.allowAll();
   }
+});
+
+// A user with RoleBindings only (cluster-scope requests denied) may still be allowed a named
+// Namespace, which is authorized in its own namespace.
+const namespaceScopeCases = [
+  { name: 'cluster-scope denial', rule: { verb: '*', resource: '*', clusterScope: true }, want: { shop: 200, status: 200, db: 200, list: 403 } },
+  { name: 'denial in db only', rule: { verb: 'get', resource: 'namespaces', namespace: 'db' }, want: { shop: 200, status: 200, db: 403, list: 200 } },
+  { name: 'denial of get namespaces in shop', rule: { verb: 'get', resource: 'namespaces', namespace: 'shop' }, want: { shop: 403, status: 200, db: 200, list: 200 } },
+];
+for (const c of namespaceScopeCases) {
+  test(`get of a namespace is authorized in that namespace: ${c.name}`, async () => {
+    server.forbid(c.rule);
+    try {
+      const got = {
+        shop: (await call(server, 'GET', '/api/v1/namespaces/shop')).status,
+        status: (await call(server, 'GET', '/api/v1/namespaces/shop/status')).status,
+        db: (await call(server, 'GET', '/api/v1/namespaces/db')).status,
+        list: (await call(server, 'GET', '/api/v1/namespaces')).status,
+      };
+      assert.deepEqual(got, c.want);
+    } finally {
+      server.allowAll();
+    }
+  });
+}
+
+test('GET of a namespace status is the Namespace', async () => {
+  const r = await call(server, 'GET', '/api/v1/namespaces/shop/status');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(dig(r.json, 'kind'), 'Namespace');
+  assert.equal(dig(r.json, 'metadata', 'labels', 'team'), 'a');
 });
 
 test('create with generateName, Pending, then Running after the configured polls, then delete', async () => {

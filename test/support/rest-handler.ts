@@ -102,6 +102,9 @@ function list(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, 
   try {
     const label = parseLabelSelector(q.get('labelSelector'));
     const field = parseFieldSelector(q.get('fieldSelector'), r.kind);
+    // etcd's count of the keys left includes objects a selector would drop, so the real server
+    // sends remainingItemCount only for lists without a selector.
+    const selected = (q.get('labelSelector') ?? '') !== '' || (q.get('fieldSelector') ?? '') !== '';
     const asked = Number(q.get('limit') ?? '0') || 0;
     const limit = asked > 0 && state.pageSizeCap > 0 ? Math.min(asked, state.pageSizeCap) : asked;
     const page = state.store.list(r, {
@@ -115,15 +118,16 @@ function list(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, 
       apiVersion: apiVersionOf(r),
       metadata: {
         resourceVersion: page.resourceVersion,
-        ...(page.continueToken !== undefined ? { continue: page.continueToken, remainingItemCount: page.remainingItemCount } : {}),
+        ...(page.continueToken !== undefined ? { continue: page.continueToken } : {}),
+        ...(page.continueToken !== undefined && !selected ? { remainingItemCount: page.remainingItemCount } : {}),
       },
       items: page.items,
     });
   } catch (e) {
-    if (e instanceof SelectorError || e instanceof InvalidContinueError) {
-      const code = e instanceof InvalidContinueError ? 410 : 400;
-      return send(res, entry, code, { ...status.badRequest(e.message), code, ...(code === 410 ? { reason: 'Expired' } : {}) });
-    }
+    if (e instanceof SelectorError) return sendStatus(res, entry, status.badRequest(e.message));
+    // A token the server cannot decode is the client's fault (400); 410 Expired is only for a
+    // token whose resourceVersion etcd has compacted, which this fake never does.
+    if (e instanceof InvalidContinueError) return sendStatus(res, entry, status.badRequest(`invalid continue token: ${e.message}`));
     throw e;
   }
 }
@@ -144,11 +148,11 @@ function stepPod(state: ServerState, namespace: string, pod: JsonObject): void {
 function get(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, res: ServerResponse): void {
   const r = route.resource;
   const name = route.name ?? '';
-  if (route.subresource !== undefined && !(r.name === 'pods' && route.subresource === 'status')) {
-    return sendStatus(res, entry, status.pathNotFound());
-  }
-  if (isForbidden(state, 'get', r.name, route.namespace)) {
-    return sendStatus(res, entry, status.forbidden(r, state.user, 'get', route.namespace, { name }));
+  const sub = route.subresource;
+  if (sub !== undefined && sub !== 'status') return sendStatus(res, entry, status.pathNotFound());
+  // A subresource is authorized on its own ("pods/status"): a rule for the resource does not cover it.
+  if (isForbidden(state, 'get', sub !== undefined ? `${r.name}/${sub}` : r.name, route.namespace)) {
+    return sendStatus(res, entry, status.forbidden(r, state.user, 'get', route.namespace, { name, ...(sub !== undefined ? { subresource: sub } : {}) }));
   }
   const obj = state.store.get(r, route.namespace, name);
   if (!obj) return sendStatus(res, entry, status.notFound(r, name));
@@ -212,11 +216,12 @@ function create(state: ServerState, route: ResourceRoute, raw: string, entry: Re
 function remove(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, res: ServerResponse): void {
   const r = route.resource;
   const name = route.name ?? '';
+  if (route.subresource !== undefined) return sendStatus(res, entry, status.methodNotAllowed());
   if (isForbidden(state, 'delete', r.name, route.namespace)) {
     return sendStatus(res, entry, status.forbidden(r, state.user, 'delete', route.namespace, { name }));
   }
   const obj = state.store.delete(r, route.namespace, name);
   if (!obj) return sendStatus(res, entry, status.notFound(r, name));
-  state.podPolls.delete(keyOf(route.namespace, name));
+  if (r.name === 'pods') state.podPolls.delete(keyOf(route.namespace, name));
   send(res, entry, 200, obj);
 }

@@ -4,12 +4,15 @@
  *   /api/v1/{resource}[/{name}]                         cluster-wide list, or a cluster-scoped object
  *   /api/v1/namespaces/{ns}/{resource}[/{name}[/{sub}]] namespaced list, object, or subresource
  *   /apis/{group}/{version}/... the same for named groups.
+ * The namespace of a route is the one kube-apiserver's RequestInfo gives the request, which is what
+ * authorization sees: besides namespaced paths, a named Namespace (/api/v1/namespaces/{name} and
+ * its status) is a request in namespace {name}, so a RoleBinding there can grant reading it.
  */
 import { resourceByName, type ResourceInfo } from './resources.js';
 
 export interface ResourceRoute {
   readonly resource: ResourceInfo;
-  /** Set for namespaced paths. */
+  /** Set for namespaced paths, and for a named Namespace (its own name). */
   readonly namespace?: string;
   readonly name?: string;
   readonly subresource?: string;
@@ -33,6 +36,12 @@ export function parseRoute(path: string): ResourceRoute | undefined {
     return r && r.group === group ? r : undefined;
   };
 
+  if (rest[0] === 'namespaces' && rest[1] !== undefined && (rest.length === 2 || (rest.length === 3 && rest[2] === 'status'))) {
+    const resource = inGroup('namespaces');
+    if (!resource) return undefined;
+    const [, name, subresource] = rest;
+    return { resource, namespace: name, name, ...(subresource !== undefined ? { subresource } : {}) };
+  }
   if (rest[0] === 'namespaces' && rest.length >= 3) {
     const [, namespace, resName, name, subresource, ...extra] = rest;
     const resource = inGroup(resName);

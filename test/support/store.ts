@@ -15,6 +15,7 @@ export interface ListPage {
   readonly remainingItemCount?: number;
 }
 
+/** A continue token that does not decode; the server prefixes the message with "invalid continue token: ". */
 export class InvalidContinueError extends Error {}
 
 export function metaOf(obj: JsonObject): JsonObject {
@@ -109,15 +110,19 @@ export class ObjectStore {
     let after = '';
     let rv = this.currentVersion();
     if (opts.continueToken !== undefined && opts.continueToken !== '') {
+      let parsed: unknown;
       try {
-        const parsed: unknown = JSON.parse(Buffer.from(opts.continueToken, 'base64url').toString('utf8'));
-        const p = parsed as { after?: unknown; rv?: unknown };
-        if (typeof p.after !== 'string' || typeof p.rv !== 'string') throw new Error('shape');
-        after = p.after;
-        rv = p.rv;
-      } catch {
+        parsed = JSON.parse(Buffer.from(opts.continueToken, 'base64url').toString('utf8'));
+      } catch (e) {
+        throw new InvalidContinueError(`continue key is not valid: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const p = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { after?: unknown; rv?: unknown };
+      if (typeof p.rv !== 'string' || !/^[1-9]\d*$/.test(p.rv)) {
         throw new InvalidContinueError('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
       }
+      if (typeof p.after !== 'string' || p.after === '') throw new InvalidContinueError('continue key is not valid: encoded start key empty');
+      after = p.after;
+      rv = p.rv;
     }
     const rows = [...this.map(r).entries()]
       .filter(([key, obj]) => {
