@@ -10,17 +10,6 @@ import { decodeLabels } from './decode-selector.js';
 import { checkIp } from './ip.js';
 import { checkPortName, checkPortNumber } from './validate-names.js';
 
-/** Workload kinds and where their pod template sits. */
-export const WORKLOAD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
 function decodeContainerPorts(dec: Decoder, podSpec: JsonObject, path: string): ContainerPort[] {
   const out: ContainerPort[] = [];
   const containers = dec.list(podSpec['containers'], at(path, 'containers')) ?? [];
@@ -122,8 +111,7 @@ export function decodePodBody(dec: Decoder, raw: JsonObject, namespace: string, 
 }
 
 /** The pod a workload's template stands for. */
-export function decodeWorkload(dec: Decoder, raw: JsonObject, kind: string, namespace: string, name: string): Pod {
-  const steps = WORKLOAD_TEMPLATE_PATHS[kind] ?? ['spec', 'template'];
+export function decodeWorkload(dec: Decoder, raw: JsonObject, kind: string, namespace: string, name: string, steps: readonly string[]): Pod {
   let node: unknown = raw;
   let path = '';
   for (const step of steps) {

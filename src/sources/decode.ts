@@ -8,7 +8,7 @@
  */
 import type { ClusterNode, Namespace, NodeAddress } from '../model/index.js';
 import { at, Decoder, type JsonObject } from './decode-fields.js';
-import { decodeController, decodePodBody, decodeWorkload, WORKLOAD_TEMPLATE_PATHS, type ControllerReference } from './decode-pod.js';
+import { decodeController, decodePodBody, decodeWorkload, type ControllerReference } from './decode-pod.js';
 import { decodePolicySpec } from './decode-policy.js';
 import { decodeLabels } from './decode-selector.js';
 import { checkIp } from './ip.js';
@@ -22,7 +22,11 @@ interface KindInfo {
   readonly served: readonly string[];
   /** Versions the API server used to serve for this kind; input using them is rejected. */
   readonly removed: readonly string[];
+  /** For a workload: the path to its pod template, which stands for its pods. */
+  readonly template?: readonly string[];
 }
+
+const TEMPLATE = ['spec', 'template'];
 
 const APPS_REMOVED = ['apps/v1beta1', 'apps/v1beta2', 'extensions/v1beta1'];
 const KINDS: Readonly<Record<string, KindInfo>> = {
@@ -34,13 +38,13 @@ const KINDS: Readonly<Record<string, KindInfo>> = {
     served: ['networking.k8s.io/v1'],
     removed: ['extensions/v1beta1', 'networking.k8s.io/v1beta1'],
   },
-  Deployment: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED },
-  StatefulSet: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED },
-  DaemonSet: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED },
-  ReplicaSet: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED },
-  ReplicationController: { namespaced: true, served: ['v1'], removed: [] },
-  Job: { namespaced: true, served: ['batch/v1'], removed: [] },
-  CronJob: { namespaced: true, served: ['batch/v1'], removed: ['batch/v1beta1', 'batch/v2alpha1'] },
+  Deployment: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED, template: TEMPLATE },
+  StatefulSet: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED, template: TEMPLATE },
+  DaemonSet: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED, template: TEMPLATE },
+  ReplicaSet: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED, template: TEMPLATE },
+  ReplicationController: { namespaced: true, served: ['v1'], removed: [], template: TEMPLATE },
+  Job: { namespaced: true, served: ['batch/v1'], removed: [], template: TEMPLATE },
+  CronJob: { namespaced: true, served: ['batch/v1'], removed: ['batch/v1beta1', 'batch/v2alpha1'], template: ['spec', 'jobTemplate', 'spec', 'template'] },
 };
 
 /** `PodList` -> `Pod`: the kind of items in a typed list, whose items may carry no kind. */
@@ -100,10 +104,9 @@ function apiGroup(apiVersion: string): string {
 }
 
 function workloadOwner(ref: ControllerReference | undefined): WorkloadOwner | undefined {
-  if (ref === undefined || WORKLOAD_TEMPLATE_PATHS[ref.kind] === undefined) return undefined;
-  const info = KINDS[ref.kind];
+  const info = ref === undefined ? undefined : KINDS[ref.kind];
   // A same-named kind of another group (an operator's own `Deployment`) is not ours.
-  if (info === undefined || info.served.every((v) => apiGroup(v) !== apiGroup(ref.apiVersion))) return undefined;
+  if (ref === undefined || info?.template === undefined || info.served.every((v) => apiGroup(v) !== apiGroup(ref.apiVersion))) return undefined;
   return { kind: ref.kind, name: ref.name };
 }
 
@@ -159,13 +162,8 @@ export function decodeEntry(raw: unknown, origin: Origin, options: DecodeOptions
     case 'NetworkPolicy':
       return { object: { kind: 'NetworkPolicy', value: decodePolicySpec(dec, obj['spec'], namespace, name) } };
     default: {
-      const value =
-        k === 'Pod'
-          ? decodePodBody(dec, obj, namespace, name)
-          : WORKLOAD_TEMPLATE_PATHS[k] === undefined
-            ? undefined
-            : decodeWorkload(dec, obj, k, namespace, name);
-      if (value === undefined) return undefined;
+      // A Pod, or a workload: every other kind read has a pod template.
+      const value = info.template === undefined ? decodePodBody(dec, obj, namespace, name) : decodeWorkload(dec, obj, k, namespace, name, info.template);
       const owner = workloadOwner(decodeController(dec, metadata));
       return { object: { kind: 'Pod', value }, ...(owner === undefined ? {} : { owner }) };
     }
