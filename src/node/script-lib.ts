@@ -1,9 +1,10 @@
 /**
  * @module node/script-lib
  * The fixed part of the node scripts, in POSIX sh (dash). It needs only sh built-ins, iptables*-save,
- * iptables*-restore and ipset (grep and sleep when present, for the summary and retries): the
- * distroless-iptables image has no sed, awk, sort or head. No command reads the script's own stdin
- * (it is the script: `sh -s`), so every one gets a here-document, a pipe or /dev/null.
+ * iptables*-restore and ipset (grep and sleep when present, for the summary, a rollback and
+ * retries): the distroless-iptables image has no sed, awk, sort or head. No command reads the
+ * script's own stdin (it is the script: `sh -s`), so every one gets a here-document, a pipe or
+ * /dev/null.
  * Variables and functions come from script.ts: knp_prefix (a quick filter only, never enough to
  * call a name ours), knp_hook_fwd_spec, knp_hook_in_spec, knp_is_chain, knp_is_set,
  * knp_grep_rules, and for the apply script knp_node, knp_want_chains_4/6, knp_rule_count_4/6,
@@ -135,8 +136,8 @@ knp_wait_flags() {
 
 # Reads our part of one family's filter table (save command in $1) into:
 #   knp_chains     our chain names (knp_is_chain)    knp_nrules  how many rules our chains hold
-#   knp_rules      those rules, one a line (only with grep, for the summary: a shell loop that
-#                  appends line by line is quadratic, far too slow for thousands of rules)
+#   knp_rules      those rules, one a line (only with grep, for the summary and a rollback: a
+#                  shell loop that appends line by line is quadratic, far too slow for thousands)
 #   knp_refs       rules of other chains whose target is one of ours (the hooks among them)
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
 #   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook;
@@ -332,9 +333,73 @@ knp_restore_family() {
 }
 
 # After a failure: destroy the sets this run created. ipset refuses to destroy a set a rule still
-# uses, so a set the new rules of an already swapped family refer to stays.
+# uses, so a set the new rules of a swapped family that could not be put back refer to stays. $1
+# "wait" after a rollback: the new rules referred to these sets until just now, and the nft backend
+# drops those references a little after the commit (knp_destroy_set retries, so only on sets that
+# exist); otherwise no rule ever referred to them and one quiet try is enough.
 knp_drop_created() {
+  if [ -z "$knp_created" ]; then return 0; fi
+  if [ "\${1:-}" = wait ]; then
+    knp_now=$(knp_our_sets) || return 0
+    for knp_s in $knp_created; do
+      if knp_in "$knp_s" "$(echo $knp_now)"; then knp_destroy_set "$knp_s" || true; fi
+    done
+    return 0
+  fi
   for knp_s in $knp_created; do ipset destroy "$knp_s" </dev/null >/dev/null 2>&1 || true; done
+}
+
+# Remembers what knp_scan just saw of family $1, before anything changes, for the summary
+# (knp_before_chains_N, knp_before_rules_N) and for a rollback (the rest).
+knp_keep_before() {
+  # Exact when every jump into our chains is a hook, once and first in FORWARD/INPUT (as every
+  # successful run leaves them): the rollback puts a hook back at the top, other jumps at the end
+  # of their chain, so only then does it rebuild the very same order.
+  knp_exact=1
+  if [ -n "$knp_drop_refs" ] || [ "$knp_hook_fwd" -gt 1 ] || [ "$knp_hook_in" -gt 1 ] ||
+    { [ "$knp_hook_fwd" -eq 1 ] && [ "$knp_hook_fwd_first" -ne 1 ]; } ||
+    { [ "$knp_hook_in" -eq 1 ] && [ "$knp_hook_in_first" -ne 1 ]; }; then
+    knp_exact=0
+  fi
+  eval "knp_before_chains_$1=\\$knp_chains knp_before_rules_$1=\\$knp_rules\\$knp_refs"
+  eval "knp_before_ours_$1=\\$knp_rules knp_before_nrules_$1=\\$knp_nrules knp_before_strays_$1=\\$knp_drop_refs"
+  eval "knp_before_fwd_$1=\\$knp_hook_fwd knp_before_in_$1=\\$knp_hook_in knp_before_exact_$1=\\$knp_exact"
+}
+
+# Prints the iptables-restore input that puts family $1 back to what knp_keep_before saw; needs
+# knp_scan of that family just before. Declaring our chains, current and previous, flushes them;
+# every jump into them goes, the previous rules of our chains come back as iptables-save printed
+# them (the sets they use still exist: stale sets are destroyed only after every swap), the hooks
+# only where there were some (none on a first install), and chains that were not there go.
+knp_rollback_input() {
+  eval "knp_bc=\\$knp_before_chains_$1 knp_bo=\\$knp_before_ours_$1 knp_bs=\\$knp_before_strays_$1"
+  eval "knp_bf=\\$knp_before_fwd_$1 knp_bi=\\$knp_before_in_$1"
+  knp_new=$(knp_words_not_in "$knp_chains" "$knp_bc")
+  printf '*filter\\n'
+  for knp_c in $knp_bc $knp_new; do printf ':%s - [0:0]\\n' "$knp_c"; done
+  knp_delete_lines "$knp_refs"
+  printf '%s' "$knp_bo"
+  if [ "$knp_bf" -gt 0 ]; then printf '%s\\n' "-I FORWARD 1 $knp_hook_fwd_spec"; fi
+  if [ "$knp_bi" -gt 0 ]; then printf '%s\\n' "-I INPUT 1 $knp_hook_in_spec"; fi
+  printf '%s' "$knp_bs"
+  for knp_c in $knp_new; do printf '%s\\n' "-X $knp_c"; done
+  printf 'COMMIT\\n'
+}
+
+# Puts the already swapped family $1 back, in one more transaction (all or nothing, as the swap).
+knp_rollback_family() {
+  eval "knp_save=\\$knp_save_$1 knp_restore=\\$knp_restore_$1 knp_wait=\\$knp_wait_$1"
+  eval "knp_bn=\\$knp_before_nrules_$1 knp_bo=\\$knp_before_ours_$1"
+  # Without grep knp_scan does not keep the rules' text (see there), so there is nothing to put back.
+  if [ "$knp_bn" -gt 0 ] && [ -z "$knp_bo" ]; then
+    knp_err "IPv$1 cannot be put back: grep is missing, so its previous $knp_bn rules were not read"
+    return 1
+  fi
+  knp_scan "$knp_save" || return 1
+  knp_out=$(knp_rollback_input "$1" | "$knp_restore" $knp_wait --noflush 2>&1) || {
+    knp_err "putting IPv$1 back failed: $knp_restore $knp_wait --noflush: $knp_out"
+    return 1
+  }
 }
 
 knp_check_family() {
@@ -425,7 +490,7 @@ knp_main() {
   for knp_f in $knp_families; do
     eval "knp_save=\\$knp_save_$knp_f"
     knp_scan "$knp_save" || return 1
-    eval "knp_before_chains_$knp_f=\\$knp_chains knp_before_rules_$knp_f=\\$knp_rules\\$knp_refs"
+    knp_keep_before "$knp_f"
   done
   knp_sets_before=
   if knp_has ipset; then
@@ -452,19 +517,43 @@ knp_main() {
       return 1
     fi
   done
-  # 3. The swap: one iptables-restore transaction per family.
+  # 3. The swap: one iptables-restore transaction per family. When a family fails after its dry
+  #    run passed (another writer since, the kernel), the families already swapped are put back, so
+  #    that the node never keeps new rules in one family and old ones in the other.
   knp_swapped=
   for knp_f in $knp_families; do
     if ! knp_restore_family "$knp_f"; then
-      knp_drop_created
-      if [ -n "$knp_swapped" ]; then
-        knp_err "IPv$knp_swapped has the new rule set whole; IPv$knp_f kept its previous one"
-      else
+      if [ -z "$knp_swapped" ]; then
+        knp_drop_created
         knp_err "the previous rules are untouched"
+        return 1
+      fi
+      knp_back=
+      knp_kept=
+      knp_all_exact=1
+      for knp_g in $knp_swapped; do
+        if knp_rollback_family "$knp_g"; then
+          knp_back="$knp_back IPv$knp_g"
+          eval "knp_e=\\$knp_before_exact_$knp_g"
+          if [ "$knp_e" != 1 ]; then knp_all_exact=0; fi
+        else
+          knp_kept="$knp_kept IPv$knp_g"
+        fi
+      done
+      if [ -n "$knp_kept" ]; then
+        knp_drop_created
+        knp_err "IPv$knp_f failed:$knp_kept could not be put back and has the new rule set whole\${knp_back:+,$knp_back has its previous one}; IPv$knp_f kept its previous one"
+      else
+        knp_drop_created wait
+        if [ "$knp_all_exact" = 1 ]; then
+          knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set; nothing changed"
+        else
+          knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set (with our jumps once each at the top of FORWARD and INPUT, any other jump into our chains at the end of its chain)"
+        fi
       fi
       return 1
     fi
-    knp_swapped="$knp_swapped$knp_f"
+    knp_swapped="$knp_swapped $knp_f"
   done
   # 4. Stale sets, now that no rule of ours refers to them.
   knp_sets_removed=0

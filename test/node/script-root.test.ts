@@ -4,12 +4,13 @@
  * replaces the old one and removes what went stale, a foreign chain, rule and set survive (also
  * ones that look like ours: a KNP-ADMIN chain, a KNP-blocklist set, comments naming our chains), cleanup
  * restores the exact prior state, and a failing ipset or iptables-restore leaves the previous rules
- * whole. Needs root (skips visibly otherwise).
+ * whole (an IPv6 commit failing after IPv4's puts IPv4 back; where that cannot be done, the script
+ * says which family has which rule set). Needs root (skips visibly otherwise).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '../../src/model/index.js';
@@ -113,6 +114,11 @@ function shim(dir: string, name: string, body: string): void {
   const p = join(dir, name);
   writeFileSync(p, `#!/bin/sh\n${body}\n`);
   chmodSync(p, 0o755);
+}
+
+/** A shim body for `real` (an iptables-restore) that fails its commits with `message` and passes dry runs. */
+function commitFails(real: string, message: string): string {
+  return `for a; do case $a in --test | --help) exec ${real} "$@" ;; esac; done\n/bin/cat >/dev/null; echo ${shQuote(message)} >&2; exit 1`;
 }
 
 for (const mode of ['nft', 'legacy'] as const) {
@@ -242,22 +248,18 @@ for (const mode of ['nft', 'legacy'] as const) {
         assert.equal(state(ns, mode), previous);
       });
 
-      await t.test('ip6tables-restore failing on commit only: IPv4 has the new rules whole, IPv6 the previous', () => {
-        shim(
-          shims,
-          `ip6tables-${mode}-restore`,
-          `for a; do [ "$a" = --test ] && exec /usr/sbin/ip6tables-${mode}-restore "$@"; done\ncat >/dev/null; echo "ip6tables-restore: simulated failure" >&2; exit 1`,
-        );
+      await t.test('ip6tables-restore failing on commit only, over a previous rule set: IPv4 is put back, nothing changed', () => {
+        shim(shims, `ip6tables-${mode}-restore`, commitFails(`/usr/sbin/ip6tables-${mode}-restore`, 'ip6tables-restore: simulated failure'));
         const r = apply(ns, mode, script3, shims);
         rmSync(join(shims, `ip6tables-${mode}-restore`));
         assert.notEqual(r.status, 0);
         assert.match(r.stderr, /simulated failure/);
-        assert.match(r.stderr, /IPv4 has the new rule set whole; IPv6 kept its previous one/);
-        assert.deepEqual(ours(ns, mode, 4), renderChainRules(rs3.v4));
-        assert.deepEqual(ours(ns, mode, 6), renderChainRules(rs2.v6));
-        // A later run completes the swap.
+        assert.match(r.stderr, /IPv6 failed: IPv4 was put back to its previous rule set; nothing changed/);
+        assert.equal(state(ns, mode), previous);
+        // A later run installs the new rule set.
         const again = apply(ns, mode, script3);
         assert.equal(again.status, 0, again.stderr);
+        assert.deepEqual(ours(ns, mode, 4), renderChainRules(rs3.v4));
         assert.deepEqual(ours(ns, mode, 6), renderChainRules(rs3.v6));
         assert.deepEqual(ourSets(ns), [...rs3.v4.sets, ...rs3.v6.sets].map((s) => s.name).sort());
       });
@@ -288,6 +290,136 @@ for (const mode of ['nft', 'legacy'] as const) {
       rmSync(shims, { recursive: true, force: true });
     }
   });
+}
+
+interface LateFailureCase {
+  name: string;
+  /** Rule set installed before the failing run; none: a first install. */
+  prior?: Snapshot;
+  /** Run with a PATH that has the tools the script needs but grep. */
+  noGrep?: boolean;
+  /** The IPv4 rollback (the second IPv4 commit) fails too. */
+  rollbackFails?: boolean;
+  /** Commands run after the prior install, before the failing run. */
+  tamper?: (mode: Mode) => string;
+  says: RegExp[];
+  /**
+   * What the node holds afterwards: exactly the state before the run; that but for our IPv4 jump
+   * back at the top of FORWARD; or IPv4 new and IPv6 previous.
+   */
+  leaves: 'previous' | 'previous-hook-first' | 'mixed';
+}
+
+const PUT_BACK = /IPv6 failed: IPv4 was put back to its previous rule set; nothing changed/;
+const MIXED = /IPv6 failed: IPv4 could not be put back and has the new rule set whole; IPv6 kept its previous one/;
+const lateFailureCases: LateFailureCase[] = [
+  { name: 'first install', says: [PUT_BACK], leaves: 'previous' },
+  { name: 'over a previous rule set', prior: CHANGED, says: [PUT_BACK], leaves: 'previous' },
+  {
+    name: 'over a previous rule set whose jump a foreign rule pushed down: put back, with the jump on top',
+    prior: CHANGED,
+    tamper: (mode) => `iptables-${mode} -I FORWARD 1 -s 10.244.0.0/16 -j ACCEPT`,
+    says: [/IPv6 failed: IPv4 was put back to its previous rule set \(with our jumps once each at the top of FORWARD and INPUT, any other jump into our chains at the end of its chain\)/],
+    leaves: 'previous-hook-first',
+  },
+  { name: 'first install without grep (nothing to read back)', noGrep: true, says: [PUT_BACK], leaves: 'previous' },
+  {
+    name: 'over a previous rule set without grep: the rollback is impossible, and says so',
+    prior: CHANGED,
+    noGrep: true,
+    says: [/IPv4 cannot be put back: grep is missing, so its previous \d+ rules were not read/, MIXED],
+    leaves: 'mixed',
+  },
+  {
+    name: 'the rollback failing too: its message, and the mixed state said',
+    prior: CHANGED,
+    rollbackFails: true,
+    says: [/putting IPv4 back failed: iptables-\w+-restore -w 10 --noflush: iptables-restore: simulated rollback failure/, MIXED],
+    leaves: 'mixed',
+  },
+];
+
+/** `state` with our hook moved to the top of IPv4's FORWARD (the first part of the state). */
+function hookFirst(state: string): string {
+  const [v4 = '', ...rest] = state.split('\n====\n');
+  const hook = '-A FORWARD -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD';
+  const lines = v4.split('\n').filter((l) => l !== hook);
+  const at = lines.findIndex((l) => l.startsWith('-A FORWARD '));
+  lines.splice(at, 0, hook);
+  return [lines.join('\n'), ...rest].join('\n====\n');
+}
+
+/** A directory of links to the tools the apply script needs in `mode` (and ip, to enter the namespace), grep excepted. */
+function toolsWithoutGrep(dir: string, mode: Mode): void {
+  for (const tool of ['ip', 'sh', 'cat', 'sleep', 'ipset', `iptables-${mode}-save`, `iptables-${mode}-restore`, `ip6tables-${mode}-save`, `ip6tables-${mode}-restore`]) {
+    const real = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+    assert.ok(real.startsWith('/'), `${tool} not found`);
+    symlinkSync(real, join(dir, tool));
+  }
+}
+
+for (const mode of ['nft', 'legacy'] as const) {
+  for (const c of lateFailureCases) {
+    test(`ip6tables-restore failing on commit only (${mode}), ${c.name}`, { skip }, () => {
+      const ns = new Netns();
+      const dir = mkdtempSync(join(tmpdir(), 'knp-shims-'));
+      try {
+        const ipt = (f: 4 | 6) => `${f === 4 ? 'iptables' : 'ip6tables'}-${mode}`;
+        for (const f of [4, 6] as const) ns.sh(`${ipt(f)} -A FORWARD -p tcp --dport 22 -j ACCEPT && ${ipt(f)} -A INPUT -p tcp --dport 22 -j ACCEPT`);
+        ns.sh('ipset create FOREIGN-SET hash:ip && ipset add FOREIGN-SET 192.0.2.1');
+        const prior = c.prior === undefined ? undefined : ruleSetOf(c.prior);
+        if (prior !== undefined) {
+          const r = apply(ns, mode, renderApplyScript(prior));
+          assert.equal(r.status, 0, r.stderr);
+        }
+        if (c.tamper) ns.sh(c.tamper(mode));
+        const before = state(ns, mode);
+        if (c.noGrep) toolsWithoutGrep(dir, mode);
+        rmSync(join(dir, `ip6tables-${mode}-restore`), { force: true });
+        shim(dir, `ip6tables-${mode}-restore`, commitFails(`/usr/sbin/ip6tables-${mode}-restore`, 'ip6tables-restore: simulated failure'));
+        if (c.rollbackFails) {
+          // The first commit goes through, the next one (the rollback) fails.
+          const mark = join(dir, 'committed');
+          shim(
+            dir,
+            `iptables-${mode}-restore`,
+            `for a; do case $a in --test | --help) exec /usr/sbin/iptables-${mode}-restore "$@" ;; esac; done\n` +
+              `if [ -e ${shQuote(mark)} ]; then /bin/cat >/dev/null; echo "iptables-restore: simulated rollback failure" >&2; exit 1; fi\n` +
+              `: > ${shQuote(mark)}; exec /usr/sbin/iptables-${mode}-restore "$@"`,
+          );
+        }
+        const rs = ruleSetOf(THIRD);
+        const r = c.noGrep ? apply(ns, mode, renderApplyScript(rs), undefined, { PATH: dir }) : apply(ns, mode, renderApplyScript(rs), dir);
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /ip6tables-restore: simulated failure/);
+        for (const re of c.says) assert.match(r.stderr, re);
+        switch (c.leaves) {
+          case 'previous':
+            assert.equal(state(ns, mode), before);
+            break;
+          case 'previous-hook-first':
+            assert.notEqual(hookFirst(before), before, 'the jump was not first before the run');
+            assert.equal(state(ns, mode), hookFirst(before));
+            break;
+          case 'mixed': {
+            assert.deepEqual(ours(ns, mode, 4), renderChainRules(rs.v4));
+            assert.deepEqual(ours(ns, mode, 6), prior === undefined ? [] : renderChainRules(prior.v6));
+            // Sets the new IPv4 rules use stay; the others this run made are gone.
+            const wanted = new Set([...rs.v4.sets.map((s) => s.name), ...(prior === undefined ? [] : [...prior.v4.sets, ...prior.v6.sets].map((s) => s.name))]);
+            assert.deepEqual(ourSets(ns), [...wanted].sort());
+            break;
+          }
+          default: {
+            const never: never = c.leaves;
+            throw new Error(`unknown outcome ${String(never)}`);
+          }
+        }
+      } finally {
+        ns.delete();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 }
 
 interface DetectCase {

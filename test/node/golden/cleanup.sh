@@ -143,8 +143,8 @@ knp_wait_flags() {
 
 # Reads our part of one family's filter table (save command in $1) into:
 #   knp_chains     our chain names (knp_is_chain)    knp_nrules  how many rules our chains hold
-#   knp_rules      those rules, one a line (only with grep, for the summary: a shell loop that
-#                  appends line by line is quadratic, far too slow for thousands of rules)
+#   knp_rules      those rules, one a line (only with grep, for the summary and a rollback: a
+#                  shell loop that appends line by line is quadratic, far too slow for thousands)
 #   knp_refs       rules of other chains whose target is one of ours (the hooks among them)
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
 #   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook;
