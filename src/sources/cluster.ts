@@ -14,6 +14,7 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { describeApiError, type ApiCall } from './api-errors.js';
+import type { CliError } from '../errors.js';
 import { namespaceToWire, nodeToWire, podToWire, policyToWire, type WireObject } from './cluster-convert.js';
 import { DeadlineHttpLibrary, describeTimeout, listAll, PAGE_SIZE, parseRequestTimeout } from './cluster-request.js';
 import { decodeObject } from './decode.js';
@@ -89,8 +90,12 @@ class LiveCluster implements ClusterConnection {
     try {
       return await call();
     } catch (e) {
-      throw describeApiError(e, { ...what, server: this.server, ...(this.timeoutText !== undefined ? { timeout: this.timeoutText } : {}) });
+      throw this.describe(e, what);
     }
+  }
+
+  private describe(e: unknown, what: Omit<ApiCall, 'server' | 'timeout'>): CliError {
+    return describeApiError(e, { ...what, server: this.server, ...(this.timeoutText !== undefined ? { timeout: this.timeoutText } : {}) });
   }
 
   private list<T>(resource: NameKind, namespace: string | undefined, page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
@@ -126,10 +131,10 @@ class LiveCluster implements ClusterConnection {
   }
 
   /**
-   * One namespace, or undefined when it does not exist or the user may not read it: a user bound
-   * only inside a namespace usually cannot GET the Namespace object (cluster-scoped). The snapshot
-   * then implies it, with only its name label; when that is for lack of permission the user is
-   * told, since a namespaceSelector on its other labels would then silently not match.
+   * One namespace, or none when it does not exist or the user may not read it: getting a Namespace
+   * is authorized in that namespace, so a user bound there without `get namespaces` is refused.
+   * The snapshot then implies it, with only its name label; when that is for lack of permission
+   * the user is told, since a namespaceSelector on its other labels would then silently not match.
    */
   private async namespace(name: string): Promise<WireObject[]> {
     try {
@@ -143,7 +148,7 @@ class LiveCluster implements ClusterConnection {
         return [];
       }
       if (e instanceof ApiException && e.code === 404) return [];
-      throw describeApiError(e, { server: this.server, verb: 'get', resource: 'namespaces', name, ...(this.timeoutText !== undefined ? { timeout: this.timeoutText } : {}) });
+      throw this.describe(e, { verb: 'get', resource: 'namespaces', name });
     }
   }
 

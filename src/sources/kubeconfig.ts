@@ -25,8 +25,6 @@ export interface ResolvedKubeconfig {
   readonly context: string;
   readonly server: string;
   readonly defaultNamespace: string;
-  /** Where it came from, for messages: a file list, or `in-cluster`. */
-  readonly source: string;
 }
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -108,5 +106,5 @@ export function resolveKubeconfig(
     throw new CliError(`invalid configuration: context "${name}" refers to cluster "${ctx.cluster}", which is not defined`);
   }
   if (cluster.server === '') throw new CliError(`invalid configuration: cluster "${cluster.name}" has no server defined`);
-  return { kubeConfig: kc, context: name, server: cluster.server, defaultNamespace: ctx.namespace || 'default', source };
+  return { kubeConfig: kc, context: name, server: cluster.server, defaultNamespace: ctx.namespace || 'default' };
 }
