@@ -3,6 +3,8 @@
  * The reachability truth table: one grid per port, rows are sources and columns destinations.
  * When the grid is wider than the terminal, columns are numbered and a legend names them.
  */
+import { renderTable } from './table.js';
+
 export interface MatrixCell {
   readonly from: string;
   readonly to: string;
@@ -61,7 +63,5 @@ export function renderMatrixGrid(m: MatrixView, columns: number): string {
 }
 
 export function renderMatrixWide(m: MatrixView): string {
-  const rows = [['FROM', 'TO', 'PORT', 'VERDICT', 'REASON'], ...m.cells.map((c) => [c.from, c.to, c.column, c.allowed ? 'allowed' : 'denied', c.reason])];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return `${rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i] ?? 0))).join('   ')).join('\n')}\n`;
+  return renderTable(['FROM', 'TO', 'PORT', 'VERDICT', 'REASON'], m.cells.map((c) => [c.from, c.to, c.column, c.allowed ? 'allowed' : 'denied', c.reason]));
 }
