@@ -3,12 +3,12 @@
  * The two ends of a connection. A pod is matched by selectors; an address outside the cluster (or a
  * node, or a hostNetwork pod, whose traffic is the node's) is matched only by ipBlocks.
  */
-import { qualifiedName, type ClusterNode, type IpAddress, type IpFamily, type Pod } from '../model/index.js';
+import { qualifiedName, type IpAddress, type IpFamily, type Pod } from '../model/index.js';
 
 /** Cases: a pod of the snapshot; a bare IP address (external, or a node's own address). */
 export type Endpoint =
   | { readonly kind: 'pod'; readonly pod: Pod }
-  | { readonly kind: 'ip'; readonly ip: IpAddress; readonly node?: ClusterNode };
+  | { readonly kind: 'ip'; readonly ip: IpAddress };
 
 export function endpointName(e: Endpoint): string {
   return e.kind === 'pod' ? qualifiedName(e.pod) : e.ip.text;

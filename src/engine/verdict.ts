@@ -158,7 +158,7 @@ function bypassOf(c: CompiledSnapshot, conn: Connection): Bypass | undefined {
   const nodeName = dst.pod.nodeName;
   // A hostNetwork pod's traffic is its node's; a bare address may be one of the node's own.
   if (src.kind === 'pod') return src.pod.hostNetwork && src.pod.nodeName === nodeName ? 'node-to-local-pod' : undefined;
-  const node = src.node ?? c.snapshot.nodes.find((n) => n.addresses.some((a) => a.ip.value === src.ip.value && a.ip.family === src.ip.family));
+  const node = c.snapshot.nodes.find((n) => n.addresses.some((a) => a.ip.value === src.ip.value && a.ip.family === src.ip.family));
   return node?.name === nodeName ? 'node-to-local-pod' : undefined;
 }
 

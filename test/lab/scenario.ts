@@ -103,6 +103,21 @@ function ip(text: string): IpAddress {
   return a;
 }
 
+/**
+ * A lab node reaches its own pods from its bridge address (as a flannel node does from cni0), so
+ * to the engine that address is the node's, as a Node object's status.addresses says of an address.
+ */
+function withBridgeAddresses(c: CompiledSnapshot, lab: Lab): CompiledSnapshot {
+  const nodes = lab.spec.nodes.map((n) => ({
+    name: n.name,
+    addresses: [
+      ...(c.snapshot.nodes.find((x) => x.name === n.name)?.addresses ?? []),
+      ...nodeBridgeAddresses(lab, n.name).map((a) => ({ type: 'InternalIP', ip: ip(a) })),
+    ],
+  }));
+  return compileSnapshot({ ...c.snapshot, nodes: [...c.snapshot.nodes.filter((x) => !nodes.some((n) => n.name === x.name)), ...nodes] });
+}
+
 export interface Row {
   readonly probe: Probe;
   readonly label: string;
@@ -113,7 +128,8 @@ export interface Row {
  * Every source (pod, external host, node) to every pod, in each family both ends have, on every
  * port: the probe and the engine's verdict on it.
  */
-export function connectivityTable(c: CompiledSnapshot, lab: Lab, ports: readonly ListenPort[] = PORTS): Row[] {
+export function connectivityTable(scenario: CompiledSnapshot, lab: Lab, ports: readonly ListenPort[] = PORTS): Row[] {
+  const c = withBridgeAddresses(scenario, lab);
   const placed = placePods(c.snapshot);
   const rows: Row[] = [];
   type Source = (family: IpFamily, dst: PlacedPod) => Endpoint | undefined;
@@ -152,7 +168,7 @@ export function connectivityTable(c: CompiledSnapshot, lab: Lab, ports: readonly
     const link = nodeLinkAddresses(lab, node.name);
     add(node.name, `node ${node.name}`, (f, dst) =>
       dst.node === node.name
-        ? { kind: 'ip', ip: ip(bridge[f === 4 ? 0 : 1] ?? ''), node: { name: node.name, addresses: [] } }
+        ? { kind: 'ip', ip: ip(bridge[f === 4 ? 0 : 1] ?? '') }
         : { kind: 'ip', ip: ip(link[f === 4 ? 0 : 1] ?? '') },
     );
   }
