@@ -5,6 +5,10 @@ import { parseDuration } from '../src/duration.js';
 const cases: { text: string; want: number | undefined }[] = [
   { text: '0', want: 0 },
   { text: '30', want: 30_000 },
+  { text: '5', want: 5000 },
+  { text: '30s', want: 30_000 },
+  { text: '1m', want: 60_000 },
+  { text: '1.5h', want: 5_400_000 },
   { text: '2m', want: 120_000 },
   { text: '1m30s', want: 90_000 },
   { text: '500ms', want: 500 },
@@ -16,6 +20,8 @@ const cases: { text: string; want: number | undefined }[] = [
   { text: '', want: undefined },
   { text: '5x', want: undefined },
   { text: '-5s', want: undefined },
+  { text: '-1s', want: undefined },
+  { text: '10 s', want: undefined },
   { text: '5s extra', want: undefined },
 ];
 
