@@ -9,6 +9,11 @@
  *              connected UDP socket reports on its next operation;
  *   'timeout'  nothing within timeoutMs (a DROP, or a lost ICMP error);
  *   'error:<code>' anything else (EHOSTUNREACH, ENETUNREACH, ...).
+ *
+ * UDP probes never reuse a source port. The lab nodes' conntrack keeps a UDP flow for 30 s after its
+ * last packet, and `RELATED,ESTABLISHED` passes before any policy chain: a probe that happened to
+ * get the kernel's random ephemeral port of an earlier, then admitted, probe to the same destination
+ * would ride that old flow through a policy that now denies it, and come back 'open'.
  */
 import { createSocket } from 'node:dgram';
 import { connect, isIPv6 } from 'node:net';
@@ -46,6 +51,17 @@ function probeTcp(r: ProbeRequest): Promise<string> {
   });
 }
 
+const FIRST_SOURCE_PORT = 40_000;
+const LAST_SOURCE_PORT = 60_999;
+let nextSourcePort = FIRST_SOURCE_PORT;
+
+/** The next unused source port of this process (a lab's prober sends far fewer probes than the range). */
+function takeSourcePort(): number {
+  const port = nextSourcePort;
+  nextSourcePort = port === LAST_SOURCE_PORT ? FIRST_SOURCE_PORT : port + 1;
+  return port;
+}
+
 function probeUdp(r: ProbeRequest): Promise<string> {
   return new Promise((resolve) => {
     const sock = createSocket(isIPv6(r.host) ? 'udp6' : 'udp4');
@@ -75,11 +91,13 @@ function probeUdp(r: ProbeRequest): Promise<string> {
     }
     sock.on('message', (msg) => msg.equals(payload) && done('open'));
     sock.on('error', (e) => done(outcomeOf(e)));
-    sock.connect(r.port, r.host, () => {
-      send();
-      // A datagram can be lost (ARP/ND not resolved yet): resend until the deadline.
-      resend = setInterval(send, 200);
-    });
+    sock.bind(takeSourcePort(), () =>
+      sock.connect(r.port, r.host, () => {
+        send();
+        // A datagram can be lost (ARP/ND not resolved yet): resend until the deadline.
+        resend = setInterval(send, 200);
+      }),
+    );
   });
 }
 
