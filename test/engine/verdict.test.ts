@@ -1,7 +1,7 @@
 // The connection table: every rule of NETPOL-SEMANTICS.md as rows of (policies, src, dst, port) -> verdict.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NetworkPolicy, Protocol } from '../../src/model/index.js';
+import type { NetworkPolicy, Peer, Protocol } from '../../src/model/index.js';
 import { compileSnapshot, evaluateConnection, isAllowed, type Endpoint, type SideResult } from '../../src/engine/index.js';
 import { ip, ipBlock, node, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './build.js';
 
@@ -24,6 +24,16 @@ const nodes = [node('n1', '192.168.0.1'), node('n2', '192.168.0.2')];
 const dbIngress = (rules: ReturnType<typeof rule>[], types?: ('Ingress' | 'Egress')[]) =>
   policy('default', 'db-in', sel({ role: 'db' }), { ingress: rules, ...(types ? { types } : {}) });
 const clientEgress = (rules: ReturnType<typeof rule>[]) => policy('prod', 'client-out', sel({ role: 'client' }), { types: ['Egress'], egress: rules });
+const dbFrom = (peer: Peer) => dbIngress([rule([peer])]);
+const v6aFrom = (peer: Peer) => policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([peer])] });
+
+// Boundary blocks. Their ranges, worked out by hand:
+//   172.20.0.0/16 = 172.20.0.0 .. 172.20.255.255; except 172.20.8.0/22 = 172.20.8.0 .. 172.20.11.255.
+//   2001:db8:1::/64 = 2001:db8:1:: .. 2001:db8:1:0:ffff:ffff:ffff:ffff; except 2001:db8:1::1:0/126 = ::1:0 .. ::1:3.
+//   fd00:5::/120 = fd00:5:: .. fd00:5::ff; except fd00:5::80/127 = fd00:5::80 .. fd00:5::81.
+const v4Block = ipBlock('172.20.0.0/16', ['172.20.8.0/22']);
+const v6Block = ipBlock('2001:db8:1::/64', ['2001:db8:1::1:0/126']);
+const v6Small = ipBlock('fd00:5::/120', ['fd00:5::80/127']);
 
 interface Case {
   name: string;
@@ -39,7 +49,10 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'no policies: everything allowed', policies: [], from: 'default/web', to: 'default/db', port: 6379, want: true, sides: ['not-isolated', 'not-isolated'] },
-  { name: 'deny-all ingress (ingress absent)', policies: [dbIngress([])], from: 'default/web', to: 'default/db', port: 6379, want: false, sides: ['not-isolated', 'denied'] },
+  { name: 'deny-all ingress (ingress: [])', policies: [dbIngress([])], from: 'default/web', to: 'default/db', port: 6379, want: false, sides: ['not-isolated', 'denied'] },
+  { name: 'ingress absent, policyTypes [Ingress]: isolates ingress, admits nothing', policies: [policy('default', 'db-in', sel({ role: 'db' }), { types: ['Ingress'] })], from: 'default/web', to: 'default/db', port: 6379, want: false, sides: ['not-isolated', 'denied'] },
+  { name: 'ingress absent, policyTypes absent (defaulted to [Ingress]): admits nothing', policies: [policy('default', 'db-in', sel({ role: 'db' }))], from: 'default/web', to: 'default/db', port: 6379, want: false, sides: ['not-isolated', 'denied'] },
+  { name: 'egress absent, policyTypes [Egress]: isolates egress, admits nothing', policies: [policy('prod', 'client-out', sel({ role: 'client' }), { types: ['Egress'] })], from: 'prod/client', to: 'default/web', port: 8080, want: false, sides: ['denied', 'not-isolated'] },
   { name: 'deny-all does not touch unselected pods', policies: [dbIngress([])], from: 'default/db', to: 'default/web', port: 8080, want: true },
   { name: 'ingress [{}] allows all', policies: [dbIngress([rule()])], from: 'dev/client', to: 'default/db', port: 1, want: true, sides: ['not-isolated', 'allowed'] },
   { name: 'from [] means every peer', policies: [dbIngress([rule([], [port(6379)])])], from: 'dev/client', to: 'default/db', port: 6379, want: true },
@@ -60,8 +73,33 @@ const cases: Case[] = [
   { name: 'matchExpressions DoesNotExist', policies: [dbIngress([rule([podPeer(undefined, sel({}, [{ key: 'team', operator: 'DoesNotExist', values: [] }]))])])], from: 'dev/client', to: 'default/db', port: 1, want: false },
   { name: 'ipBlock admits a pod address inside', policies: [dbIngress([rule([ipBlock('10.0.0.0/16')])])], from: 'dev/client', to: 'default/db', port: 1, want: true },
   { name: 'ipBlock except excludes', policies: [dbIngress([rule([ipBlock('10.0.0.0/16', ['10.0.3.0/24'])])])], from: 'dev/client', to: 'default/db', port: 1, want: false },
-  { name: 'ipBlock except edge: last address of except', policies: [dbIngress([rule([ipBlock('10.0.0.0/16', ['10.0.3.0/27'])])])], from: 'dev/client', to: 'default/db', port: 1, want: false },
-  { name: 'ipBlock except edge: first address after except', policies: [dbIngress([rule([ipBlock('10.0.0.0/16', ['10.0.3.0/28'])])])], from: 'dev/client', to: 'default/db', port: 1, want: true },
+  { name: 'ipBlock except covering the pod address mid-range (10.0.3.0/27 holds .30)', policies: [dbIngress([rule([ipBlock('10.0.0.0/16', ['10.0.3.0/27'])])])], from: 'dev/client', to: 'default/db', port: 1, want: false },
+  { name: 'ipBlock except below the pod address (10.0.3.0/28 ends at .15, pod is .30)', policies: [dbIngress([rule([ipBlock('10.0.0.0/16', ['10.0.3.0/28'])])])], from: 'dev/client', to: 'default/db', port: 1, want: true },
+  // Pod dev/client is 10.0.3.30 (an even address: it can start a block, and only a /32 ends on it).
+  { name: 'pod IP edge: first address of the cidr (10.0.3.30/31 = .30-.31)', policies: [dbFrom(ipBlock('10.0.3.30/31'))], from: 'dev/client', to: 'default/db', port: 1, want: true },
+  { name: 'pod IP edge: one after the cidr (10.0.3.28/31 = .28-.29)', policies: [dbFrom(ipBlock('10.0.3.28/31'))], from: 'dev/client', to: 'default/db', port: 1, want: false },
+  { name: 'pod IP edge: one before the cidr (10.0.3.31/32)', policies: [dbFrom(ipBlock('10.0.3.31/32'))], from: 'dev/client', to: 'default/db', port: 1, want: false },
+  { name: 'pod IP edge: first address of the except (10.0.3.30/31)', policies: [dbFrom(ipBlock('10.0.0.0/16', ['10.0.3.30/31']))], from: 'dev/client', to: 'default/db', port: 1, want: false },
+  { name: 'pod IP edge: the whole except (10.0.3.30/32)', policies: [dbFrom(ipBlock('10.0.0.0/16', ['10.0.3.30/32']))], from: 'dev/client', to: 'default/db', port: 1, want: false },
+  { name: 'pod IP edge: first address after the except (10.0.3.28/31 = .28-.29)', policies: [dbFrom(ipBlock('10.0.0.0/16', ['10.0.3.28/31']))], from: 'dev/client', to: 'default/db', port: 1, want: true },
+  { name: 'pod IP edge: last address before the except (10.0.3.31/32)', policies: [dbFrom(ipBlock('10.0.0.0/16', ['10.0.3.31/32']))], from: 'dev/client', to: 'default/db', port: 1, want: true },
+  // External IPv4 sources on every edge of 172.20.0.0/16 except 172.20.8.0/22.
+  { name: 'IPv4 edge: first address of the cidr', policies: [dbFrom(v4Block)], from: '172.20.0.0', to: 'default/db', port: 1, want: true, sides: ['not-a-pod', 'allowed'] },
+  { name: 'IPv4 edge: last address of the cidr', policies: [dbFrom(v4Block)], from: '172.20.255.255', to: 'default/db', port: 1, want: true },
+  { name: 'IPv4 edge: one before the cidr', policies: [dbFrom(v4Block)], from: '172.19.255.255', to: 'default/db', port: 1, want: false, sides: ['not-a-pod', 'denied'] },
+  { name: 'IPv4 edge: one after the cidr', policies: [dbFrom(v4Block)], from: '172.21.0.0', to: 'default/db', port: 1, want: false },
+  { name: 'IPv4 edge: first address of the except', policies: [dbFrom(v4Block)], from: '172.20.8.0', to: 'default/db', port: 1, want: false },
+  { name: 'IPv4 edge: last address of the except', policies: [dbFrom(v4Block)], from: '172.20.11.255', to: 'default/db', port: 1, want: false },
+  { name: 'IPv4 edge: last address before the except', policies: [dbFrom(v4Block)], from: '172.20.7.255', to: 'default/db', port: 1, want: true },
+  { name: 'IPv4 edge: first address after the except', policies: [dbFrom(v4Block)], from: '172.20.12.0', to: 'default/db', port: 1, want: true },
+  { name: 'IPv4 edge, egress: last address of the except', policies: [clientEgress([rule([v4Block])])], from: 'prod/client', to: '172.20.11.255', port: 1, want: false, sides: ['denied', 'not-a-pod'] },
+  { name: 'IPv4 edge, egress: first address after the except', policies: [clientEgress([rule([v4Block])])], from: 'prod/client', to: '172.20.12.0', port: 1, want: true, sides: ['allowed', 'not-a-pod'] },
+  { name: 'IPv4 edge, host bits masked: 172.20.77.5/16 starts at 172.20.0.0', policies: [dbFrom(ipBlock('172.20.77.5/16'))], from: '172.20.0.0', to: 'default/db', port: 1, want: true },
+  { name: 'IPv4 edge, host bits masked: 172.20.77.5/16 ends before 172.21.0.0', policies: [dbFrom(ipBlock('172.20.77.5/16'))], from: '172.21.0.0', to: 'default/db', port: 1, want: false },
+  { name: 'IPv4 edge: 0.0.0.0/0 holds 255.255.255.255', policies: [dbFrom(ipBlock('0.0.0.0/0'))], from: '255.255.255.255', to: 'default/db', port: 1, want: true },
+  { name: 'IPv4 edge: except 128.0.0.0/1 starts at 128.0.0.0', policies: [dbFrom(ipBlock('0.0.0.0/0', ['128.0.0.0/1']))], from: '128.0.0.0', to: 'default/db', port: 1, want: false },
+  { name: 'IPv4 edge: except 128.0.0.0/1 leaves 127.255.255.255', policies: [dbFrom(ipBlock('0.0.0.0/0', ['128.0.0.0/1']))], from: '127.255.255.255', to: 'default/db', port: 1, want: true },
+  { name: 'IPv4 edge: except 128.0.0.0/1 holds 255.255.255.255', policies: [dbFrom(ipBlock('0.0.0.0/0', ['128.0.0.0/1']))], from: '255.255.255.255', to: 'default/db', port: 1, want: false },
   { name: 'ipBlock host bits masked (10.0.9.9/16 = 10.0.0.0/16)', policies: [dbIngress([rule([ipBlock('10.0.9.9/16')])])], from: 'dev/client', to: 'default/db', port: 1, want: true },
   { name: 'ipBlock with external source', policies: [dbIngress([rule([ipBlock('172.17.0.0/16', ['172.17.1.0/24'])])])], from: '172.17.0.5', to: 'default/db', port: 6379, want: true, sides: ['not-a-pod', 'allowed'] },
   { name: 'ipBlock except with external source', policies: [dbIngress([rule([ipBlock('172.17.0.0/16', ['172.17.1.0/24'])])])], from: '172.17.1.5', to: 'default/db', port: 6379, want: false },
@@ -105,6 +143,36 @@ const cases: Case[] = [
   { name: 'finished pods are not selected', policies: [policy('default', 'p', sel({ role: 'db' }), { ingress: [] })], from: 'default/web', to: 'default/done', port: 1, want: true },
   { name: 'IPv6 ipBlock admits an IPv6 pod', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('fd00::/64', ['fd00::10/128'])])] })], from: 'default/v6b', to: 'default/v6a', port: 443, want: true },
   { name: 'IPv6 except excludes', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('fd00::/64', ['fd00::11/128'])])] })], from: 'default/v6b', to: 'default/v6a', port: 443, want: false },
+  // Pod v6b is fd00::11 (odd: it can end a block, and only a /128 starts on it).
+  { name: 'IPv6 pod IP edge: last address of the except (fd00::10/127 = ::10-::11)', policies: [v6aFrom(ipBlock('fd00::/64', ['fd00::10/127']))], from: 'default/v6b', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 pod IP edge: last address before the except (fd00::12/127)', policies: [v6aFrom(ipBlock('fd00::/64', ['fd00::12/127']))], from: 'default/v6b', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 pod IP edge: first address after the except (fd00::10/128)', policies: [v6aFrom(ipBlock('fd00::/64', ['fd00::10/128']))], from: 'default/v6b', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 pod IP edge: last address of the cidr (fd00::10/127)', policies: [v6aFrom(ipBlock('fd00::10/127'))], from: 'default/v6b', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 pod IP edge: one after the cidr (fd00::10/128)', policies: [v6aFrom(ipBlock('fd00::10/128'))], from: 'default/v6b', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 pod IP edge: one before the cidr (fd00::12/127)', policies: [v6aFrom(ipBlock('fd00::12/127'))], from: 'default/v6b', to: 'default/v6a', port: 443, want: false },
+  // External IPv6 sources on every edge of 2001:db8:1::/64 except 2001:db8:1::1:0/126 (edges cross 16-bit groups and bit 64).
+  { name: 'IPv6 edge /64: first address of the cidr', policies: [v6aFrom(v6Block)], from: '2001:db8:1::', to: 'default/v6a', port: 443, want: true, sides: ['not-a-pod', 'allowed'] },
+  { name: 'IPv6 edge /64: last address of the cidr', policies: [v6aFrom(v6Block)], from: '2001:db8:1:0:ffff:ffff:ffff:ffff', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 edge /64: one before the cidr', policies: [v6aFrom(v6Block)], from: '2001:db8:0:ffff:ffff:ffff:ffff:ffff', to: 'default/v6a', port: 443, want: false, sides: ['not-a-pod', 'denied'] },
+  { name: 'IPv6 edge /64: one after the cidr', policies: [v6aFrom(v6Block)], from: '2001:db8:1:1::', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 edge /126 except: first address of the except', policies: [v6aFrom(v6Block)], from: '2001:db8:1::1:0', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 edge /126 except: last address of the except', policies: [v6aFrom(v6Block)], from: '2001:db8:1::1:3', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 edge /126 except: last address before the except', policies: [v6aFrom(v6Block)], from: '2001:db8:1::ffff', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 edge /126 except: first address after the except', policies: [v6aFrom(v6Block)], from: '2001:db8:1::1:4', to: 'default/v6a', port: 443, want: true },
+  // fd00:5::/120 except fd00:5::80/127.
+  { name: 'IPv6 edge /120: first address of the cidr', policies: [v6aFrom(v6Small)], from: 'fd00:5::', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 edge /120: last address of the cidr', policies: [v6aFrom(v6Small)], from: 'fd00:5::ff', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 edge /120: one before the cidr', policies: [v6aFrom(v6Small)], from: 'fd00:4:ffff:ffff:ffff:ffff:ffff:ffff', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 edge /120: one after the cidr', policies: [v6aFrom(v6Small)], from: 'fd00:5::100', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 edge /127 except: first address of the except', policies: [v6aFrom(v6Small)], from: 'fd00:5::80', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 edge /127 except: last address of the except', policies: [v6aFrom(v6Small)], from: 'fd00:5::81', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 edge /127 except: last address before the except', policies: [v6aFrom(v6Small)], from: 'fd00:5::7f', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 edge /127 except: first address after the except', policies: [v6aFrom(v6Small)], from: 'fd00:5::82', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 edge, host bits masked: fd00:5::ab/120 is fd00:5::/120', policies: [v6aFrom(ipBlock('fd00:5::ab/120'))], from: 'fd00:5::', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 edge, egress: last address of the except', policies: [policy('default', 'p', sel({ role: 'v6c' }), { types: ['Egress'], egress: [rule([v6Small])] })], from: 'default/v6b', to: 'fd00:5::81', port: 443, want: false, sides: ['denied', 'not-a-pod'] },
+  { name: 'IPv6 edge: except 8000::/1 starts at 8000::', policies: [v6aFrom(ipBlock('::/0', ['8000::/1']))], from: '8000::', to: 'default/v6a', port: 443, want: false },
+  { name: 'IPv6 edge: except 8000::/1 leaves 7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', policies: [v6aFrom(ipBlock('::/0', ['8000::/1']))], from: '7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', to: 'default/v6a', port: 443, want: true },
+  { name: 'IPv6 edge: except 8000::/1 holds the last address', policies: [v6aFrom(ipBlock('::/0', ['8000::/1']))], from: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', to: 'default/v6a', port: 443, want: false },
   { name: 'IPv4 block never matches an IPv6 connection', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('0.0.0.0/0')])] })], from: 'default/v6b', to: 'default/v6a', port: 443, want: false },
   { name: 'IPv6 external source', policies: [policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([ipBlock('2001:db8::/32')], [port('web')])] })], from: '2001:db8::1', to: 'default/v6a', port: 443, want: true },
   { name: 'dual-stack pod matched over IPv4 from an IPv4 peer', policies: [policy('default', 'p', sel({ role: 'db' }), { ingress: [rule([ipBlock('10.0.1.50/32')])] })], from: 'default/dual', to: 'default/db', port: 1, want: true },
