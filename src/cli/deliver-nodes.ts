@@ -6,7 +6,7 @@
  */
 import type { ClusterConnection } from '../sources/cluster.js';
 import { CliError } from '../errors.js';
-import { DEFAULT_IMAGE } from '../exec/helper-pod.js';
+import { DEFAULT_IMAGE, MAX_TIMEOUT_MS } from '../exec/helper-pod.js';
 import type { Output } from './output.js';
 import { renderData, type DataFormat } from '../render/data.js';
 import { stderrIsInteractive } from './spinner.js';
@@ -14,14 +14,12 @@ import { stderrIsInteractive } from './spinner.js';
 export interface DeliverSettings {
   readonly image?: string;
   readonly helperNamespace: string;
-  /** 0 means no limit. */
+  /** 0 means as long as a helper pod may live. */
   readonly timeoutMs: number;
   readonly parallel: number;
   /** -o json|yaml: one record per node on stdout instead of lines. */
   readonly data?: DataFormat;
 }
-
-const NO_LIMIT_MS = 24 * 3_600_000;
 
 export async function deliverAll(
   cluster: ClusterConnection,
@@ -53,7 +51,7 @@ export async function deliverAll(
           namespace: s.helperNamespace,
           image: s.image ?? DEFAULT_IMAGE,
           script: scriptFor(n),
-          timeoutMs: s.timeoutMs === 0 ? NO_LIMIT_MS : s.timeoutMs,
+          timeoutMs: s.timeoutMs === 0 ? MAX_TIMEOUT_MS : s.timeoutMs,
           apiError: (err, action) => apiErrorFor(err, cluster.server, action),
           onStage: (stage) => progress(`node ${n}: ${stage}`),
           onWarning: (text) => out.error(`warning: node ${n}: ${text}`),
@@ -77,6 +75,8 @@ export async function deliverAll(
     }
   };
   await Promise.all(Array.from({ length: Math.min(s.parallel, nodes.length) }, worker));
+  // After Ctrl-C the signal handler ends the process (130) once every helper pod is gone.
+  if (isInterrupted()) await new Promise<never>(() => undefined);
   if (tty) process.stderr.write('\r\x1b[2K');
   const lines = (r: { node: string; text: string }): string => r.text.split('\n').map((l) => `node ${r.node}: ${l}`).join('\n');
   const ok = results.filter((r) => r.ok);

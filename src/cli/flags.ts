@@ -5,6 +5,9 @@
  */
 import type { Options } from 'yargs';
 import { FAMILY_ARGS, OUTPUT_FORMATS, type OutputFormat } from './global-args.js';
+import { MAX_TIMEOUT_MS } from '../exec/helper-pod.js';
+
+const MAX_TIMEOUT_MINUTES = Math.floor(MAX_TIMEOUT_MS / 60_000);
 
 /** The flags every command takes, as kubectl spells them. */
 export const GLOBAL_FLAGS = {
@@ -36,7 +39,7 @@ export const COMMAND_FLAGS = {
     cleanup: { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead' },
     image: { type: 'string', describe: 'Helper image with iptables and ipset' },
     'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod' },
-    timeout: { type: 'string', default: '2m', describe: 'How long to wait for the helper pod and the script on each node' },
+    timeout: { type: 'string', default: '2m', describe: `How long to wait for the helper pod, and for the script, on each node (0 or at most ${MAX_TIMEOUT_MINUTES}m: the longest a helper pod allows)` },
     parallel: { type: 'number', default: 4, describe: 'With --all: nodes done at once' },
   },
 } as const satisfies Record<string, Record<string, Options>>;

@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
 import { Exec, type CoreV1Api, type KubeConfig, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import { CliError } from '../errors.js';
-import { FATAL_WAITING_REASONS, HELPER_CONTAINER, helperPodManifest, MAX_LIFETIME_SECONDS, receiveAndRunCommand } from './helper-pod.js';
+import { FATAL_WAITING_REASONS, HELPER_CONTAINER, helperPodManifest, lifetimeSecondsFor, receiveAndRunCommand, scriptGraceMs } from './helper-pod.js';
 
 export interface DeliveryOptions {
   readonly node: string;
   readonly namespace: string;
   readonly image: string;
   readonly script: string;
-  /** Milliseconds for the pod to start and for the script to finish, each. */
+  /** Milliseconds for the pod to start and for the script to finish, each (the script then gets a grace). */
   readonly timeoutMs: number;
   /** Turns an API error into a one-line CliError; `action` says what was attempted. */
   readonly apiError: (err: unknown, action: string) => CliError;
@@ -43,10 +43,13 @@ const POLL_MS = 500;
 /**
  * Ctrl-C must leave no helper pod behind: the pods created and not yet deleted, and the create
  * requests still in flight (their pod may exist a moment later), are all awaited and deleted
- * before exiting. Once interrupted, no new delivery starts.
+ * before exiting. Once interrupted, no new delivery starts and no new script runs. A script that
+ * is already running is let finish first: deleting its pod would kill it wherever it is, perhaps
+ * between its IPv4 and IPv6 commits. A second Ctrl-C deletes at once.
  */
 const live = new Map<string, () => Promise<void>>();
 const creating = new Set<Promise<unknown>>();
+const running = new Map<string, Promise<unknown>>();
 let interrupted = false;
 let interruptHooked = false;
 
@@ -54,16 +57,30 @@ export function isInterrupted(): boolean {
   return interrupted;
 }
 
+function deleteAll(names: readonly string[] = [...live.keys()]): Promise<unknown> {
+  return Promise.allSettled(names.flatMap((n) => live.get(n) ?? []).map((del) => del()));
+}
+
 function hookInterrupt(): void {
   if (interruptHooked) return;
   interruptHooked = true;
+  const exit = (): never => process.exit(130);
+  const force = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\n${signal}: deleting the helper pods now; a node whose script was cut may be left half configured: run apply-node on it again\n`);
+    void deleteAll().then(exit);
+  };
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupted = true;
-    process.stderr.write(`\n${signal}: deleting the helper pods...\n`);
+    process.once('SIGINT', force);
+    process.once('SIGTERM', force);
+    const scripts = [...running.values()];
+    const wait = scripts.length > 0 ? `waiting for ${scripts.length} running script(s) to finish (Ctrl-C again to stop them), ` : '';
+    process.stderr.write(`\n${signal}: ${wait}deleting the helper pods...\n`);
     const settle = Promise.race([Promise.allSettled([...creating]), new Promise((r) => setTimeout(r, 10_000))]);
     void settle
-      .then(() => Promise.allSettled([...live.values()].map((del) => del())))
-      .then(() => process.exit(130));
+      .then(() => Promise.all([deleteAll([...live.keys()].filter((n) => !running.has(n))), Promise.allSettled(scripts)]))
+      .then(() => deleteAll())
+      .then(exit);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -126,11 +143,16 @@ async function runScript(kc: KubeConfig, o: DeliveryOptions, name: string): Prom
   let status: V1Status | undefined;
   const done = new Promise<void>((resolve, reject) => {
     let socket: { terminate(): void } | undefined;
-    const timer = setTimeout(() => {
-      // An open socket would keep the process alive after the error.
-      socket?.terminate();
-      stdin.destroy();
-      reject(new CliError(`the script did not finish within ${Math.round(o.timeoutMs / 1000)}s (see --timeout)`));
+    const seconds = (ms: number): number => Math.round(ms / 1000);
+    const graceMs = scriptGraceMs(o.timeoutMs);
+    let timer = setTimeout(() => {
+      o.onWarning?.(`the script is still running after ${seconds(o.timeoutMs)}s; waiting ${seconds(graceMs)}s more, since a script cut mid-way can leave the node half configured`);
+      timer = setTimeout(() => {
+        // An open socket would keep the process alive after the error.
+        socket?.terminate();
+        stdin.destroy();
+        reject(new CliError(`the script did not finish within ${seconds(o.timeoutMs)}s (see --timeout); it was stopped, and the node may be left half configured: run apply-node on it again`));
+      }, graceMs);
     }, o.timeoutMs);
     new Exec(kc)
       .exec(o.namespace, name, HELPER_CONTAINER, receiveAndRunCommand(sentinel), stdout, stderr, stdin, false, (s) => {
@@ -148,7 +170,7 @@ async function runScript(kc: KubeConfig, o: DeliveryOptions, name: string): Prom
         clearTimeout(timer);
         stdin.destroy();
         const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
-        const hint = /\b40[13]\b/.test(message) ? ` (is "create pods/exec" allowed in namespace ${o.namespace}?)` : '';
+        const hint = /\b40[13]\b/.test(message) ? ` (are "get" and "create" on pods/exec allowed in namespace ${o.namespace}?)` : '';
         reject(new CliError(`cannot exec into helper pod ${o.namespace}/${name}: ${message}${hint}`));
       });
   });
@@ -167,7 +189,7 @@ export async function deliverScript(client: DeliveryClient, o: DeliveryOptions):
   if (interrupted) throw new CliError('interrupted');
   o.onStage?.('creating');
   let created: V1Pod;
-  const lifetimeSeconds = Math.min(Math.ceil((2 * o.timeoutMs) / 1000) + 60, MAX_LIFETIME_SECONDS);
+  const lifetimeSeconds = lifetimeSecondsFor(o.timeoutMs);
   const request = core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds }) });
   creating.add(request);
   try {
@@ -196,9 +218,15 @@ export async function deliverScript(client: DeliveryClient, o: DeliveryOptions):
   try {
     o.onStage?.('waiting');
     await waitRunning(core, o, name);
+    if (interrupted) throw new CliError('interrupted');
     o.onStage?.('running');
-    const r = await runScript(client.kubeConfig, o, name);
-    return { node: o.node, pod: `${o.namespace}/${name}`, ...r };
+    const script = runScript(client.kubeConfig, o, name);
+    running.set(name, script);
+    try {
+      return { node: o.node, pod: `${o.namespace}/${name}`, ...(await script) };
+    } finally {
+      running.delete(name);
+    }
   } finally {
     o.onStage?.('deleting');
     await remove();

@@ -60,6 +60,24 @@ export function helperPodManifest(s: HelperPodSpec) {
 export const XTABLES_LOCK = '/run/xtables.lock';
 /** However long --timeout is, a helper pod lives at most this long. */
 export const MAX_LIFETIME_SECONDS = 2 * 3600;
+const LIFETIME_MARGIN_SECONDS = 60;
+const MAX_SCRIPT_GRACE_MS = 30_000;
+
+/**
+ * After --timeout, a script that is running gets as long again (at most 30 s) to finish: cutting
+ * it between its IPv4 and IPv6 commits is what would leave a node half configured.
+ */
+export function scriptGraceMs(timeoutMs: number): number {
+  return Math.min(timeoutMs, MAX_SCRIPT_GRACE_MS);
+}
+
+/** Seconds the helper pod must live to wait for its start, run the script and give it its grace. */
+export function lifetimeSecondsFor(timeoutMs: number): number {
+  return Math.ceil((2 * timeoutMs + scriptGraceMs(timeoutMs)) / 1000) + LIFETIME_MARGIN_SECONDS;
+}
+
+/** The longest --timeout whose waits all fit in the helper pod's lifetime (also what 0, no limit, means). */
+export const MAX_TIMEOUT_MS = ((MAX_LIFETIME_SECONDS - LIFETIME_MARGIN_SECONDS) * 1000 - MAX_SCRIPT_GRACE_MS) / 2;
 
 /** Container waiting reasons that will not resolve by waiting longer. */
 export const FATAL_WAITING_REASONS = new Set([

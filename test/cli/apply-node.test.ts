@@ -99,11 +99,11 @@ const errorCases: ErrorCase[] = [
   { name: 'the image cannot be pulled', setup: () => server.setPodStartup({ mode: 'image-pull-error' }), stderr: /^error: node node-a: helper pod kube-system\/netpol-helper-node-a-\w+ cannot start: (ErrImagePull|ImagePullBackOff)/ },
   { name: 'no permission to create pods', setup: () => server.forbid({ verb: 'create', resource: 'pods', namespace: 'kube-system' }), stderr: /^error: node node-a: Error from server \(Forbidden\): pods is forbidden: User "tester" cannot create resource "pods" in API group "" in the namespace "kube-system"\n$/ },
   { name: 'no permission to exec', setup: () => server.refuseExec(403), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: .*403/ },
-  { name: 'no permission to exec: the RBAC hint', setup: () => server.refuseExec(403), stderr: /: .*403.* \(is "create pods\/exec" allowed in namespace kube-system\?\)\n$/ },
+  { name: 'no permission to exec: the RBAC hint', setup: () => server.refuseExec(403), stderr: /: .*403.* \(are "get" and "create" on pods\/exec allowed in namespace kube-system\?\)\n$/ },
   { name: 'exec fails otherwise (404): no RBAC hint', setup: () => server.refuseExec(404), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: [^()]*404[^()]*\n$/ },
-  { name: 'the script hangs past --timeout', setup: () => server.setExecHandler(() => new Promise<number>(() => undefined)), args: ['apply-node', 'node-a', '--timeout', '2s'], stderr: /^error: node node-a: the script did not finish within 2s \(see --timeout\)\n$/ },
   { name: 'no such node', setup: () => undefined, args: ['apply-node', 'node-z'], stderr: /^error: nodes "node-z" not found\n$/ },
   { name: 'bad --timeout', setup: () => undefined, args: ['apply-node', 'node-a', '--timeout', 'soon'], stderr: /^error: --timeout "soon": expected a duration/ },
+  { name: '--timeout past what a helper pod may live', setup: () => undefined, args: ['apply-node', 'node-a', '--timeout', '3h'], stderr: /^error: --timeout "3h": at most 59m, or 0 for that longest: a helper pod lives at most 2h\n$/ },
   { name: 'NODE and --all', setup: () => undefined, args: ['apply-node', 'node-a', '--all'], stderr: /^error: name a NODE or use --all, not both\n$/ },
 ];
 
@@ -181,6 +181,75 @@ test('apply-node: Ctrl-C while the helper pod starts deletes it and exits 130', 
   } finally {
     server.setPodStartup({ mode: 'run', afterPolls: 1 });
   }
+});
+
+/** Runs apply-node node-a as a child, with a script that stays running until `finish` is called. */
+async function startWithHeldScript(args: readonly string[] = []) {
+  let finish = (): void => undefined;
+  const held = new Promise<void>((r) => (finish = r));
+  let running = false;
+  let finished = false;
+  const inner = receiver(0, 'IPv4: unchanged\n');
+  server.setExecHandler(async (req, io) => {
+    running = true;
+    await held;
+    finished = true;
+    return inner(req, io);
+  });
+  const deletes = () => server.requests(/\/pods\/netpol-helper-node-a-/).filter((x) => x.method === 'DELETE').length;
+  const before = deletes();
+  const child = spawn(plugin, ['apply-node', 'node-a', '--kubeconfig', kubeconfig, ...args], { env: { ...process.env, PATH: `${repo}plugin:${process.env['PATH'] ?? ''}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  for (let i = 0; i < 200 && !running; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(running, 'the script started on the node');
+  return { child, exited, finish, deletes: () => deletes() - before, finished: () => finished, stderr: () => stderr };
+}
+
+test('apply-node: Ctrl-C while the script runs lets it finish, then deletes the pod and exits 130', async () => {
+  const run = await startWithHeldScript();
+  run.child.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(run.deletes(), 0, 'the pod (and the script in it) is not killed while the script runs');
+  assert.match(run.stderr(), /SIGINT: waiting for 1 running script\(s\) to finish \(Ctrl-C again to stop them\), deleting the helper pods\.\.\./);
+  run.finish();
+  assert.equal(await run.exited, 130);
+  assert.ok(run.finished(), 'the script ran to its end');
+  assert.equal(run.deletes(), 1);
+});
+
+test('apply-node: a second Ctrl-C stops the running script at once and says the node may be half configured', async () => {
+  const run = await startWithHeldScript();
+  run.child.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 300));
+  run.child.kill('SIGINT');
+  assert.equal(await run.exited, 130);
+  assert.equal(run.finished(), false);
+  assert.equal(run.deletes(), 1);
+  assert.match(run.stderr(), /SIGINT: deleting the helper pods now; a node whose script was cut may be left half configured: run apply-node on it again/);
+  run.finish();
+});
+
+test('apply-node: a script still running at --timeout gets as long again, then is stopped with a warning and an error', async () => {
+  const run = await startWithHeldScript(['--timeout', '1s']);
+  assert.equal(await run.exited, 2);
+  assert.equal(
+    run.stderr(),
+    'warning: node node-a: the script is still running after 1s; waiting 1s more, since a script cut mid-way can leave the node half configured\n' +
+      'error: node node-a: the script did not finish within 1s (see --timeout); it was stopped, and the node may be left half configured: run apply-node on it again\n',
+  );
+  assert.equal(run.deletes(), 1);
+  run.finish();
+});
+
+test('apply-node: a script that finishes within the grace after --timeout succeeds', async () => {
+  const run = await startWithHeldScript(['--timeout', '1s']);
+  await new Promise((r) => setTimeout(r, 1400));
+  run.finish();
+  assert.equal(await run.exited, 0);
+  assert.match(run.stderr(), /^warning: node node-a: the script is still running after 1s;/);
+  assert.equal(run.deletes(), 1);
 });
 
 test('apply-node offline: --dry-run prints the script; a node nobody knows is an error; install needs a cluster', async () => {
