@@ -17,7 +17,7 @@ import { echoHandler, type ExecHandler, type ExecProtocol } from './exec-server.
 import { handleUpgrade } from './exec-route.js';
 import { writeKubeconfig } from './kubeconfig-file.js';
 import type { PodStartup } from './pod-lifecycle.js';
-import { resourceByKind } from './resources.js';
+import { RESOURCES, resourceByKind } from './resources.js';
 import { handleRequest } from './rest-handler.js';
 import type { JsonObject } from './selectors.js';
 import type { ForbidRule, RequestLogEntry, ServerState } from './state.js';
@@ -68,6 +68,11 @@ export interface FakeApiServer {
   kubeconfigPath(dir: string, opts?: KubeconfigOptions): string;
   add(...objs: JsonObject[]): void;
   remove(kind: string, namespace: string | undefined, name: string): boolean;
+  /**
+   * Copies of every stored object, with kind and apiVersion, as the server stores them (defaulted):
+   * what a client reading the cluster sees, for writing to a file. Ordered by kind, then key.
+   */
+  stored(): JsonObject[];
   /** The stored object (live; mutate then call `touch`), or undefined. */
   get(kind: string, namespace: string | undefined, name: string): JsonObject | undefined;
   forbid(rule: ForbidRule): void;
@@ -165,6 +170,15 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
     },
     remove(kind, namespace, name) {
       return state.store.delete(kindInfo(kind), namespace, name) !== undefined;
+    },
+    stored() {
+      return RESOURCES.flatMap((r) =>
+        state.store
+          .all(r)
+          .map((o) => ({ key: keyOf(r.namespaced ? String(metaOf(o)['namespace']) : undefined, String(metaOf(o)['name'])), o }))
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+          .map(({ o }) => structuredClone(o)),
+      );
     },
     get(kind, namespace, name) {
       return state.store.get(kindInfo(kind), namespace, name);

@@ -200,14 +200,7 @@ function create(state: ServerState, route: ResourceRoute, raw: string, entry: Re
   delete meta['uid'];
   delete meta['creationTimestamp'];
   body['kind'] = r.kind;
-  if (r.name === 'pods') {
-    const spec = (body['spec'] as JsonObject | undefined) ?? {};
-    spec['restartPolicy'] ??= 'Always';
-    spec['dnsPolicy'] ??= 'ClusterFirst';
-    spec['schedulerName'] ??= 'default-scheduler';
-    body['spec'] = spec;
-    body['status'] = pendingStatus();
-  }
+  if (r.name === 'pods') body['status'] = pendingStatus();
   const stored = state.store.put(body);
   if (r.name === 'pods') state.podPolls.set(keyOf(route.namespace, name), 0);
   send(res, entry, 201, stored);

@@ -1,10 +1,12 @@
 /**
  * @module test/support/store
  * The fake API server's objects: one map per resource, a global resourceVersion counter, and
- * paginated listing with opaque continue tokens. Items are kept with kind/apiVersion (as `add` got
- * them) and stripped of both in list responses, like the real server's list items.
+ * paginated listing with opaque continue tokens. Objects are stored defaulted, as the real server
+ * stores them (defaults.ts). Items are kept with kind/apiVersion (as `add` got them) and stripped
+ * of both in list responses, like the real server's list items.
  */
 import { randomUUID } from 'node:crypto';
+import { applyServerDefaults } from './defaults.js';
 import { apiVersionOf, resourceByKind, type ResourceInfo, type ResourceName } from './resources.js';
 import type { JsonObject, Matcher } from './selectors.js';
 
@@ -56,7 +58,10 @@ export class ObjectStore {
     return String(this.rv);
   }
 
-  /** Stores a copy, filling in what the server would (uid, resourceVersion, timestamps, namespace label). */
+  /**
+   * Stores a copy, filling in what the server would: uid, resourceVersion, creationTimestamp, and
+   * the API's field defaults (defaults.ts), for seeded and created objects alike.
+   */
   put(raw: JsonObject): JsonObject {
     const r = resourceByKind(str(raw['kind']));
     if (!r) throw new Error(`fake apiserver: unsupported kind ${String(raw['kind'])}`);
@@ -70,11 +75,7 @@ export class ObjectStore {
     meta['uid'] ??= randomUUID();
     meta['creationTimestamp'] ??= new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     meta['resourceVersion'] = this.nextVersion();
-    if (r.name === 'namespaces') {
-      meta['labels'] = { ...((meta['labels'] as Record<string, string> | undefined) ?? {}), 'kubernetes.io/metadata.name': name };
-      obj['spec'] ??= { finalizers: ['kubernetes'] };
-      obj['status'] ??= { phase: 'Active' };
-    }
+    applyServerDefaults(r.name, name, obj);
     this.map(r).set(keyOf(r.namespaced ? str(meta['namespace']) : undefined, name), obj);
     return obj;
   }
