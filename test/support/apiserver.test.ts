@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Exec, KubeConfig, type V1Status } from '@kubernetes/client-node';
-import { startApiServer, type ExecHandler, type FakeApiServer } from './apiserver.js';
+import { WebSocket } from 'ws';
+import { echoHandler, startApiServer, type ExecHandler, type FakeApiServer, type ForbidRule } from './apiserver.js';
 import { call } from './http-client.js';
 import { namespaceObj, nodeObj, podObj, policyObj } from './objects.js';
 
@@ -152,6 +153,145 @@ for (const c of selectorCases) {
     assert.deepEqual(names(r.json), c.want);
   });
 }
+
+// The real server defaults objects before storing them, so whatever the fake serves (seeded with
+// `add` or created through POST) must carry those defaults.
+interface DefaultsCase {
+  readonly name: string;
+  readonly kind: 'NetworkPolicy' | 'Pod';
+  readonly object: (name: string) => Record<string, unknown>;
+  /** Fields of the served object: a path and the value it must hold. */
+  readonly want: readonly { readonly path: readonly (string | number)[]; readonly value: unknown }[];
+}
+const defaultsCases: DefaultsCase[] = [
+  {
+    name: 'no policyTypes, no egress: [Ingress]',
+    kind: 'NetworkPolicy',
+    object: (n) => policyObj('shop', n, { podSelector: {}, ingress: [{}] }),
+    want: [{ path: ['spec', 'policyTypes'], value: ['Ingress'] }],
+  },
+  {
+    name: 'no policyTypes, an egress rule: [Ingress, Egress]',
+    kind: 'NetworkPolicy',
+    object: (n) => policyObj('shop', n, { podSelector: {}, egress: [{}] }),
+    want: [{ path: ['spec', 'policyTypes'], value: ['Ingress', 'Egress'] }],
+  },
+  {
+    name: 'an empty policyTypes list is defaulted like an absent one',
+    kind: 'NetworkPolicy',
+    object: (n) => policyObj('shop', n, { podSelector: {}, policyTypes: [], egress: [{ to: [] }] }),
+    want: [{ path: ['spec', 'policyTypes'], value: ['Ingress', 'Egress'] }],
+  },
+  {
+    name: 'an empty egress list adds no Egress',
+    kind: 'NetworkPolicy',
+    object: (n) => policyObj('shop', n, { podSelector: {}, egress: [] }),
+    want: [{ path: ['spec', 'policyTypes'], value: ['Ingress'] }],
+  },
+  {
+    name: 'policyTypes written are kept',
+    kind: 'NetworkPolicy',
+    object: (n) => policyObj('shop', n, { podSelector: {}, policyTypes: ['Egress'], ingress: [{}] }),
+    want: [{ path: ['spec', 'policyTypes'], value: ['Egress'] }],
+  },
+  {
+    name: 'an absent podSelector is served as {}',
+    kind: 'NetworkPolicy',
+    object: (n) => policyObj('shop', n, { policyTypes: ['Ingress'] }),
+    want: [{ path: ['spec', 'podSelector'], value: {} }],
+  },
+  {
+    name: 'policy ports without a protocol get TCP, in ingress and egress',
+    kind: 'NetworkPolicy',
+    object: (n) =>
+      policyObj('shop', n, {
+        podSelector: {},
+        ingress: [{ ports: [{ port: 80 }, { port: 53, protocol: 'UDP' }] }],
+        egress: [{ ports: [{ port: 'dns' }] }, { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }],
+      }),
+    want: [
+      { path: ['spec', 'ingress', 0, 'ports', 0, 'protocol'], value: 'TCP' },
+      { path: ['spec', 'ingress', 0, 'ports', 1, 'protocol'], value: 'UDP' },
+      { path: ['spec', 'egress', 0, 'ports', 0, 'protocol'], value: 'TCP' },
+      { path: ['spec', 'egress', 1, 'ports'], value: undefined },
+      { path: ['spec', 'policyTypes'], value: ['Ingress', 'Egress'] },
+    ],
+  },
+  {
+    name: 'a port with no port number still gets TCP',
+    kind: 'NetworkPolicy',
+    object: (n) => policyObj('shop', n, { podSelector: {}, ingress: [{ ports: [{}] }] }),
+    want: [{ path: ['spec', 'ingress', 0, 'ports', 0], value: { protocol: 'TCP' } }],
+  },
+  {
+    name: 'pod container ports without a protocol get TCP',
+    kind: 'Pod',
+    object: (n) => podObj('shop', n, { ports: [{ name: 'http', containerPort: 8080 }, { name: 'dns', containerPort: 53, protocol: 'UDP' }] }),
+    want: [
+      { path: ['spec', 'containers', 0, 'ports', 0, 'protocol'], value: 'TCP' },
+      { path: ['spec', 'containers', 0, 'ports', 1, 'protocol'], value: 'UDP' },
+      { path: ['spec', 'containers', 0, 'ports', 0, 'hostPort'], value: undefined },
+      { path: ['spec', 'restartPolicy'], value: 'Always' },
+      { path: ['spec', 'dnsPolicy'], value: 'ClusterFirst' },
+    ],
+  },
+  {
+    name: 'init container ports too; with hostNetwork, hostPort = containerPort',
+    kind: 'Pod',
+    object: (n) => {
+      const pod = podObj('shop', n, { hostNetwork: true, ports: [{ containerPort: 9100 }] });
+      (pod['spec'] as Record<string, unknown>)['initContainers'] = [{ name: 'init', image: 'busybox', ports: [{ containerPort: 7000 }] }];
+      return pod;
+    },
+    want: [
+      { path: ['spec', 'containers', 0, 'ports', 0], value: { containerPort: 9100, protocol: 'TCP', hostPort: 9100 } },
+      { path: ['spec', 'initContainers', 0, 'ports', 0], value: { containerPort: 7000, protocol: 'TCP', hostPort: 7000 } },
+    ],
+  },
+];
+const collection = { NetworkPolicy: '/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies', Pod: '/api/v1/namespaces/shop/pods' };
+let defaultsSeq = 0;
+for (const c of defaultsCases) {
+  for (const how of ['seeded', 'created'] as const) {
+    test(`served as the real server stores it (${how}): ${c.name}`, async () => {
+      const name = `defaults-${++defaultsSeq}`;
+      const obj = c.object(name);
+      const sent = structuredClone(obj);
+      if (how === 'seeded') server.add(obj);
+      else assert.equal((await call(server, 'POST', collection[c.kind], { body: obj })).status, 201);
+      try {
+        assert.deepEqual(obj, sent, 'the caller\'s object is not changed');
+        const one = await call(server, 'GET', `${collection[c.kind]}/${name}`);
+        assert.equal(one.status, 200, one.text);
+        const listed = await call(server, 'GET', `${collection[c.kind]}?fieldSelector=metadata.name%3D${name}`);
+        const [item] = items(listed.json);
+        for (const w of c.want) {
+          assert.deepEqual(dig(one.json, ...w.path), w.value, `GET ${w.path.join('.')}`);
+          assert.deepEqual(dig(item, ...w.path), w.value, `list ${w.path.join('.')}`);
+        }
+      } finally {
+        server.remove(c.kind, 'shop', name);
+      }
+    });
+  }
+}
+
+test('stored() gives every object as served, with kind and apiVersion, defaulted', () => {
+  const all = server.stored();
+  const policy = all.find((o) => o['kind'] === 'NetworkPolicy' && dig(o, 'metadata', 'name') === 'deny-all');
+  assert.equal(dig(policy, 'apiVersion'), 'networking.k8s.io/v1');
+  assert.deepEqual(dig(policy, 'spec', 'policyTypes'), ['Ingress']);
+  const ns = all.find((o) => o['kind'] === 'Namespace' && dig(o, 'metadata', 'name') === 'shop');
+  assert.equal(dig(ns, 'metadata', 'labels', 'kubernetes.io/metadata.name'), 'shop');
+  assert.deepEqual(
+    all.filter((o) => o['kind'] === 'Namespace').map((o) => dig(o, 'metadata', 'name')),
+    ['db', 'shop'],
+    'ordered by key',
+  );
+  const copy = all.find((o) => o['kind'] === 'Pod');
+  (copy?.['metadata'] as Record<string, unknown>)['name'] = 'changed';
+  assert.ok(!server.stored().some((o) => dig(o, 'metadata', 'name') === 'changed'), 'copies, not the stored objects');
+});
 
 interface ErrorCase {
   readonly name: string;
@@ -405,6 +545,8 @@ test('exec v4: stdin EOF closes the socket and loses the status (real v4 behavio
 
 const refusalCases = [
   { name: 'refused with 403', setup: () => server.refuseExec(403), pod: 'web-0', want: /Unexpected server response: 403/ },
+  { name: 'without get pods/exec', setup: () => server.forbid({ verb: 'get', resource: 'pods/exec' }), pod: 'web-0', want: /Unexpected server response: 403/ },
+  { name: 'without create pods/exec', setup: () => server.forbid({ verb: 'create', resource: 'pods/exec' }), pod: 'web-0', want: /Unexpected server response: 403/ },
   { name: 'refused with 404', setup: () => server.refuseExec(404), pod: 'web-0', want: /Unexpected server response: 404/ },
   { name: 'missing pod', setup: () => undefined, pod: 'nope', want: /Unexpected server response: 404/ },
   { name: 'pod not running', setup: () => undefined, pod: 'pg', want: /Unexpected server response: 400/ },
@@ -422,6 +564,68 @@ for (const c of refusalCases) {
       });
     } finally {
       server.refuseExec(undefined);
+      server.allowAll();
+    }
+  });
+}
+
+/** The HTTP status and body of an exec upgrade, read off the wire (client-node drops the body). */
+function upgrade(pod: string): Promise<{ status: number; body: string }> {
+  const url = `${server.url.replace(/^http/, 'ws')}/api/v1/namespaces/shop/pods/${pod}/exec?command=true&stdout=true&container=main`;
+  const ws = new WebSocket(url, ['v5.channel.k8s.io'], { ca: server.caPem, headers: { Authorization: `Bearer ${server.token}` } });
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => {
+      ws.terminate();
+      resolve({ status: 101, body: '' });
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    ws.on('error', reject);
+  });
+}
+
+// Exec over WebSocket is a GET: authorized as `get pods/exec`, then (newer servers) `create pods/exec`.
+const execRbacCases: { name: string; rules: ForbidRule[]; want: number; message?: string }[] = [
+  { name: 'no rule: upgraded', rules: [], want: 101 },
+  {
+    name: 'get denied',
+    rules: [{ verb: 'get', resource: 'pods/exec', namespace: 'shop' }],
+    want: 403,
+    message: 'pods "web-0" is forbidden: User "tester" cannot get resource "pods/exec" in API group "" in the namespace "shop"',
+  },
+  {
+    name: 'create denied',
+    rules: [{ verb: 'create', resource: 'pods/exec' }],
+    want: 403,
+    message: 'pods "web-0" is forbidden: User "tester" cannot create resource "pods/exec" in API group "" in the namespace "shop"',
+  },
+  {
+    name: 'both denied: get is checked first',
+    rules: [{ verb: 'create', resource: 'pods/exec' }, { verb: 'get', resource: 'pods/exec' }],
+    want: 403,
+    message: 'pods "web-0" is forbidden: User "tester" cannot get resource "pods/exec" in API group "" in the namespace "shop"',
+  },
+  { name: 'a denial in another namespace', rules: [{ verb: '*', resource: 'pods/exec', namespace: 'db' }], want: 101 },
+  { name: 'get and create pods (not the subresource) denied', rules: [{ verb: 'get', resource: 'pods' }, { verb: 'create', resource: 'pods' }], want: 101 },
+];
+for (const c of execRbacCases) {
+  test(`exec authorization: ${c.name}`, async () => {
+    server.setExecHandler(echoHandler(0));
+    for (const r of c.rules) server.forbid(r);
+    try {
+      const got = await upgrade('web-0');
+      assert.equal(got.status, c.want, got.body);
+      assert.equal(server.requests(/\/exec$/).at(-1)?.status, c.want);
+      if (c.message !== undefined) {
+        const st = JSON.parse(got.body) as { kind: string; reason: string; message: string; code: number; details: unknown };
+        assert.deepEqual([st.kind, st.reason, st.message, st.code], ['Status', 'Forbidden', c.message, 403]);
+        assert.deepEqual(st.details, { name: 'web-0', kind: 'pods' });
+      }
+    } finally {
+      server.allowAll();
     }
   });
 }

@@ -1,9 +1,9 @@
 /**
  * @module test/support/exec-route
  * The upgrade side of `pods/{name}/exec`: the checks the real server makes before it answers 101
- * (auth, RBAC on pods/exec, the pod exists and runs, the container is valid) and the subprotocol
- * choice. When a check fails the reply is a plain HTTP error with a Status body and no upgrade,
- * which client-node reports only as `Unexpected server response: <code>`.
+ * (auth, RBAC on pods/exec for `get` then `create`, the pod exists and runs, the container is
+ * valid) and the subprotocol choice. When a check fails the reply is a plain HTTP error with a
+ * Status body and no upgrade, which client-node reports only as `Unexpected server response: <code>`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -14,6 +14,9 @@ import { parseRoute } from './routes.js';
 import type { JsonObject } from './selectors.js';
 import { isForbidden, type RequestLogEntry, type ServerState } from './state.js';
 import * as status from './status.js';
+
+/** In the order the real server checks them. */
+const EXEC_VERBS = ['get', 'create'] as const;
 
 const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
 
@@ -49,17 +52,21 @@ export async function handleUpgrade(
   }
   const pods = route.resource;
   const name = route.name ?? '';
+  const execForbidden = (verb: string) => status.forbidden(pods, state.user, verb, route.namespace, { name, subresource: 'exec' });
   if (state.execRefusal !== undefined) {
     const s =
       state.execRefusal === 403
-        ? status.forbidden(pods, state.user, 'create', route.namespace, { name, subresource: 'exec' })
+        ? execForbidden('get')
         : state.execRefusal === 404
           ? status.notFound(pods, name)
           : status.badRequest('Upgrade request required');
     return refuse(socket, entry, s);
   }
-  if (isForbidden(state, 'create', 'pods/exec', route.namespace)) {
-    return refuse(socket, entry, status.forbidden(pods, state.user, 'create', route.namespace, { name, subresource: 'exec' }));
+  // The upgrade is an HTTP GET, so the request itself is authorized as `get pods/exec`; servers
+  // with AuthorizePodWebsocketUpgradeCreatePermission (on by default in recent releases) then also
+  // require `create pods/exec`, the verb a POST (SPDY) exec is authorized as.
+  for (const verb of EXEC_VERBS) {
+    if (isForbidden(state, verb, 'pods/exec', route.namespace)) return refuse(socket, entry, execForbidden(verb));
   }
   const pod = state.store.get(pods, route.namespace, name);
   if (!pod) return refuse(socket, entry, status.notFound(pods, name));
