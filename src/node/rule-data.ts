@@ -79,7 +79,10 @@ export interface FamilyRules {
   readonly hooks: readonly Hook[];
   readonly chains: readonly Chain[];
   readonly sets: readonly IpSet[];
-  /** Whether any local pod of this family is isolated: without that the family's rules do nothing. */
+  /**
+   * Whether any local pod of this family is isolated. When not, hooks, chains and sets are all
+   * empty: nothing is installed, and the script removes ours left by an earlier apply.
+   */
   readonly enforcing: boolean;
 }
 

@@ -2,7 +2,8 @@
  * @module node/ruleset
  * One node's rule set, built from the same compiled snapshot the verdicts come from.
  *
- * Layout (filter table, per family; names from names.ts):
+ * Layout (filter table, per family that has a local isolated pod; a family without one gets
+ * nothing at all, and the script removes what an earlier apply left there; names from names.ts):
  *   FORWARD -> KNP-FORWARD, INPUT -> KNP-INPUT   one jump each, inserted first by the script
  *   KNP-FORWARD  0. IPv6 only: neighbour discovery (ICMPv6 133-137) -> RETURN (see NDP_TYPES)
  *                1. conntrack RELATED,ESTABLISHED -> RETURN (replies of admitted connections)
@@ -107,6 +108,13 @@ class FamilyBuilder {
     const isolated = (d: Direction): Pod[] => pods.filter((p) => this.c.isolating(p, policyTypeOf(d)).length > 0);
     const egress = isolated('egress');
     const ingress = isolated('ingress');
+    // Nothing to enforce: no hooks and no chains, rather than top chains that only clear marks. The
+    // family's filter table is then never touched (an install would create it on a node that had
+    // none, and no cleanup can take a table away), no packet pays for our walk, and a kernel
+    // without this family is no obstacle.
+    if (egress.length + ingress.length === 0) {
+      return { family: this.family, hooks: [], chains: [], sets: [], enforcing: false };
+    }
     const podChains = [...egress.map((p) => this.podChain(p, 'egress')), ...ingress.map((p) => this.podChain(p, 'ingress'))];
     const forward = this.topChain(FORWARD_CHAIN, [
       ...egress.flatMap((p) => this.interceptRules(p, 'egress', true)),
@@ -123,7 +131,7 @@ class FamilyBuilder {
       ],
       chains: [forward, input, ...podChains, ...policyChains],
       sets: this.sets.sets(),
-      enforcing: egress.length + ingress.length > 0,
+      enforcing: true,
     };
   }
 

@@ -8,7 +8,9 @@
  * Variables and functions come from script.ts: knp_prefix (a quick filter only, never enough to
  * call a name ours), knp_hook_fwd_spec, knp_hook_in_spec, knp_is_chain, knp_is_set,
  * knp_grep_rules, and for the apply script knp_node, knp_want_chains_4/6, knp_rule_count_4/6,
- * knp_enforcing_4/6, knp_want_sets, knp_set_entries, knp_sets_text, knp_rules_4/6.
+ * knp_enforcing_4/6, knp_want_sets, knp_set_entries, knp_sets_text, knp_rules_4/6. A family with
+ * nothing to enforce has no chain in knp_want_chains_N: the apply takes away what an earlier one
+ * left there and otherwise does not touch that family's table at all.
  */
 
 /** Shared helpers: logging, backend detection (as kube-proxy's iptables-wrapper), reading our state. */
@@ -73,6 +75,27 @@ knp_legacy_save() {
   done
 }
 
+# Whether family $1's filter table may hold something of ours: false only when it certainly does
+# not exist, which is found out without creating it. Reading an absent nft table creates nothing
+# (iptables-nft-save prints its built-in chains, empty), so nft always may; a legacy table may
+# only when the kernel lists it. The plain commands name their backend in --version (iptables
+# 1.8 on; older ones are all legacy). Needs knp_mode (knp_pick_backend).
+knp_may_have_table() {
+  case $1 in
+    4) knp_tp=iptables ;;
+    *) knp_tp=ip6tables ;;
+  esac
+  case $knp_mode in
+    nft) return 0 ;;
+    legacy) ;;
+    *)
+      eval "knp_sv=\\$knp_save_$1"
+      case $("$knp_sv" --version </dev/null 2>/dev/null) in *nf_tables*) return 0 ;; esac
+      ;;
+  esac
+  knp_legacy_has "$knp_tp" filter
+}
+
 # The backend the host uses, when both are installed: kubelet's marker chains, else the one with
 # more rules (legacy only when it has strictly more, as the wrapper decides).
 knp_detect_mode() {
@@ -134,7 +157,8 @@ knp_wait_flags() {
   fi
 }
 
-# Reads our part of one family's filter table (save command in $1) into:
+# Reads our part of one family's filter table (save command in $1) into the variables below; on
+# failure it says why, or with $2 "quiet" only sets knp_scan_error to that.
 #   knp_chains     our chain names (knp_is_chain)    knp_nrules  how many rules our chains hold
 #   knp_rules      those rules, one a line (only with grep, for the summary and a rollback: a
 #                  shell loop that appends line by line is quadratic, far too slow for thousands)
@@ -149,7 +173,8 @@ knp_scan() {
   # warning lands in the middle of a rule line. On failure a second run fetches the message.
   knp_out=$("$1" -t filter </dev/null 2>/dev/null) || {
     knp_out=$("$1" -t filter </dev/null 2>&1 >/dev/null)
-    knp_err "$1 -t filter failed: $knp_out"
+    knp_scan_error="$1 -t filter failed: $knp_out"
+    if [ "\${2:-}" != quiet ]; then knp_err "$knp_scan_error"; fi
     return 1
   }
   knp_chains=
@@ -296,7 +321,8 @@ knp_destroy_set() {
 /** The apply steps: sets, dry run, one restore per family, stale sets, check and summary. */
 export const APPLY_MAIN = `# Prints family $1's iptables-restore input; needs knp_scan of that family just before. Our chains
 # are declared (which flushes just them), stale ones of ours too, so that they can be deleted in
-# the same transaction once nothing refers to them.
+# the same transaction once nothing refers to them. A family with nothing to enforce wants no
+# chain: every one of ours is stale and no jump is inserted, which is what the cleanup does.
 knp_apply_input() {
   eval "knp_want=\\$knp_want_chains_$1"
   knp_stale=$(knp_words_not_in "$knp_chains" "$knp_want")
@@ -309,9 +335,9 @@ knp_apply_input() {
   # match, so one -D a copy) and one inserted at 1, in this one transaction: there is no moment
   # without the jump, and a rule inserted above ours since the scan ends up below it all the same.
   knp_delete_lines "$knp_hooks_fwd"
-  printf '%s\\n' "-I FORWARD 1 $knp_hook_fwd_spec"
+  if [ -n "$knp_want" ]; then printf '%s\\n' "-I FORWARD 1 $knp_hook_fwd_spec"; fi
   knp_delete_lines "$knp_hooks_in"
-  printf '%s\\n' "-I INPUT 1 $knp_hook_in_spec"
+  if [ -n "$knp_want" ]; then printf '%s\\n' "-I INPUT 1 $knp_hook_in_spec"; fi
   "knp_rules_$1"
   for knp_c in $knp_stale; do printf '%s\\n' "-X $knp_c"; done
   printf 'COMMIT\\n'
@@ -325,10 +351,13 @@ knp_restore_family() {
     knp_err "$knp_restore $knp_wait --noflush $2 failed for IPv$1: $knp_out"
     return 1
   }
-  # What the summary reports as moved: jumps that were there but below some other rule.
+  # What the summary reports as moved: jumps that were there but below some other rule (and stay).
   knp_mv=
-  if [ "$knp_hook_fwd" -gt 0 ] && [ "$knp_hook_fwd_first" -ne 1 ]; then knp_mv="$knp_mv FORWARD"; fi
-  if [ "$knp_hook_in" -gt 0 ] && [ "$knp_hook_in_first" -ne 1 ]; then knp_mv="$knp_mv INPUT"; fi
+  eval "knp_want=\\$knp_want_chains_$1"
+  if [ -n "$knp_want" ]; then
+    if [ "$knp_hook_fwd" -gt 0 ] && [ "$knp_hook_fwd_first" -ne 1 ]; then knp_mv="$knp_mv FORWARD"; fi
+    if [ "$knp_hook_in" -gt 0 ] && [ "$knp_hook_in_first" -ne 1 ]; then knp_mv="$knp_mv INPUT"; fi
+  fi
   eval "knp_moved_$1=\\$knp_mv"
 }
 
@@ -407,17 +436,26 @@ knp_check_family() {
   eval "knp_bc=\\$knp_before_chains_$1 knp_br=\\$knp_before_rules_$1"
   knp_scan "$knp_save" || return 1
   knp_ok=0
-  if [ "$knp_hook_fwd" -ne 1 ] || [ "$knp_hook_in" -ne 1 ]; then
-    knp_err "IPv$1: want one jump each from FORWARD and INPUT, found $knp_hook_fwd and $knp_hook_in"
-    knp_ok=1
-  fi
-  if [ "$knp_hook_fwd_first" -ne 1 ]; then
-    knp_err "IPv$1: our jump is not the first rule of FORWARD (another program inserted one above it just now?): $knp_first_fwd"
-    knp_ok=1
-  fi
-  if [ "$knp_hook_in_first" -ne 1 ]; then
-    knp_err "IPv$1: our jump is not the first rule of INPUT (another program inserted one above it just now?): $knp_first_in"
-    knp_ok=1
+  knp_what=
+  if [ -z "$knp_want" ]; then
+    knp_what=' (nothing to enforce)'
+    if [ -n "$knp_refs" ]; then
+      knp_err "IPv$1: nothing to enforce, yet $(printf '%s' "$knp_refs" | knp_count_lines) jumps into our chains remain"
+      knp_ok=1
+    fi
+  else
+    if [ "$knp_hook_fwd" -ne 1 ] || [ "$knp_hook_in" -ne 1 ]; then
+      knp_err "IPv$1: want one jump each from FORWARD and INPUT, found $knp_hook_fwd and $knp_hook_in"
+      knp_ok=1
+    fi
+    if [ "$knp_hook_fwd_first" -ne 1 ]; then
+      knp_err "IPv$1: our jump is not the first rule of FORWARD (another program inserted one above it just now?): $knp_first_fwd"
+      knp_ok=1
+    fi
+    if [ "$knp_hook_in_first" -ne 1 ]; then
+      knp_err "IPv$1: our jump is not the first rule of INPUT (another program inserted one above it just now?): $knp_first_in"
+      knp_ok=1
+    fi
   fi
   if [ "$(knp_missing_words "$knp_want" "$knp_chains")" -ne 0 ] || [ "$(knp_missing_words "$knp_chains" "$knp_want")" -ne 0 ]; then
     knp_err "IPv$1: our chains are not the ones just installed:$knp_chains"
@@ -437,7 +475,7 @@ knp_check_family() {
   if [ "$knp_ca$knp_cr$knp_ra$knp_rr" = 0000 ] && [ -z "$knp_mv" ]; then
     knp_log "IPv$1: unchanged ($(knp_words "$knp_chains") chains, $knp_total rules)"
   else
-    knp_log "IPv$1: chains +$knp_ca -$knp_cr, rules +$knp_ra -$knp_rr (now $(knp_words "$knp_chains") chains, $knp_total rules)\${knp_mv:+; jump moved back to the top of$knp_mv}"
+    knp_log "IPv$1$knp_what: chains +$knp_ca -$knp_cr, rules +$knp_ra -$knp_rr (now $(knp_words "$knp_chains") chains, $knp_total rules)\${knp_mv:+; jump moved back to the top of$knp_mv}"
   fi
   return "$knp_ok"
 }
@@ -465,19 +503,26 @@ knp_check_bridge() {
 knp_main() {
   knp_log "node $knp_node: installing NetworkPolicy rules"
   knp_pick_backend || return 2
+  # A family with nothing to enforce wants no chain; it is visited only to take away what an
+  # earlier apply left there, and left alone (its table not even created) when there is nothing.
   knp_families=
   for knp_f in 4 6; do
-    eval "knp_r=\\$knp_restore_$knp_f knp_s=\\$knp_save_$knp_f knp_e=\\$knp_enforcing_$knp_f"
-    if knp_has "$knp_r" && knp_has "$knp_s"; then
-      knp_families="$knp_families $knp_f"
-      knp_w=$(knp_wait_flags "$knp_r")
-      eval "knp_wait_$knp_f=\\$knp_w"
-    elif [ "$knp_e" = 1 ]; then
-      knp_err "$knp_r or $knp_s not found, and this node has IPv$knp_f pods to enforce"
-      return 2
-    else
+    eval "knp_r=\\$knp_restore_$knp_f knp_s=\\$knp_save_$knp_f knp_e=\\$knp_enforcing_$knp_f knp_want=\\$knp_want_chains_$knp_f"
+    if ! knp_has "$knp_r" || ! knp_has "$knp_s"; then
+      if [ "$knp_e" = 1 ]; then
+        knp_err "$knp_r or $knp_s not found, and this node has IPv$knp_f pods to enforce"
+        return 2
+      fi
       knp_log "IPv$knp_f: $knp_r not found and no IPv$knp_f pod to enforce: skipped"
+      continue
     fi
+    if [ -z "$knp_want" ] && ! knp_may_have_table "$knp_f"; then
+      knp_log "IPv$knp_f: nothing to enforce, and no filter table: left alone"
+      continue
+    fi
+    knp_families="$knp_families $knp_f"
+    knp_w=$(knp_wait_flags "$knp_r")
+    eval "knp_wait_$knp_f=\\$knp_w"
   done
   if ! knp_has ipset; then
     if [ -n "$knp_want_sets" ]; then
@@ -487,11 +532,26 @@ knp_main() {
     knp_log "ipset not found and no set needed: stale sets are left alone"
   fi
 
+  knp_active=
   for knp_f in $knp_families; do
-    eval "knp_save=\\$knp_save_$knp_f"
-    knp_scan "$knp_save" || return 1
+    eval "knp_save=\\$knp_save_$knp_f knp_want=\\$knp_want_chains_$knp_f"
+    if ! knp_scan "$knp_save" quiet; then
+      if [ -n "$knp_want" ]; then
+        knp_err "$knp_scan_error"
+        return 1
+      fi
+      # Most likely a kernel without this family, where nothing of ours can be either.
+      knp_warn "IPv$knp_f: nothing to enforce, but $knp_scan_error; anything of ours an earlier apply left there stays"
+      continue
+    fi
+    if [ -z "$knp_want" ] && [ -z "$knp_chains$knp_refs" ]; then
+      knp_log "IPv$knp_f: nothing to enforce and nothing of ours: left alone"
+      continue
+    fi
     knp_keep_before "$knp_f"
+    knp_active="$knp_active $knp_f"
   done
+  knp_families=$knp_active
   knp_sets_before=
   if knp_has ipset; then
     knp_sets_before=$(knp_our_sets) || return 1
@@ -603,6 +663,11 @@ knp_main() {
     eval "knp_save=\\$knp_save_$knp_f knp_restore=\\$knp_restore_$knp_f"
     if ! knp_has "$knp_save" || ! knp_has "$knp_restore"; then
       knp_log "IPv$knp_f: $knp_restore not found: skipped"
+      continue
+    fi
+    # Reading an absent legacy table would create it, for good.
+    if ! knp_may_have_table "$knp_f"; then
+      knp_log "IPv$knp_f: no filter table: nothing of ours"
       continue
     fi
     knp_scan "$knp_save" || {

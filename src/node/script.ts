@@ -60,6 +60,7 @@ function familyVars(f: FamilyRules): string[] {
 }
 
 function summary(f: FamilyRules): string {
+  if (!f.enforcing) return `IPv${f.family}: nothing to enforce (no isolated IPv${f.family} pod on this node): nothing installed, any of ours from an earlier apply removed`;
   return `IPv${f.family}: ${f.chains.length} chains, ${ruleCount(f)} rules, ${f.sets.length} sets (${entryCount(f)} entries)`;
 }
 

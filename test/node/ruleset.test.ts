@@ -50,13 +50,15 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'no policy: only the top chains, nothing enforced',
-    s: snapshot({ pods: [web] }),
+    name: 'no policy: nothing enforced, so no hook, chain or set in either family',
+    s: snapshot({ pods: [web, dual] }),
     check: (rs) => {
-      assert.equal(rs.v4.enforcing, false);
-      assert.deepEqual(rs.v4.chains.map((c) => c.name), [FORWARD_CHAIN, INPUT_CHAIN]);
-      assert.deepEqual(rs.v4.hooks, [{ from: 'FORWARD', chain: FORWARD_CHAIN }, { from: 'INPUT', chain: INPUT_CHAIN }]);
-      assert.equal(rs.v4.sets.length, 0);
+      for (const f of [rs.v4, rs.v6]) {
+        assert.equal(f.enforcing, false);
+        assert.deepEqual(f.hooks, []);
+        assert.deepEqual(f.chains, []);
+        assert.deepEqual(f.sets, []);
+      }
     },
   },
   {
@@ -210,6 +212,18 @@ const cases: Case[] = [
     name: 'a named port nobody has: the rule emits nothing (it admits nothing)',
     s: snapshot({ pods: [web], policies: [policy('a', 'p', { ingress: [rule([], [port('UDP', 'http')])] })] }),
     check: (rs) => assert.equal(lines(rs.v4, policyChainName('a', 'p', 'ingress')).length, 0),
+  },
+  {
+    name: 'a family whose local pods are all unisolated gets nothing, the other its rules',
+    s: snapshot({
+      pods: [web, pod('a', 'db', { labels: { app: 'db' }, node: 'n1', ips: ['10.0.1.6', 'fd00::6'] })],
+      policies: [policy('a', 'p', { podSelector: sel({ app: 'web' }), types: ['Ingress'] })],
+    }),
+    check: (rs) => {
+      assert.equal(rs.v4.enforcing, true);
+      assert.deepEqual(rs.v4.chains.map((c) => c.name).slice(0, 3), [FORWARD_CHAIN, INPUT_CHAIN, podChainName('a', 'web', 'ingress')]);
+      assert.deepEqual(rs.v6, { family: 6, hooks: [], chains: [], sets: [], enforcing: false });
+    },
   },
   {
     name: 'IPv6 through its own family: v6 addresses, inet6 sets, icmp6 reject',

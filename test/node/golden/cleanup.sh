@@ -80,6 +80,27 @@ knp_legacy_save() {
   done
 }
 
+# Whether family $1's filter table may hold something of ours: false only when it certainly does
+# not exist, which is found out without creating it. Reading an absent nft table creates nothing
+# (iptables-nft-save prints its built-in chains, empty), so nft always may; a legacy table may
+# only when the kernel lists it. The plain commands name their backend in --version (iptables
+# 1.8 on; older ones are all legacy). Needs knp_mode (knp_pick_backend).
+knp_may_have_table() {
+  case $1 in
+    4) knp_tp=iptables ;;
+    *) knp_tp=ip6tables ;;
+  esac
+  case $knp_mode in
+    nft) return 0 ;;
+    legacy) ;;
+    *)
+      eval "knp_sv=\$knp_save_$1"
+      case $("$knp_sv" --version </dev/null 2>/dev/null) in *nf_tables*) return 0 ;; esac
+      ;;
+  esac
+  knp_legacy_has "$knp_tp" filter
+}
+
 # The backend the host uses, when both are installed: kubelet's marker chains, else the one with
 # more rules (legacy only when it has strictly more, as the wrapper decides).
 knp_detect_mode() {
@@ -141,7 +162,8 @@ knp_wait_flags() {
   fi
 }
 
-# Reads our part of one family's filter table (save command in $1) into:
+# Reads our part of one family's filter table (save command in $1) into the variables below; on
+# failure it says why, or with $2 "quiet" only sets knp_scan_error to that.
 #   knp_chains     our chain names (knp_is_chain)    knp_nrules  how many rules our chains hold
 #   knp_rules      those rules, one a line (only with grep, for the summary and a rollback: a
 #                  shell loop that appends line by line is quadratic, far too slow for thousands)
@@ -156,7 +178,8 @@ knp_scan() {
   # warning lands in the middle of a rule line. On failure a second run fetches the message.
   knp_out=$("$1" -t filter </dev/null 2>/dev/null) || {
     knp_out=$("$1" -t filter </dev/null 2>&1 >/dev/null)
-    knp_err "$1 -t filter failed: $knp_out"
+    knp_scan_error="$1 -t filter failed: $knp_out"
+    if [ "${2:-}" != quiet ]; then knp_err "$knp_scan_error"; fi
     return 1
   }
   knp_chains=
@@ -314,6 +337,11 @@ knp_main() {
     eval "knp_save=\$knp_save_$knp_f knp_restore=\$knp_restore_$knp_f"
     if ! knp_has "$knp_save" || ! knp_has "$knp_restore"; then
       knp_log "IPv$knp_f: $knp_restore not found: skipped"
+      continue
+    fi
+    # Reading an absent legacy table would create it, for good.
+    if ! knp_may_have_table "$knp_f"; then
+      knp_log "IPv$knp_f: no filter table: nothing of ours"
       continue
     fi
     knp_scan "$knp_save" || {
