@@ -1,0 +1,81 @@
+/**
+ * @module test/node/netns
+ * What the root tests of the node scripts share: a throwaway network namespace to run them in, the
+ * state they leave (iptables-save of both families and ipset) and shims standing in for a tool.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Snapshot } from '../../src/model/index.js';
+import { compileSnapshot } from '../../src/engine/index.js';
+import { buildRuleSet, shQuote, type RuleSet } from '../../src/node/index.js';
+
+export function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+export const skip =
+  process.getuid?.() !== 0
+    ? 'needs root (ip netns, iptables, ipset)'
+    : !['ip', 'ipset', 'iptables-nft-restore', 'iptables-legacy-restore'].every(has)
+      ? 'needs ip, ipset, iptables-nft and iptables-legacy'
+      : false;
+
+export type Mode = 'nft' | 'legacy';
+
+export class Netns {
+  readonly name = `knp-unit-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+  constructor() {
+    const r = spawnSync('ip', ['netns', 'add', this.name], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip netns add: ${r.stderr}`);
+  }
+  run(cmd: string[], input = '', env: Record<string, string> = {}) {
+    const r = spawnSync('ip', ['netns', 'exec', this.name, ...cmd], { input, encoding: 'utf8', env: { ...process.env, ...env } });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  sh(command: string): string {
+    const r = this.run(['sh', '-c', command]);
+    if (r.status !== 0) throw new Error(`${command}: ${r.stderr}`);
+    return r.stdout;
+  }
+  delete(): void {
+    spawnSync('ip', ['netns', 'delete', this.name]);
+  }
+}
+
+export function ruleSetOf(s: Snapshot): RuleSet {
+  return buildRuleSet(compileSnapshot(s), 'node-a');
+}
+
+export function state(ns: Netns, mode: Mode): string {
+  const clean = (t: string) => t.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+  return [clean(ns.sh(`iptables-${mode}-save`)), clean(ns.sh(`ip6tables-${mode}-save`)), ns.sh('ipset save')].join('\n====\n');
+}
+
+/** The rules of our chains: names of exactly our shapes, written out here independently of names.ts. */
+export function ours(ns: Netns, mode: Mode, family: 4 | 6): string[] {
+  const save = ns.sh(`${family === 4 ? 'iptables' : 'ip6tables'}-${mode}-save -t filter`);
+  return save.split('\n').filter((l) => /^-A KNP-(FORWARD|INPUT|PO[DL]-[EI]-[0-9a-f]{12}) /.test(l));
+}
+
+export function ourSets(ns: Netns): string[] {
+  return ns.sh('ipset list -n').split('\n').filter((l) => /^KNP-[46][PNT]-[0-9a-f]{16}$/.test(l)).sort();
+}
+
+
+export function apply(ns: Netns, mode: Mode, script: string, path?: string, extra: Record<string, string> = {}) {
+  const env: Record<string, string> = { KNP_IPTABLES_MODE: mode, ...extra };
+  if (path !== undefined) env['PATH'] = `${path}:${process.env['PATH'] ?? ''}`;
+  return ns.run(['sh', '-s'], script, env);
+}
+
+export function shim(dir: string, name: string, body: string): void {
+  const p = join(dir, name);
+  writeFileSync(p, `#!/bin/sh\n${body}\n`);
+  chmodSync(p, 0o755);
+}
+
+/** A shim body for `real` (an iptables-restore) that fails its commits with `message` and passes dry runs. */
+export function commitFails(real: string, message: string): string {
+  return `for a; do case $a in --test | --help) exec ${real} "$@" ;; esac; done\n/bin/cat >/dev/null; echo ${shQuote(message)} >&2; exit 1`;
+}
