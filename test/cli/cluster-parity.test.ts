@@ -3,11 +3,22 @@
 // example and on the multi-namespace fixture, with the server capping pages so every list is read
 // through continue tokens. Each case gets its own fake, whose request log then shows that the
 // cluster was read with as few and as narrow list calls as the command's scope needs.
+//
+// What "the same objects" means differs by command. The fake stores objects defaulted, as a real
+// server does: a policy written without policyTypes is stored with them. `explain` says when a
+// policy's policyTypes were defaulted ("policyTypes defaulted to ..."), which it can only know from
+// the object as written: from a cluster it never can. So for explain the -f side is the objects AS
+// THE SERVER STORES THEM, read back from the case's fake into a `kind: List` JSON file. can-reach,
+// matrix and apply-node keep the raw fixture files as their -f side: the same verdicts from both
+// show that the file reader's defaulting agrees with the server's. A last test shows the notes
+// themselves: present from the raw files, absent from the stored objects.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { JsonObject } from '../support/selectors.js';
 import type { RequestLogEntry } from '../support/apiserver.js';
-import { fakeCluster, multiDir, requestLine, seedFiles, wireObjects } from './cluster-fixtures.js';
+import { fakeCluster, multiDir, requestLine, seedFiles, wireObjects, type FakeCluster } from './cluster-fixtures.js';
 import { netpol, run, type Run } from './run.js';
 
 interface Fixture {
@@ -144,7 +155,8 @@ for (const fx of fixtures) {
         try {
           const clusterArgs = c.contextNamespace !== undefined ? withoutNamespaceFlag(c.args) : c.args;
           assert.ok(c.contextNamespace === undefined || clusterArgs.length < c.args.length, 'the context case drops -n');
-          const [files, live] = await Promise.all([netpol([...c.args, ...fileArgs]), netpol([...clusterArgs, '--kubeconfig', cluster.kubeconfig])]);
+          const sourceArgs = c.args[0] === 'explain' ? ['-f', storedFile(cluster)] : fileArgs;
+          const [files, live] = await Promise.all([netpol([...c.args, ...sourceArgs]), netpol([...clusterArgs, '--kubeconfig', cluster.kubeconfig])]);
           assertSame(files, live);
           assertRequests(cluster.server.log, expectedCalls(c, objects), fx.pageSizeCap);
         } finally {
@@ -153,6 +165,13 @@ for (const fx of fixtures) {
       });
     }
   });
+}
+
+/** The fake's objects as it stores them (defaulted), as one `kind: List` JSON file. */
+function storedFile(cluster: FakeCluster): string {
+  const path = join(cluster.dir, 'stored.json');
+  writeFileSync(path, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: cluster.server.stored() }));
+  return path;
 }
 
 function withoutNamespaceFlag(args: readonly string[]): string[] {
@@ -177,6 +196,28 @@ test('through the real kubectl: kubectl netpol can-reach --kubeconfig gives the 
       assertSame(files, live);
     }
     assert.ok(cluster.server.log.some((e) => e.path === '/api/v1/namespaces/payments/pods'), 'the plugin read the fake');
+  } finally {
+    await cluster.close();
+  }
+});
+
+test('why explain reads the stored objects: its policyTypes note needs the object as written', async () => {
+  const objects = wireObjects([multiDir]);
+  const cluster = await fakeCluster(objects);
+  try {
+    const args = ['explain', '-A', '-o', 'wide'];
+    const [raw, stored, live] = await Promise.all([
+      netpol([...args, '-f', multiDir]),
+      netpol([...args, '-f', storedFile(cluster)]),
+      netpol([...args, '--kubeconfig', cluster.kubeconfig]),
+    ]);
+    const unwritten = objects.filter((o) => o['kind'] === 'NetworkPolicy' && (o['spec'] as { policyTypes?: unknown }).policyTypes === undefined);
+    assert.ok(unwritten.length > 0, 'the fixture has policies without policyTypes');
+    const defaulted = (r: Run) => r.stdout.split('\n').filter((l) => l.includes('policyTypes defaulted to')).length;
+    assert.equal(defaulted(raw), unwritten.length, 'from the raw files, each such policy says so');
+    assert.equal(defaulted(stored), 0, 'the stored objects have policyTypes');
+    assertSame(stored, live);
+    assert.notEqual(raw.stdout, live.stdout);
   } finally {
     await cluster.close();
   }
