@@ -18,8 +18,14 @@ export function endpointIps(e: Endpoint): readonly IpAddress[] {
   return e.kind === 'pod' ? e.pod.ips : [e.ip];
 }
 
+/** An end with addresses, none of them in `family`, cannot take part in a connection over it. */
+export function lacksFamily(e: Endpoint, family: IpFamily): boolean {
+  const ips = endpointIps(e);
+  return ips.length > 0 && !ips.some((a) => a.family === family);
+}
+
 /**
- * The address family the connection runs over: `preferred` when an end has it, else the first
+ * The address family the connection runs over: `preferred` unless an end lacks it, else the first
  * family both ends have (source order), else whatever one end has. Undefined when neither end
  * has an address (template pods). A dual-stack pair may connect over either family, and the
  * verdicts may differ (an ipBlock is one family), so callers can ask for one.
@@ -27,7 +33,7 @@ export function endpointIps(e: Endpoint): readonly IpAddress[] {
 export function connectionFamily(src: Endpoint, dst: Endpoint, preferred?: IpFamily): IpFamily | undefined {
   const s = endpointIps(src);
   const d = endpointIps(dst);
-  if (preferred !== undefined && [...s, ...d].some((a) => a.family === preferred)) return preferred;
+  if (preferred !== undefined && [s, d].some((ips) => ips.some((a) => a.family === preferred)) && !lacksFamily(src, preferred) && !lacksFamily(dst, preferred)) return preferred;
   const common = s.find((a) => d.some((b) => b.family === a.family));
   return common?.family ?? s[0]?.family ?? d[0]?.family;
 }

@@ -46,9 +46,12 @@ export function namedPortTarget(dst: Endpoint): Pod | undefined {
   return dst.kind === 'pod' && !dst.pod.hostNetwork ? dst.pod : undefined;
 }
 
-/** A port as a user names it (a number, or a name resolved on the destination) as a number, if it has one. */
+/**
+ * A port as a user names it (a number, or a name the destination pod declares) as a number, if it
+ * has one. Unlike a policy's named port, a user's resolves on a hostNetwork pod too: it is the
+ * port the user means, whatever policies make of it.
+ */
 export function destinationPort(dst: Endpoint, port: number | string, protocol: Protocol): number | undefined {
   if (typeof port === 'number') return port;
-  const pod = namedPortTarget(dst);
-  return pod === undefined ? undefined : resolveNamedPort(pod, port, protocol);
+  return dst.kind === 'pod' ? resolveNamedPort(dst.pod, port, protocol) : undefined;
 }

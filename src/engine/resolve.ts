@@ -8,7 +8,7 @@ import type { Namespace, NetworkPolicy, Peer, Pod, PortSpec } from '../model/ind
 import { matchIpBlock, matchSelectorPeer } from './peer.js';
 import type { CompiledSnapshot } from './compile.js';
 import { selectorMatches } from './selector.js';
-import { destinationPort } from './port.js';
+import { namedPortTarget, resolveNamedPort } from './port.js';
 
 /** Namespaces a selector peer reaches into: the policy's own without a namespaceSelector. */
 export function peerNamespaces(c: CompiledSnapshot, policy: NetworkPolicy, peer: Peer): readonly Namespace[] {
@@ -35,7 +35,8 @@ export function resolvePortOn(spec: PortSpec, pods: readonly Pod[]): { pod: Pod;
   const name = spec.port;
   if (typeof name !== 'string') return [];
   return pods.flatMap((pod) => {
-    const port = destinationPort({ kind: 'pod', pod }, name, spec.protocol);
+    const target = namedPortTarget({ kind: 'pod', pod });
+    const port = target === undefined ? undefined : resolveNamedPort(target, name, spec.protocol);
     return port === undefined ? [] : [{ pod, port }];
   });
 }

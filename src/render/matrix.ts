@@ -8,17 +8,21 @@ import { renderTable } from './table.js';
 export interface MatrixCell {
   readonly from: string;
   readonly to: string;
-  /** The port column, e.g. `80/TCP` or `http/TCP`. */
-  readonly column: string;
   readonly allowed: boolean;
   /** One-line reason, for -o wide. */
   readonly reason: string;
 }
 
+/** One port's grid: a cell for every ordered pair of `pods`. */
+export interface MatrixGrid {
+  /** The port, e.g. `80/TCP` or `http/TCP`. */
+  readonly column: string;
+  readonly cells: readonly MatrixCell[];
+}
+
 export interface MatrixView {
   readonly pods: readonly string[];
-  readonly columns: readonly string[];
-  readonly cells: readonly MatrixCell[];
+  readonly grids: readonly MatrixGrid[];
 }
 
 const YES = '✓';
@@ -41,8 +45,8 @@ export function renderMatrixGrid(m: MatrixView, columns: number): string {
   const colNames = m.pods.map((p, i) => (numbered ? String(i + 1) : p));
   const lead = rowHead + (numbered ? 3 : 0) + 2;
   const perBlock = numbered ? Math.max(1, Math.floor((columns - lead) / (String(m.pods.length).length + 2))) : m.pods.length;
-  for (const column of m.columns) {
-    const cells = new Map(m.cells.filter((c) => c.column === column).map((c) => [`${c.from}\u0000${c.to}`, c]));
+  for (const { column, cells: list } of m.grids) {
+    const cells = new Map(list.map((c) => [`${c.from}\u0000${c.to}`, c]));
     for (let first = 0; first < m.pods.length; first += perBlock) {
       const cols = m.pods.slice(first, first + perBlock).map((_, k) => first + k);
       const range = cols.length < m.pods.length ? `, columns ${first + 1}-${first + cols.length} of ${m.pods.length}` : '';
@@ -56,12 +60,14 @@ export function renderMatrixGrid(m: MatrixView, columns: number): string {
       out.push('');
     }
   }
-  const total = m.cells.length;
-  const allowed = m.cells.filter((c) => c.allowed).length;
+  const all = m.grids.flatMap((g) => g.cells);
+  const total = all.length;
+  const allowed = all.filter((c) => c.allowed).length;
   out.push(`${allowed} of ${total} connections allowed`);
   return `${out.join('\n')}\n`;
 }
 
 export function renderMatrixWide(m: MatrixView): string {
-  return renderTable(['FROM', 'TO', 'PORT', 'VERDICT', 'REASON'], m.cells.map((c) => [c.from, c.to, c.column, c.allowed ? 'allowed' : 'denied', c.reason]));
+  const rows = m.grids.flatMap((g) => g.cells.map((c) => [c.from, c.to, g.column, c.allowed ? 'allowed' : 'denied', c.reason]));
+  return renderTable(['FROM', 'TO', 'PORT', 'VERDICT', 'REASON'], rows);
 }

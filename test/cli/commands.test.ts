@@ -40,6 +40,33 @@ spec:
   podSelector: {matchLabels: {app: b}}
   ingress: [{from: [{ipBlock: {cidr: 'fd09::/64'}}]}]
 `;
+/** A dual-stack pod whose egress admits 10.0.0.0/8 only, an IPv4-only pod, and a hostNetwork pod with a named port. */
+const FAMILIES = `apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: x, labels: {app: a}}
+spec: {containers: [{name: c, image: i}]}
+status: {phase: Running, podIPs: [{ip: 10.9.0.1}, {ip: 'fd09::1'}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: v4, namespace: x, labels: {app: v4}}
+spec: {containers: [{name: c, image: i}]}
+status: {phase: Running, podIPs: [{ip: 10.9.0.4}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: h, namespace: x, labels: {app: h}}
+spec: {hostNetwork: true, containers: [{name: c, image: i, ports: [{name: metrics, containerPort: 9100}]}]}
+status: {phase: Running, podIPs: [{ip: 192.168.0.5}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: out, namespace: x}
+spec:
+  podSelector: {matchLabels: {app: a}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8}}]}]
+`;
 const cases: Case[] = [
   { name: 'explain all, table', args: ['explain', ...f], code: 0, stdout: [/NetworkPolicy default\/test-network-policy/, /Selects: pods in namespace default matching role=db: default\/db-0/, /addresses in 172\.17\.0\.0\/16 except 172\.17\.1\.0\/24/, /NetworkPolicy my-namespace\/deny-all-policy/, /either may match \(OR\)/] },
   { name: 'explain one policy by name across namespaces', args: ['explain', 'deny-all-policy', ...f], code: 0, stdout: [/my-namespace\/deny-all-policy/, /everything is denied/] },
@@ -66,7 +93,12 @@ const cases: Case[] = [
   { name: 'dual-stack: judged over the first common family by default, and says so', args: ['can-reach', 'x/a', 'x/b', '-p', '80', '-f', '-'], stdin: DUAL, code: 1, stdout: [/over IPv4: DENIED/] },
   { name: 'dual-stack: --ip-family IPv6', args: ['can-reach', 'x/a', 'x/b', '-p', '80', '--ip-family', 'IPv6', '-f', '-'], stdin: DUAL, code: 0, stdout: [/over IPv6: ALLOWED/] },
   { name: 'matrix --ip-family IPv6', args: ['matrix', '-p', '80', '--ip-family', 'IPv6', '-o', 'wide', '-f', '-'], stdin: DUAL, code: 0, stdout: [/x\/a +x\/b +80\/TCP +allowed/] },
+  { name: 'matrix: a pair over a family one end lacks is no connection, not a verdict over the other family', args: ['matrix', '-p', '80', '--ip-family', 'IPv6', '-o', 'wide', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/x\/a +x\/v4 +80\/TCP +denied +no IPv6 connection: pod x\/v4 has no IPv6 address/] },
+  { name: 'matrix: the same pair without --ip-family is judged over IPv4', args: ['matrix', '-p', '80', '-o', 'wide', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/x\/a +x\/v4 +80\/TCP +allowed/] },
+  { name: 'a named --port resolves on a hostNetwork destination too', args: ['can-reach', 'x/v4', 'x/h', '-p', 'metrics', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/^x\/v4 -> x\/h on 9100\/TCP/] },
+  { name: 'matrix: a named --port resolves on a hostNetwork destination too', args: ['matrix', '-p', 'metrics', '-o', 'json', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/"from": "x\/v4",\n\s+"to": "x\/h",\n\s+"port": 9100,/] },
   // Bad input: one line, exit 2, no stack trace.
+  { name: 'two addresses and no pod', args: ['can-reach', '1.2.3.4', '5.6.7.8', '-p', '80', ...f], code: 2, stderr: /^error: neither 1\.2\.3\.4 nor 5\.6\.7\.8 is a pod's address: NetworkPolicy governs only connections to or from pods\n$/ },
   { name: 'a finished pod takes no part', args: ['can-reach', 'x/done', 'x/b', '-p', '80', '-f', '-'], stdin: DUAL, code: 2, stderr: /^error: SRC: pod x\/done has finished \(phase Succeeded\): finished pods take no part in connections\n$/ },
   { name: 'a CIDR is not an endpoint', args: ['can-reach', '10.0.0.1/24', 'default/db-0', '-p', '80', ...f], code: 2, stderr: /^error: SRC "10\.0\.0\.1\/24": a network, not an address: name one address\n$/ },
   { name: 'a bare name in several namespaces', args: ['can-reach', 'a', 'b', '-p', '80', '-f', '-'], stdin: 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: one}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: two}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: two}\n', code: 2, stderr: /^error: SRC: pod "a" exists in several namespaces \(one, two\): write NAMESPACE\/POD\n$/ },

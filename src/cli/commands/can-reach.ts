@@ -13,6 +13,7 @@ import type { FamilyArg, GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, type Loaded } from '../source.js';
 import type { Output } from '../output.js';
 import { findNamed } from '../lookup.js';
+import { familyGap, familyOf } from '../ip-family.js';
 
 /**
  * The pod or address a user named. A bare POD is looked up in the default namespace, except
@@ -42,17 +43,14 @@ export function resolvePortArg(port: number | string, protocol: Protocol, dst: E
   return n;
 }
 
-/** The family asked for, checked against the ends: each pod end must have an address in it. */
-export function familyFor(arg: FamilyArg | undefined, ends: readonly Endpoint[]): IpFamily | undefined {
+/** The family asked for, checked against the ends: each end must have an address in it. */
+function familyFor(arg: FamilyArg | undefined, ends: readonly Endpoint[]): IpFamily | undefined {
   if (arg === undefined) return undefined;
-  const family: IpFamily = arg === 'IPv4' ? 4 : 6;
   for (const e of ends) {
-    if (e.kind === 'ip' && e.ip.family !== family) throw new CliError(`--ip-family ${arg}: ${e.ip.text} is not an ${arg} address`);
-    if (e.kind === 'pod' && e.pod.ips.length > 0 && !e.pod.ips.some((a) => a.family === family)) {
-      throw new CliError(`--ip-family ${arg}: pod ${qualifiedName(e.pod)} has no ${arg} address`);
-    }
+    const gap = familyGap(arg, e);
+    if (gap !== undefined) throw new CliError(`--ip-family ${arg}: ${gap}`);
   }
-  return family;
+  return familyOf(arg);
 }
 
 export interface CanReachOptions {
@@ -65,12 +63,16 @@ export async function runCanReach(args: GlobalArgs, srcText: string, dstText: st
   const ends = [parseEndpointArg(srcText, 'SRC'), parseEndpointArg(dstText, 'DST')] as const;
   const loaded = await loadObjects(args, (defaultNamespace) => {
     // An address may be any pod's, anywhere: then every namespace is needed to find it.
-    if (ends.some((e) => e.kind === 'ip')) return { namespaces: 'all', nodes: true };
-    return { namespaces: [...new Set(ends.map((e) => (e.kind === 'pod' ? (e.namespace ?? defaultNamespace) : defaultNamespace)))], nodes: false };
+    const pods = ends.flatMap((e) => (e.kind === 'pod' ? [e.namespace ?? defaultNamespace] : []));
+    if (pods.length < ends.length) return { namespaces: 'all', nodes: true };
+    return { namespaces: [...new Set(pods)], nodes: false };
   });
   const bareAnywhere = loaded.offline && args.namespace === undefined;
   const src = toEndpoint(loaded, bareAnywhere, ends[0], 'SRC');
   const dst = toEndpoint(loaded, bareAnywhere, ends[1], 'DST');
+  if (src.kind === 'ip' && dst.kind === 'ip') {
+    throw new CliError(`neither ${src.ip.text} nor ${dst.ip.text} is a pod's address: NetworkPolicy governs only connections to or from pods`);
+  }
   const port = resolvePortArg(portArg.port, portArg.protocol, dst);
   const family = familyFor(o.ipFamily, [src, dst]);
   const c = compileSnapshot(loaded.snapshot);
