@@ -72,6 +72,7 @@ export function parseSelectorArg(text: string, flag = '-l'): LabelSelector {
     let m: RegExpExecArray | null;
     let req: SelectorRequirement;
     if ((m = /^(\S+?)\s+(in|notin)\s*\(([^()]*)\)$/.exec(t))) {
+      if ((m[3] ?? '').trim() === '') fail("for 'in' and 'notin', the values set can't be empty");
       const values = (m[3] ?? '').split(',').map((v) => v.trim());
       req = { key: m[1] ?? '', operator: m[2] === 'in' ? 'In' : 'NotIn', values };
     } else if ((m = /^([^=!\s]+)\s*(==|=|!=)\s*([^=!\s]*)$/.exec(t))) {

@@ -115,6 +115,7 @@ const cases: Case[] = [
   { name: 'unknown flag', args: ['matrix', '--bogus', '--port', '80', ...f], code: 2, stderr: /^error: Unknown argument: bogus\n$/ },
   { name: '-n with -A', args: ['matrix', '-n', 'x', '-A', '--port', '80', ...f], code: 2, stderr: /^error: -n\/--namespace and -A\/--all-namespaces cannot be used together\n$/ },
   { name: 'bad selector', args: ['matrix', '-l', 'a in b', '--port', '80', ...f], code: 2, stderr: /^error: -l "a in b"/ },
+  { name: 'a selector with an empty set, as kubectl refuses it', args: ['matrix', '-l', 'app in ()', '--port', '80', ...f], code: 2, stderr: /^error: -l "app in \(\)": for 'in' and 'notin', the values set can't be empty\n$/ },
   { name: 'invalid manifest names file, object and field', args: ['explain', '-f', '-'], code: 2, stdin: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: x}\nspec:\n  podSelector: {}\n  ingress:\n  - ports:\n    - port: 70000\n', stderr: /^error: <stdin>.*NetworkPolicy x\/bad.*spec\.ingress\[0\]\.ports\[0\]\.port.*\n$/ },
 ];
 
