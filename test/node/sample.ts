@@ -36,3 +36,19 @@ export const SAMPLE: Snapshot = snapshot({
     policy('default', 'web-open', { podSelector: sel({ role: 'web' }), ingress: [rule()] }),
   ],
 });
+
+/** SAMPLE without IPv6: db keeps only its IPv4 address, so node-a runs no IPv6 pod at all. */
+export const SAMPLE_V4_ONLY: Snapshot = {
+  ...SAMPLE,
+  pods: SAMPLE.pods.map((p) => (p.name === 'db' ? { ...p, ips: p.ips.filter((ip) => ip.family === 4) } : p)),
+};
+
+/**
+ * SAMPLE with IPv4 enforced nowhere on node-a: db keeps only its IPv6 address and deny-all, which
+ * isolates the IPv4-only locked/job, is gone.
+ */
+export const SAMPLE_V6_ONLY: Snapshot = {
+  ...SAMPLE,
+  pods: SAMPLE.pods.map((p) => (p.name === 'db' ? { ...p, ips: p.ips.filter((ip) => ip.family === 6) } : p)),
+  policies: SAMPLE.policies.filter((p) => p.name !== 'deny-all'),
+};

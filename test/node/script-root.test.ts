@@ -17,7 +17,7 @@ import type { Snapshot } from '../../src/model/index.js';
 import { renderApplyScript, renderChainRules, renderCleanupScript, shQuote } from '../../src/node/index.js';
 import { block, policy, port, rule } from './fixtures.js';
 import { apply, commitFails, has, Netns, ours, ourSets, ruleSetOf, shim, skip, state, type Mode } from './netns.js';
-import { SAMPLE } from './sample.js';
+import { SAMPLE, SAMPLE_V4_ONLY, SAMPLE_V6_ONLY } from './sample.js';
 
 /** SAMPLE with one policy gone and another's peers and ports changed: chains and sets go stale. */
 const CHANGED: Snapshot = {
@@ -227,6 +227,8 @@ interface LateFailureCase {
   name: string;
   /** Rule set installed before the failing run; none: a first install. */
   prior?: Snapshot;
+  /** The rule set of the failing run; THIRD unless given. */
+  next?: Snapshot;
   /** Run with a PATH that has the tools the script needs but grep. */
   noGrep?: boolean;
   /** The IPv4 rollback (the second IPv4 commit) fails too. */
@@ -254,6 +256,10 @@ const lateFailureCases: LateFailureCase[] = [
     leaves: 'previous-hook-first',
   },
   { name: 'first install without grep (nothing to read back)', noGrep: true, says: [PUT_BACK], leaves: 'previous' },
+  // The failing IPv6 commit removes our IPv6 rules (nothing to enforce there any more).
+  { name: 'while IPv6 goes away', prior: CHANGED, next: SAMPLE_V4_ONLY, says: [PUT_BACK], leaves: 'previous' },
+  // IPv4's swap removed our IPv4 chains and jumps: putting it back makes them anew.
+  { name: 'after IPv4 went away', prior: SAMPLE, next: SAMPLE_V6_ONLY, says: [PUT_BACK], leaves: 'previous' },
   {
     name: 'over a previous rule set without grep: the rollback is impossible, and says so',
     prior: CHANGED,
@@ -319,7 +325,7 @@ for (const mode of ['nft', 'legacy'] as const) {
               `: > ${shQuote(mark)}; exec /usr/sbin/iptables-${mode}-restore "$@"`,
           );
         }
-        const rs = ruleSetOf(THIRD);
+        const rs = ruleSetOf(c.next ?? THIRD);
         const r = c.noGrep ? apply(ns, mode, renderApplyScript(rs), undefined, { PATH: dir }) : apply(ns, mode, renderApplyScript(rs), dir);
         assert.notEqual(r.status, 0);
         assert.match(r.stderr, /ip6tables-restore: simulated failure/);

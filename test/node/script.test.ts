@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { compileSnapshot } from '../../src/engine/index.js';
 import { buildRuleSet, renderApplyScript, renderCleanupScript, shQuote } from '../../src/node/index.js';
 import { NAME_CASES } from './name-cases.js';
-import { SAMPLE } from './sample.js';
+import { SAMPLE, SAMPLE_V4_ONLY, SAMPLE_V6_ONLY } from './sample.js';
 
 const apply = renderApplyScript(buildRuleSet(compileSnapshot(SAMPLE), 'node-a'));
 const cleanup = renderCleanupScript();
@@ -53,6 +53,24 @@ for (const s of scripts) {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+}
+
+const familyCases = [
+  { name: 'IPv4 pods only', s: SAMPLE_V4_ONLY, idle: 6 },
+  { name: 'IPv4 enforced nowhere', s: SAMPLE_V6_ONLY, idle: 4 },
+];
+
+for (const c of familyCases) {
+  test(`apply script, ${c.name}: IPv${c.idle} wants no chain, and the header says it has nothing to enforce`, () => {
+    const text = renderApplyScript(buildRuleSet(compileSnapshot(c.s), 'node-a'));
+    const other = c.idle === 4 ? 6 : 4;
+    assert.match(text, new RegExp(`^knp_want_chains_${c.idle}=''$`, 'm'));
+    assert.match(text, new RegExp(`^knp_rule_count_${c.idle}=0$`, 'm'));
+    assert.match(text, new RegExp(`^knp_enforcing_${c.idle}=0$`, 'm'));
+    assert.match(text, new RegExp(`^knp_want_chains_${other}='KNP-FORWARD KNP-INPUT `, 'm'));
+    assert.match(text, new RegExp(`^# IPv${c.idle}: nothing to enforce \\(no isolated IPv${c.idle} pod on this node\\): nothing installed`, 'm'));
+    assert.doesNotMatch(text, new RegExp(`KNP-${c.idle}[PNT]-`), `no IPv${c.idle} set`);
   });
 }
 
