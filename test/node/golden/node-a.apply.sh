@@ -642,8 +642,6 @@ knp_main() {
       continue
     fi
     knp_families="$knp_families $knp_f"
-    knp_w=$(knp_wait_flags "$knp_r")
-    eval "knp_wait_$knp_f=\$knp_w"
   done
   if ! knp_has ipset; then
     if [ -n "$knp_want_sets" ]; then
@@ -671,6 +669,9 @@ knp_main() {
     fi
     knp_keep_before "$knp_f"
     knp_active="$knp_active $knp_f"
+    eval "knp_r=\$knp_restore_$knp_f"
+    knp_w=$(knp_wait_flags "$knp_r")
+    eval "knp_wait_$knp_f=\$knp_w"
   done
   knp_families=$knp_active
   knp_sets_before=
