@@ -3,6 +3,10 @@
  * The flags every command takes, as kubectl spells them (a plugin must implement them itself:
  * kubectl rejects global flags placed before the plugin name).
  */
+import { CliError } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import type { RequestTimeout } from '../sources/cluster.js';
+
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml'];
 
@@ -17,7 +21,8 @@ export interface GlobalArgs {
   readonly output: OutputFormat;
   readonly kubeconfig?: string;
   readonly context?: string;
-  readonly requestTimeout?: string;
+  /** Read when the flags are, so a bad value fails before anything is loaded, with -f too (as kubectl). */
+  readonly requestTimeout?: RequestTimeout;
   /** Lay -f files over the live cluster instead of reading them alone. */
   readonly cluster: boolean;
 }
@@ -28,6 +33,22 @@ export function last(v: unknown): string | undefined {
   return x === undefined ? undefined : String(x);
 }
 
+/**
+ * kubectl's --request-timeout: `0` means none, a bare integer is seconds, otherwise a Go duration
+ * (`500ms`, `30s`, `1m30s`). Messages name it as written, with `s` added to bare seconds.
+ */
+export function parseRequestTimeout(text: string): RequestTimeout {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    throw new CliError(
+      `invalid --request-timeout ${JSON.stringify(text)}: timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)`,
+    );
+  }
+  const t = text.trim();
+  return { ms, label: /^\d+$/.test(t) ? `${t}s` : t };
+}
+
+/** Throws a CliError for a bad --request-timeout. */
 export function toGlobalArgs(raw: {
   filename?: readonly string[];
   namespace?: string;
@@ -53,7 +74,7 @@ export function toGlobalArgs(raw: {
     output: (OUTPUT_FORMATS as readonly string[]).includes(a.output ?? '') ? (a.output as OutputFormat) : 'table',
     ...(a.kubeconfig === undefined ? {} : { kubeconfig: a.kubeconfig }),
     ...(a.context === undefined ? {} : { context: a.context }),
-    ...(a.requestTimeout === undefined ? {} : { requestTimeout: a.requestTimeout }),
+    ...(a.requestTimeout === undefined ? {} : { requestTimeout: parseRequestTimeout(a.requestTimeout) }),
     cluster: a.cluster ?? false,
   };
 }

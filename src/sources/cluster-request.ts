@@ -1,35 +1,14 @@
 /**
  * @module sources/cluster-request
- * How each API request is sent: the --request-timeout (kubectl's per-request limit, parsed the way
- * kubectl parses it) enforced with an AbortSignal on every HTTP request, and list calls followed
+ * How each API request is sent: the --request-timeout (kubectl's per-request limit, read by the CLI
+ * in cli/global-args) enforced with an AbortSignal on every HTTP request, and list calls followed
  * through every `continue` page so large clusters are read in bounded chunks.
  */
 import { IsomorphicFetchHttpLibrary, type HttpLibrary, type RequestContext } from '@kubernetes/client-node';
 import { CliError } from '../errors.js';
-import { parseDuration } from '../duration.js';
 
 /** Items per list page; the server may return fewer (it caps pages itself). */
 export const PAGE_SIZE = 500;
-
-/**
- * kubectl's --request-timeout: `0` means none, a bare integer is seconds, otherwise a Go duration
- * (`500ms`, `30s`, `1m30s`). Returns milliseconds, 0 for no limit.
- */
-export function parseRequestTimeout(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) {
-    throw new CliError(
-      `invalid --request-timeout ${JSON.stringify(text)}: timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)`,
-    );
-  }
-  return ms;
-}
-
-/** How the limit is named in messages: what the user wrote, with `s` added to bare seconds. */
-export function describeTimeout(text: string): string {
-  const t = text.trim();
-  return /^\d+$/.test(t) ? `${t}s` : t;
-}
 
 /**
  * client-node's fetch-based HTTP library with a fresh deadline per request. Each page of a list is

@@ -16,7 +16,7 @@ import {
 import { describeApiError, type ApiCall } from './api-errors.js';
 import type { CliError } from '../errors.js';
 import { namespaceToWire, nodeToWire, podToWire, policyToWire, type WireObject } from './cluster-convert.js';
-import { DeadlineHttpLibrary, describeTimeout, listAll, PAGE_SIZE, parseRequestTimeout } from './cluster-request.js';
+import { DeadlineHttpLibrary, listAll, PAGE_SIZE } from './cluster-request.js';
 import { decodeObject } from './decode.js';
 import { resolveKubeconfig, type KubeconfigEnv } from './kubeconfig.js';
 import type { ObjectSet, Origin } from './objects.js';
@@ -25,8 +25,13 @@ import { ObjectCollector } from './snapshot.js';
 export interface ClusterOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
-  /** kubectl duration: '0' (none), '30s', '1m', '500ms', or a plain number of seconds. */
-  readonly requestTimeout?: string;
+  readonly requestTimeout?: RequestTimeout;
+}
+
+/** kubectl's --request-timeout: milliseconds per request (0: none), and how messages name it. */
+export interface RequestTimeout {
+  readonly ms: number;
+  readonly label: string;
 }
 
 /** What a command must read: every namespace, or these; and whether nodes too. */
@@ -199,14 +204,13 @@ class LiveCluster implements ClusterConnection {
  * connection errors surface on the first call, worded by api-errors.ts.
  */
 export async function connectCluster(opts: ClusterOptions, env?: KubeconfigEnv): Promise<ClusterConnection> {
-  const timeoutMs = opts.requestTimeout === undefined ? 0 : parseRequestTimeout(opts.requestTimeout);
   const resolved = resolveKubeconfig(opts, env);
   return new LiveCluster(
     resolved.kubeConfig,
     resolved.server,
     resolved.context,
     resolved.defaultNamespace,
-    timeoutMs,
-    opts.requestTimeout === undefined ? undefined : describeTimeout(opts.requestTimeout),
+    opts.requestTimeout?.ms ?? 0,
+    opts.requestTimeout?.label,
   );
 }

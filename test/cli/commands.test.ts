@@ -98,6 +98,7 @@ const cases: Case[] = [
   { name: 'a named --port resolves on a hostNetwork destination too', args: ['can-reach', 'x/v4', 'x/h', '-p', 'metrics', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/^x\/v4 -> x\/h on 9100\/TCP/] },
   { name: 'matrix: a named --port resolves on a hostNetwork destination too', args: ['matrix', '-p', 'metrics', '-o', 'json', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/"from": "x\/v4",\n\s+"to": "x\/h",\n\s+"port": 9100,/] },
   // Bad input: one line, exit 2, no stack trace.
+  { name: 'a bad --request-timeout is refused offline too, as kubectl refuses a bad flag', args: ['explain', '--request-timeout', 'soon', ...f], code: 2, stderr: /^error: invalid --request-timeout "soon": timeout must be/ },
   { name: 'two addresses and no pod', args: ['can-reach', '1.2.3.4', '5.6.7.8', '-p', '80', ...f], code: 2, stderr: /^error: neither 1\.2\.3\.4 nor 5\.6\.7\.8 is a pod's address: NetworkPolicy governs only connections to or from pods\n$/ },
   { name: 'a finished pod takes no part', args: ['can-reach', 'x/done', 'x/b', '-p', '80', '-f', '-'], stdin: DUAL, code: 2, stderr: /^error: SRC: pod x\/done has finished \(phase Succeeded\): finished pods take no part in connections\n$/ },
   { name: 'a CIDR is not an endpoint', args: ['can-reach', '10.0.0.1/24', 'default/db-0', '-p', '80', ...f], code: 2, stderr: /^error: SRC "10\.0\.0\.1\/24": a network, not an address: name one address\n$/ },

@@ -86,6 +86,10 @@ describe('completion when the cluster cannot be read: no candidates, no error', 
       assert.deepEqual([direct.code, direct.stdout, direct.stderr], [0, ':4\n', '']);
     });
   }
+  test('a bad --request-timeout', async () => {
+    const r = await run(`${repo}plugin/kubectl_complete-netpol`, ['explain', '--request-timeout', 'soon', ''], { env: { KUBECONFIG: c.kubeconfig, HOME: c.dir } });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, ':4\n', '']);
+  });
   test('no kubeconfig at all', async () => {
     const r = await run(`${repo}plugin/kubectl_complete-netpol`, ['explain', ''], { env: { KUBECONFIG: undefined, HOME: c.dir } });
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, ':4\n', '']);

@@ -103,7 +103,13 @@ export async function runComplete(words: readonly string[], out: Output): Promis
     out.write(`${[...lines, directive].join('\n')}\n`);
     return 0;
   };
-  const args = argsFrom(before);
+  let args: GlobalArgs;
+  try {
+    args = argsFrom(before);
+  } catch {
+    // A bad --request-timeout: offer nothing rather than print an error into the shell.
+    return emit([]);
+  }
   if (VALUE_FLAGS.has(prev)) {
     switch (prev) {
       case '-n':
