@@ -1,7 +1,8 @@
 /**
  * The apply-node script over a node's life: re-applied with changed policies while traffic flows
  * (no admitted connection refused during the swap, nothing stale left), idempotent, removed by the
- * cleanup script down to exactly the state before the first apply with foreign rules untouched,
+ * cleanup script down to exactly the state before the first apply with foreign rules untouched
+ * (as is an apply that has nothing to enforce: it installs nothing, or takes away all of ours),
  * and failing safely when iptables-restore or ipset fails (non-zero exit, their message, the
  * previous rule set still in force).
  */
@@ -124,6 +125,7 @@ test('lifecycle: idempotent apply, exact cleanup, foreign rules untouched', { sk
     const pristine = await statesOf(lab);
     const a = await loadScenario(['pods.yaml', 'ingress-egress.yaml']);
     const b = await loadScenario(['pods.yaml', 'live-change.yaml']);
+    const none = await loadScenario(['pods.yaml']);
 
     const foreignIntact = async (when: string): Promise<void> => {
       const now = await statesOf(lab);
@@ -137,6 +139,8 @@ test('lifecycle: idempotent apply, exact cleanup, foreign rules untouched', { sk
       }
     };
 
+    await applyAll(lab, none);
+    assert.deepEqual(await statesOf(lab), pristine, 'no policy isolates anything: the apply installs nothing, in either family');
     await applyAll(lab, a);
     const once = await statesOf(lab);
     assert.ok([...once.values()].some((s) => ourNames(s).length > 0), 'apply installs our chains and sets');
@@ -165,6 +169,11 @@ test('lifecycle: idempotent apply, exact cleanup, foreign rules untouched', { sk
         const after = clean.get(node);
         assert.deepEqual({ legacy4: after?.legacy4, legacy6: after?.legacy6 }, { legacy4: before.legacy4, legacy6: before.legacy6 }, node);
       }
+    });
+    await t.test('an apply with nothing to enforce takes away all of ours: the state before the first apply', async () => {
+      await applyAll(lab, a);
+      await applyAll(lab, none);
+      assert.deepEqual(await statesOf(lab), pristine);
     });
   });
 });
