@@ -11,7 +11,6 @@ import { CliError } from '../../errors.js';
 import type { GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, usesCluster, type Loaded } from '../source.js';
 import { parseDuration } from '../../duration.js';
-import { MAX_LIFETIME_SECONDS, MAX_TIMEOUT_MS } from '../../exec/helper-pod.js';
 import type { Output } from '../output.js';
 import { renderData } from '../../render/data.js';
 
@@ -50,8 +49,12 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   if (!Number.isInteger(o.parallel) || o.parallel < 1) throw new CliError('--parallel must be a whole number >= 1');
   const timeoutMs = parseDuration(o.timeout);
   if (timeoutMs === undefined) throw new CliError(`--timeout "${o.timeout}": expected a duration such as 30s, 2m or 0 (no limit)`);
-  if (timeoutMs > MAX_TIMEOUT_MS) {
-    throw new CliError(`--timeout "${o.timeout}": at most ${Math.floor(MAX_TIMEOUT_MS / 60_000)}m, or 0 for that longest: a helper pod lives at most ${MAX_LIFETIME_SECONDS / 3600}h`);
+  if (!o.dryRun) {
+    // Only an install loads the helper pod's module (offline runs load nothing of exec/).
+    const { MAX_LIFETIME_SECONDS, MAX_TIMEOUT_MS } = await import('../../exec/helper-pod.js');
+    if (timeoutMs > MAX_TIMEOUT_MS) {
+      throw new CliError(`--timeout "${o.timeout}": at most ${Math.floor(MAX_TIMEOUT_MS / 60_000)}m, or 0 for that longest: a helper pod lives at most ${MAX_LIFETIME_SECONDS / 3600}h`);
+    }
   }
   const data = args.output === 'json' || args.output === 'yaml' ? args.output : undefined;
   if (o.cleanup && o.dryRun) {
