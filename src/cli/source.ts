@@ -14,8 +14,6 @@ import type { GlobalArgs } from './global-args.js';
 import { withSpinner } from './spinner.js';
 import { connect } from './connect.js';
 
-export type { Need };
-
 export interface Loaded {
   readonly snapshot: Snapshot;
   /** Namespace for names given without one: -n, else the context's, else `default`. */
@@ -62,6 +60,11 @@ export function scopeNamespaces(args: GlobalArgs, loaded: Loaded): readonly stri
   if (args.allNamespaces) return undefined;
   if (args.namespace !== undefined) return [args.namespace];
   return loaded.offline ? undefined : [loaded.defaultNamespace];
+}
+
+/** In -o json|yaml, the same mark as overlayNotice's line: the files laid over the cluster. */
+export function overlayField(loaded: Loaded): { readonly includesLocalFiles?: readonly string[] } {
+  return loaded.overlayFiles === undefined ? {} : { includesLocalFiles: loaded.overlayFiles };
 }
 
 export function overlayNotice(loaded: Loaded): string | undefined {

@@ -10,7 +10,7 @@ import { renderData } from '../../render/data.js';
 import { CliError } from '../../errors.js';
 import { parseEndpointArg, parsePortArg, type EndpointArg } from '../args.js';
 import type { FamilyArg, GlobalArgs } from '../global-args.js';
-import { loadObjects, overlayNotice, type Loaded } from '../source.js';
+import { loadObjects, overlayField, overlayNotice, type Loaded } from '../source.js';
 import type { Output } from '../output.js';
 import { findNamed } from '../lookup.js';
 import { familyGap, familyOf } from '../ip-family.js';
@@ -82,7 +82,7 @@ export async function runCanReach(args: GlobalArgs, srcText: string, dstText: st
   if (args.output === 'json' || args.output === 'yaml') {
     const { from, to, protocol, egress, ingress, bypass } = verdict;
     const ipFamily = verdict.family === undefined ? {} : { ipFamily: verdict.family === 4 ? 'IPv4' : 'IPv6' };
-    out.write(renderData({ allowed, from, to, port, protocol, ...ipFamily, ...(typeof portArg.port === 'string' ? { portName: portArg.port } : {}), ...(bypass ? { bypass } : {}), egress, ingress, ...(notice ? { includesLocalFiles: loaded.overlayFiles } : {}) }, args.output));
+    out.write(renderData({ allowed, from, to, port, protocol, ...ipFamily, ...(typeof portArg.port === 'string' ? { portName: portArg.port } : {}), ...(bypass ? { bypass } : {}), egress, ingress, ...overlayField(loaded) }, args.output));
   } else {
     out.write(renderVerdictText(verdict, args.output === 'wide', isDualStack(src) || isDualStack(dst)));
     if (notice) out.write(`${notice}\n`);

@@ -13,7 +13,7 @@ import { renderData } from '../../render/data.js';
 import { CliError } from '../../errors.js';
 import { parsePortArg, parseSelectorArg, type PortArg } from '../args.js';
 import type { FamilyArg, GlobalArgs } from '../global-args.js';
-import { loadObjects, overlayNotice, scopeNamespaces } from '../source.js';
+import { loadObjects, overlayField, overlayNotice, scopeNamespaces } from '../source.js';
 import type { Output } from '../output.js';
 import { familyGap, familyOf } from '../ip-family.js';
 
@@ -64,15 +64,15 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
   const results = grids.flatMap((g) => g.cells);
   const notice = overlayNotice(loaded);
   if (args.output === 'json' || args.output === 'yaml') {
-    out.write(renderData({ pods: pods.map(qualifiedName), ...(o.ipFamily ? { ipFamily: o.ipFamily } : {}), results, ...(notice ? { includesLocalFiles: loaded.overlayFiles } : {}) }, args.output));
+    out.write(renderData({ pods: pods.map(qualifiedName), ...(o.ipFamily ? { ipFamily: o.ipFamily } : {}), results, ...overlayField(loaded) }, args.output));
     return 0;
   }
   if (pods.length === 0) {
     out.error(`No pods found ${scope === undefined ? 'in the input' : `in namespace ${scope.join(', ')}`}${selector ? ' matching the selector' : ''}.`);
-    return 0;
+  } else {
+    const view: MatrixView = { pods: pods.map(qualifiedName), grids };
+    out.write(args.output === 'wide' ? renderMatrixWide(view) : renderMatrixGrid(view, out.columns));
   }
-  const view: MatrixView = { pods: pods.map(qualifiedName), grids };
-  out.write(args.output === 'wide' ? renderMatrixWide(view) : renderMatrixGrid(view, out.columns));
   if (notice) out.write(`${notice}\n`);
   return 0;
 }
