@@ -5,9 +5,18 @@
  */
 import type { Options } from 'yargs';
 import { FAMILY_ARGS, OUTPUT_FORMATS, type OutputFormat } from './global-args.js';
-import { MAX_TIMEOUT_MS } from '../exec/helper-pod.js';
 
-const MAX_TIMEOUT_MINUTES = Math.floor(MAX_TIMEOUT_MS / 60_000);
+/** Every command, defined once: --help shows `describe`, completion offers `summary` beside the name. */
+export const COMMANDS = {
+  explain: { usage: 'explain [target]', summary: 'Explain a policy or a pod', describe: 'Explain a policy (or all in scope) or a pod: whom it isolates and what each rule admits' },
+  'can-reach': { usage: 'can-reach <src> <dst>', summary: 'Verdict on one connection', describe: 'May SRC open a connection to DST on a port? Exit 0 allowed, 1 denied, 2 error' },
+  matrix: { usage: 'matrix', summary: 'Reachability truth table', describe: 'Reachability truth table of the pods in scope, for each port' },
+  'apply-node': {
+    usage: 'apply-node [node]',
+    summary: 'Enforce the policies on a node with iptables',
+    describe: 'Enforce the policies on a node: build its iptables rule set and install it through a privileged helper pod',
+  },
+} as const;
 
 /** The flags every command takes, as kubectl spells them. */
 export const GLOBAL_FLAGS = {
@@ -39,12 +48,10 @@ export const COMMAND_FLAGS = {
     cleanup: { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead' },
     image: { type: 'string', describe: 'Helper image with iptables and ipset' },
     'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod' },
-    timeout: { type: 'string', default: '2m', describe: `How long to wait for the helper pod, and for the script, on each node (0 or at most ${MAX_TIMEOUT_MINUTES}m: the longest a helper pod allows)` },
+    timeout: { type: 'string', default: '2m', describe: 'How long to wait for the helper pod, and for the script, on each node (0 = the longest a helper pod allows)' },
     parallel: { type: 'number', default: 4, describe: 'With --all: nodes done at once' },
   },
 } as const satisfies Record<string, Record<string, Options>>;
-
-export type CommandName = keyof typeof COMMAND_FLAGS;
 
 /** A flag as completion sees it: every spelling, and whether (and with which choices) it takes a value. */
 export interface FlagInfo {

@@ -9,7 +9,7 @@ import { hideBin } from 'yargs/helpers';
 import { createRequire } from 'node:module';
 import { CliError } from '../errors.js';
 import { last, toGlobalArgs, type FamilyArg } from './global-args.js';
-import { COMMAND_FLAGS, GLOBAL_FLAGS } from './flags.js';
+import { COMMAND_FLAGS, COMMANDS, GLOBAL_FLAGS } from './flags.js';
 import { processOutput } from './output.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -34,8 +34,8 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
     .scriptName('kubectl netpol')
     .usage('kubectl netpol: explain, check and enforce Kubernetes NetworkPolicies.\n\nUsage: kubectl netpol <command> [flags]')
     .command(
-      'explain [target]',
-      'Explain a policy (or all in scope) or a pod: whom it isolates and what each rule admits',
+      COMMANDS.explain.usage,
+      COMMANDS.explain.describe,
       (c) => c.positional('target', { type: 'string', describe: 'POLICY, networkpolicy/NAME or pod/NAME (default: every policy in scope)' }),
       async (a) => {
         const { runExplain } = await import('./commands/explain.js');
@@ -43,8 +43,8 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       },
     )
     .command(
-      'can-reach <src> <dst>',
-      'May SRC open a connection to DST on a port? Exit 0 allowed, 1 denied, 2 error',
+      COMMANDS['can-reach'].usage,
+      COMMANDS['can-reach'].describe,
       (c) =>
         c
           .positional('src', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD (with -n) or an IP address' })
@@ -57,8 +57,8 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       },
     )
     .command(
-      'matrix',
-      'Reachability truth table of the pods in scope, for each port',
+      COMMANDS.matrix.usage,
+      COMMANDS.matrix.describe,
       (c) => c.options(COMMAND_FLAGS.matrix),
       async (a) => {
         const { runMatrix } = await import('./commands/matrix.js');
@@ -67,8 +67,8 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       },
     )
     .command(
-      'apply-node [node]',
-      'Enforce the policies on a node: build its iptables rule set and install it through a privileged helper pod',
+      COMMANDS['apply-node'].usage,
+      COMMANDS['apply-node'].describe,
       (c) =>
         c
           .positional('node', { type: 'string', describe: 'The node name' })

@@ -8,19 +8,12 @@
  */
 import type { GlobalArgs } from '../global-args.js';
 import { toGlobalArgs } from '../global-args.js';
-import { COMMAND_FLAGS, flagInfos, GLOBAL_FLAGS, type FlagInfo } from '../flags.js';
+import { COMMAND_FLAGS, COMMANDS, flagInfos, GLOBAL_FLAGS, type FlagInfo } from '../flags.js';
 import type { Output } from '../output.js';
 import type { NameKind } from '../../sources/cluster.js';
 
 const NO_FILES = ':4';
 const FILES = ':0';
-
-const COMMANDS: Record<string, string> = {
-  explain: 'Explain a policy or a pod',
-  'can-reach': 'Verdict on one connection',
-  matrix: 'Reachability truth table',
-  'apply-node': 'Enforce the policies on a node with iptables',
-};
 
 const GLOBAL = flagInfos(GLOBAL_FLAGS);
 const BY_COMMAND = new Map(Object.entries(COMMAND_FLAGS).map(([c, flags]) => [c, flagInfos(flags)]));
@@ -126,7 +119,7 @@ export async function runComplete(words: readonly string[], out: Output): Promis
   }
   if (before.command === undefined) {
     if (partial.startsWith('-')) return emit([...offered(GLOBAL), '--help']);
-    return emit(Object.entries(COMMANDS).map(([c, d]) => `${c}\t${d}`));
+    return emit(Object.entries(COMMANDS).map(([c, d]) => `${c}\t${d.summary}`));
   }
   if (partial.startsWith('-')) return emit([...offered(BY_COMMAND.get(before.command) ?? []), ...offered(GLOBAL), '--help']);
   switch (before.command) {
