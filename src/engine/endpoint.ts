@@ -14,7 +14,7 @@ export function endpointName(e: Endpoint): string {
   return e.kind === 'pod' ? qualifiedName(e.pod) : e.ip.text;
 }
 
-export function endpointIps(e: Endpoint): readonly IpAddress[] {
+function endpointIps(e: Endpoint): readonly IpAddress[] {
   return e.kind === 'pod' ? e.pod.ips : [e.ip];
 }
 

@@ -83,7 +83,7 @@ const nameOf = (p: Pod): string => qualifiedName(p);
  * `targets` are the pods named ports resolve on for ingress (the selected pods); for egress they
  * are the rule's own peer pods, since the destination is the peer.
  */
-export function explainRule(
+function explainRule(
   c: CompiledSnapshot,
   policy: NetworkPolicy,
   direction: Direction,

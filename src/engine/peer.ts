@@ -8,10 +8,10 @@
  * An ipBlock matches by address, pod addresses included; hostNetwork pods and non-pods are matched
  * only by ipBlocks.
  */
-import { qualifiedName, type Cidr, type IpAddress, type LabelSelector, type Labels, type NetworkPolicy, type Peer } from '../model/index.js';
+import { qualifiedName, type Cidr, type IpAddress, type LabelSelector, type Labels, type NetworkPolicy, type Peer, type SelectorRequirement } from '../model/index.js';
 import { cidrContains } from './cidr.js';
 import { isFinished, type Endpoint } from './endpoint.js';
-import { firstUnmet, type Requirement } from './selector.js';
+import { firstUnmet } from './selector.js';
 
 /** Why a peer entry did not admit the other end. */
 export type PeerMiss =
@@ -19,8 +19,8 @@ export type PeerMiss =
   | { readonly kind: 'host-network' }
   | { readonly kind: 'finished-pod'; readonly phase: string }
   | { readonly kind: 'other-namespace'; readonly want: string; readonly got: string }
-  | { readonly kind: 'namespace-labels'; readonly namespace: string; readonly unmet: Requirement }
-  | { readonly kind: 'pod-labels'; readonly pod: string; readonly unmet: Requirement }
+  | { readonly kind: 'namespace-labels'; readonly namespace: string; readonly unmet: SelectorRequirement }
+  | { readonly kind: 'pod-labels'; readonly pod: string; readonly unmet: SelectorRequirement }
   | { readonly kind: 'no-address' }
   | { readonly kind: 'outside-cidr'; readonly address: string; readonly cidr: string }
   | { readonly kind: 'in-except'; readonly address: string; readonly cidr: string; readonly except: string };

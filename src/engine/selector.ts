@@ -6,12 +6,10 @@
  */
 import type { LabelSelector, Labels, SelectorRequirement } from '../model/index.js';
 
-/** One requirement of a selector, whether written under matchLabels or matchExpressions. */
-export type Requirement = SelectorRequirement;
-
-export function requirementsOf(sel: LabelSelector): Requirement[] {
+/** Every requirement of a selector, matchLabels written as `In` of one value. */
+export function requirementsOf(sel: LabelSelector): SelectorRequirement[] {
   const fromLabels = Object.entries(sel.matchLabels).map(
-    ([key, value]): Requirement => ({ key, operator: 'In', values: [value] }),
+    ([key, value]): SelectorRequirement => ({ key, operator: 'In', values: [value] }),
   );
   return [...fromLabels, ...sel.matchExpressions];
 }
@@ -20,7 +18,7 @@ export function isEmptySelector(sel: LabelSelector): boolean {
   return Object.keys(sel.matchLabels).length === 0 && sel.matchExpressions.length === 0;
 }
 
-export function requirementHolds(req: Requirement, labels: Labels): boolean {
+function requirementHolds(req: SelectorRequirement, labels: Labels): boolean {
   const has = Object.hasOwn(labels, req.key);
   const value = labels[req.key];
   switch (req.operator) {
@@ -38,8 +36,12 @@ export function requirementHolds(req: Requirement, labels: Labels): boolean {
   }
 }
 
-/** The first requirement `labels` fails, or undefined when the selector matches. */
-export function firstUnmet(sel: LabelSelector, labels: Labels): Requirement | undefined {
+/**
+ * The first requirement `labels` fails, or undefined when the selector matches. matchLabels are
+ * checked in place rather than through requirementsOf: this runs for every pod and selector pair,
+ * and only a miss needs a requirement object.
+ */
+export function firstUnmet(sel: LabelSelector, labels: Labels): SelectorRequirement | undefined {
   for (const [key, value] of Object.entries(sel.matchLabels)) {
     if (labels[key] !== value || !Object.hasOwn(labels, key)) return { key, operator: 'In', values: [value] };
   }

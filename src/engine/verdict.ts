@@ -17,9 +17,7 @@ import { addressIn, connectionFamily, endpointName, type Endpoint } from './endp
 import { matchPeer, type PeerMiss } from './peer.js';
 import { matchPort, namedPortTarget, type PortMiss } from './port.js';
 
-export type { Direction };
-
-export interface RuleRef {
+interface RuleRef {
   readonly policy: string;
   readonly direction: Direction;
   /** Index in spec.ingress or spec.egress. */

@@ -124,7 +124,7 @@ async function waitRunning(core: CoreV1Api, o: DeliveryOptions, name: string): P
 }
 
 /** Exit code from the exec status channel, as the kubelet reports it (NonZeroExitCode / ExitCode cause). */
-export function exitCodeOf(status: V1Status | undefined): number | undefined {
+function exitCodeOf(status: V1Status | undefined): number | undefined {
   if (status === undefined) return undefined;
   if (status.status === 'Success') return 0;
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');

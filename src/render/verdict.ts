@@ -37,7 +37,7 @@ function describePolicy(p: PolicyOutcome, indent: string): string[] {
   return out;
 }
 
-export function describeSide(side: SideResult, endName: string): string[] {
+function describeSide(side: SideResult, endName: string): string[] {
   const head = `${side.direction} of ${endName}`;
   switch (side.kind) {
     case 'not-a-pod':

@@ -4,11 +4,11 @@
  * and the reasons a peer or a port did not match. All user-facing wording of the engine's miss
  * records lives here, one `case` per kind.
  */
-import type { LabelSelector } from '../model/index.js';
-import { assertNever, requirementsOf, type PeerMiss, type PortMiss, type Requirement } from '../engine/index.js';
+import type { LabelSelector, SelectorRequirement } from '../model/index.js';
+import { assertNever, requirementsOf, type PeerMiss, type PortMiss } from '../engine/index.js';
 
 /** kubectl's selector syntax: `role=db,tier in (a,b),!legacy`. */
-export function formatRequirement(r: Requirement): string {
+export function formatRequirement(r: SelectorRequirement): string {
   switch (r.operator) {
     case 'In':
       return r.values.length === 1 ? `${r.key}=${r.values[0] ?? ''}` : `${r.key} in (${r.values.join(',')})`;

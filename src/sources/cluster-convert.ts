@@ -50,12 +50,10 @@ function selectorToWire(s: V1LabelSelector | undefined): WireObject | undefined 
 
 function peerToWire(p: V1NetworkPolicyPeer): WireObject {
   const block = p.ipBlock;
-  // 1.4.0 keeps `except`; other client-node releases name it `_except`. Accept both so neither reads as "no exceptions".
-  const except = block === undefined ? undefined : (block.except ?? (block as { _except?: string[] })._except);
   return compact({
     podSelector: selectorToWire(p.podSelector),
     namespaceSelector: selectorToWire(p.namespaceSelector),
-    ipBlock: block === undefined ? undefined : compact({ cidr: block.cidr, except: except === undefined ? undefined : [...except] }),
+    ipBlock: block === undefined ? undefined : compact({ cidr: block.cidr, except: block.except === undefined ? undefined : [...block.except] }),
   });
 }
 

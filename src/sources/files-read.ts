@@ -31,14 +31,19 @@ export async function readBounded(
   return Buffer.concat(chunks, total);
 }
 
+/** A file system error in a word: its code (ENOENT, EACCES, EISDIR...), else its message. */
+export function ioReason(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+}
+
 export async function readFileBounded(path: string, label: string, limit = MAX_INPUT_BYTES): Promise<Buffer> {
   const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
   try {
     return await readBounded(stream, label, limit);
   } catch (e) {
     if (e instanceof CliError) throw e;
-    const code = (e as { code?: string }).code;
-    throw new CliError(`${label}: cannot read: ${code ?? (e instanceof Error ? e.message : String(e))}`, { cause: e });
+    throw new CliError(`${label}: cannot read: ${ioReason(e)}`, { cause: e });
   } finally {
     stream.destroy();
   }

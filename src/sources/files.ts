@@ -16,7 +16,7 @@ import { CliError } from '../errors.js';
 import { decodeEntry, isListKind, listItemKind } from './decode.js';
 import { describeOrigin, describeType } from './decode-fields.js';
 import { looksLikeJson, parseJsonDocument } from './files-json.js';
-import { decodeText, readBounded, readFileBounded } from './files-read.js';
+import { decodeText, ioReason, readBounded, readFileBounded } from './files-read.js';
 import { parseYamlDocuments, type YamlDocument } from './files-yaml.js';
 import type { ObjectSet, Origin } from './objects.js';
 import { ObjectCollector } from './snapshot.js';
@@ -113,7 +113,7 @@ function hasManifestExtension(name: string): boolean {
 function fsError(path: string, e: unknown): CliError {
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new CliError(`the path "${path}" does not exist`, { cause: e });
-  return new CliError(`cannot read "${path}": ${code ?? (e instanceof Error ? e.message : String(e))}`, { cause: e });
+  return new CliError(`cannot read "${path}": ${ioReason(e)}`, { cause: e });
 }
 
 /** Manifest files under `dir`, sorted, each directory visited once (symlink loops end). */

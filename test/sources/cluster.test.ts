@@ -153,14 +153,6 @@ const convertCases: { name: string; model: V1NetworkPolicy; want: unknown }[] = 
     },
   },
   {
-    name: 'an `_except` (other client-node releases) is read too',
-    model: { metadata: { name: 'p' }, spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', _except: ['1.2.3.4/32'] } as never }] }] } },
-    want: {
-      kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', metadata: { name: 'p' },
-      spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['1.2.3.4/32'] } }] }] },
-    },
-  },
-  {
     name: 'absent rule fields stay absent, empty ones stay empty',
     model: { metadata: { name: 'p' }, spec: { podSelector: { matchLabels: { a: 'b' } }, ingress: [{}, { _from: [], ports: [] }] } },
     want: {

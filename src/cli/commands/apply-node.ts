@@ -26,7 +26,7 @@ export interface ApplyNodeOptions {
 }
 
 /** Nodes that run at least one pod, or that exist as Node objects. */
-export function knownNodes(s: Snapshot): string[] {
+function knownNodes(s: Snapshot): string[] {
   return [...new Set([...s.nodes.map((n) => n.name), ...s.pods.flatMap((p) => (p.nodeName ? [p.nodeName] : []))])].sort();
 }
 
