@@ -1,4 +1,4 @@
-// Offline commands and --help start without loading @kubernetes/client-node (about a second of
+// Offline commands and --help start without loading @kubernetes/client-node (about a third of a second of
 // imports); commands that reach a cluster load it. The real executable runs with a resolve hook
 // preloaded through NODE_OPTIONS (startup-hook.ts) that writes down every module URL resolved, and
 // the test reads that list: no timing is measured here (scripts/startup-times.sh does that).
