@@ -11,8 +11,6 @@ import type { IpFamily } from '../model/index.js';
 import type { Direction } from '../engine/index.js';
 
 export const PREFIX = 'KNP-';
-export const MAX_CHAIN_NAME = 28;
-export const MAX_SET_NAME = 31;
 export const MAX_COMMENT = 255;
 
 /** Our top chains; the host's built-in chains jump into them once each. */
@@ -86,26 +84,6 @@ const HEX = '[0-9a-f]';
  */
 export const CHAIN_GLOBS: readonly string[] = [FORWARD_CHAIN, INPUT_CHAIN, `${PREFIX}PO[DL]-[EI]-${HEX.repeat(CHAIN_HASH_DIGITS)}`];
 export const SET_GLOBS: readonly string[] = [`${PREFIX}[46][PNT]-${HEX.repeat(SET_HASH_DIGITS)}`];
-
-function exactly(globs: readonly string[]): RegExp {
-  return new RegExp(`^(?:${globs.join('|')})$`);
-}
-
-const CHAIN_RE = exactly(CHAIN_GLOBS);
-const SET_RE = exactly(SET_GLOBS);
-
-export function isOurChain(name: string): boolean {
-  return CHAIN_RE.test(name);
-}
-
-export function isOurSet(name: string): boolean {
-  return SET_RE.test(name);
-}
-
-/** Whether a chain or set name has the shape of one this project makes. */
-export function isOurs(name: string): boolean {
-  return isOurChain(name) || isOurSet(name);
-}
 
 /**
  * Comments reach iptables-restore inside double quotes: quotes, backslashes and anything outside

@@ -86,11 +86,6 @@ export function checkIp(text: string): IpAddress | string {
   return 'must be a valid IP address';
 }
 
-export function parseIp(text: string): IpAddress | undefined {
-  const r = checkIp(text);
-  return typeof r === 'string' ? undefined : r;
-}
-
 /** The reason text cannot be a CIDR, or the CIDR with its host bits masked off. */
 export function checkCidr(text: string): Cidr | string {
   const slash = text.indexOf('/');
@@ -106,9 +101,4 @@ export function checkCidr(text: string): Cidr | string {
   const hostBits = BigInt(bits - prefix);
   const base = (ip.value >> hostBits) << hostBits;
   return { family: ip.family, base, prefix, text: `${formatIp(base, ip.family)}/${prefix}` };
-}
-
-export function parseCidr(text: string): Cidr | undefined {
-  const r = checkCidr(text);
-  return typeof r === 'string' ? undefined : r;
 }

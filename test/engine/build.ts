@@ -1,18 +1,8 @@
 // Builders for model objects in engine tests: short to write, defaulted as sources/ would.
 import type { ClusterNode, ContainerPort, LabelSelector, Labels, Namespace, NetworkPolicy, Peer, Pod, PolicyType, PortSpec, Protocol, Rule, SelectorRequirement, Snapshot } from '../../src/model/index.js';
-import { parseCidr, parseIp } from '../../src/sources/ip.js';
+import { cidr, ip } from '../support/addresses.js';
 
-export function ip(text: string) {
-  const a = parseIp(text);
-  if (!a) throw new Error(`bad ip ${text}`);
-  return a;
-}
-
-export function cidr(text: string) {
-  const c = parseCidr(text);
-  if (!c) throw new Error(`bad cidr ${text}`);
-  return c;
-}
+export { cidr, ip };
 
 export function sel(matchLabels: Labels = {}, matchExpressions: SelectorRequirement[] = []): LabelSelector {
   return { matchLabels, matchExpressions };

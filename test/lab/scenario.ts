@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { compileSnapshot, type CompiledSnapshot } from '../../src/engine/compile.js';
 import type { Endpoint } from '../../src/engine/endpoint.js';
 import { evaluateConnection, isAllowed } from '../../src/engine/verdict.js';
-import type { IpAddress, IpFamily, Pod, Snapshot } from '../../src/model/index.js';
-import { parseIp } from '../../src/sources/ip.js';
+import type { IpFamily, Pod, Snapshot } from '../../src/model/index.js';
+import { ip } from '../support/addresses.js';
 import { readManifests } from '../../src/sources/files.js';
 import { toSnapshot } from '../../src/sources/snapshot.js';
 import { buildRuleSet } from '../../src/node/ruleset.js';
@@ -97,11 +97,6 @@ function inFamily(pod: Pod, family: IpFamily): Pod {
   return { ...pod, ips: [...pod.ips.filter((a) => a.family === family), ...pod.ips.filter((a) => a.family !== family)] };
 }
 
-function ip(text: string): IpAddress {
-  const a = parseIp(text);
-  if (a === undefined) throw new Error(`bad ip ${text}`);
-  return a;
-}
 
 /**
  * A lab node reaches its own pods from its bridge address (as a flannel node does from cni0), so

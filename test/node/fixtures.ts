@@ -3,10 +3,8 @@
  * Small builders for model objects, so node tests do not depend on the manifest readers.
  */
 import type {
-  Cidr,
   ClusterNode,
   ContainerPort,
-  IpAddress,
   LabelSelector,
   Labels,
   Namespace,
@@ -18,19 +16,9 @@ import type {
   Rule,
   Snapshot,
 } from '../../src/model/index.js';
-import { parseCidr, parseIp } from '../../src/sources/ip.js';
+import { cidr, ip } from '../support/addresses.js';
 
-export function ip(text: string): IpAddress {
-  const a = parseIp(text);
-  if (a === undefined) throw new Error(`bad ip ${text}`);
-  return a;
-}
-
-export function cidr(text: string): Cidr {
-  const c = parseCidr(text);
-  if (c === undefined) throw new Error(`bad cidr ${text}`);
-  return c;
-}
+export { cidr, ip };
 
 export function sel(matchLabels: Labels = {}): LabelSelector {
   return { matchLabels, matchExpressions: [] };

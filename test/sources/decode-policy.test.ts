@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CliError } from '../../src/errors.js';
 import type { NetworkPolicy } from '../../src/model/index.js';
 import { decodeObject } from '../../src/sources/decode.js';
-import { parseCidr } from '../../src/sources/ip.js';
+import { cidr } from '../support/addresses.js';
 import type { Origin } from '../../src/sources/objects.js';
 
 const ORIGIN: Origin = { source: 'policies.yaml', document: 2, line: 14 };
@@ -341,7 +341,7 @@ test('the seed article policy decodes to the expected model', () => {
     ingress: [
       {
         peers: [
-          { kind: 'ip-block', cidr: parseCidr('172.17.0.0/16')!, except: [parseCidr('172.17.1.0/24')!] },
+          { kind: 'ip-block', cidr: cidr('172.17.0.0/16'), except: [cidr('172.17.1.0/24')] },
           { kind: 'selector', namespaceSelector: { matchLabels: { project: 'myproject' }, matchExpressions: [] } },
           { kind: 'selector', podSelector: { matchLabels: { role: 'frontend' }, matchExpressions: [] } },
         ],
@@ -352,7 +352,7 @@ test('the seed article policy decodes to the expected model', () => {
     ],
     egress: [
       {
-        peers: [{ kind: 'ip-block', cidr: parseCidr('10.0.0.0/24')!, except: [] }],
+        peers: [{ kind: 'ip-block', cidr: cidr('10.0.0.0/24'), except: [] }],
         ports: [{ protocol: 'TCP', port: 5978 }],
         peersField: 'set',
         portsField: 'set',
@@ -413,7 +413,7 @@ const ruleCases: { name: string; rule: unknown; want: unknown }[] = [
     want: {
       peers: [
         { kind: 'ip-block', cidr: { family: 4, base: 0n, prefix: 4, text: '0.0.0.0/4' }, except: [] },
-        { kind: 'ip-block', cidr: parseCidr('2001:db8::/32')!, except: [parseCidr('2001:db8:1::/48')!] },
+        { kind: 'ip-block', cidr: cidr('2001:db8::/32'), except: [cidr('2001:db8:1::/48')] },
       ],
       ports: [],
       peersField: 'set',

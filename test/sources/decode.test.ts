@@ -4,7 +4,7 @@ import { CliError } from '../../src/errors.js';
 import type { Pod } from '../../src/model/index.js';
 import { decodeEntry, decodeObject, isListKind, listItemKind, type WorkloadOwner } from '../../src/sources/decode.js';
 import { describeOrigin } from '../../src/sources/decode-fields.js';
-import { parseIp } from '../../src/sources/ip.js';
+import { ip } from '../support/addresses.js';
 import type { DecodedObject, Origin } from '../../src/sources/objects.js';
 
 const ORIGIN: Origin = { source: 'objects.yaml', document: 3, line: 7 };
@@ -279,7 +279,7 @@ const okCases: { name: string; raw: unknown; kind?: string; want: DecodedObject 
         labels: { role: 'db' },
         nodeName: 'node-a',
         hostNetwork: false,
-        ips: [parseIp('172.17.0.10')!, parseIp('fd00::a')!],
+        ips: [ip('172.17.0.10'), ip('fd00::a')],
         phase: 'Running',
         ports: [
           { name: 'redis', containerPort: 6379, protocol: 'TCP' },
@@ -299,7 +299,7 @@ const okCases: { name: string; raw: unknown; kind?: string; want: DecodedObject 
     raw: { kind: 'Pod', metadata: { name: 'kp', namespace: 'kube-system' }, spec: { hostNetwork: true, nodeName: 'n1' }, status: { podIP: '192.168.56.11' } },
     want: {
       kind: 'Pod',
-      value: { namespace: 'kube-system', name: 'kp', labels: {}, nodeName: 'n1', hostNetwork: true, ips: [parseIp('192.168.56.11')!], phase: '', ports: [] },
+      value: { namespace: 'kube-system', name: 'kp', labels: {}, nodeName: 'n1', hostNetwork: true, ips: [ip('192.168.56.11')], phase: '', ports: [] },
     },
   },
   {
@@ -321,8 +321,8 @@ const okCases: { name: string; raw: unknown; kind?: string; want: DecodedObject 
       value: {
         name: 'node-a',
         addresses: [
-          { type: 'InternalIP', ip: parseIp('192.168.56.11')! },
-          { type: 'InternalIP', ip: parseIp('fd00::11')! },
+          { type: 'InternalIP', ip: ip('192.168.56.11') },
+          { type: 'InternalIP', ip: ip('fd00::11') },
         ],
       },
     },
