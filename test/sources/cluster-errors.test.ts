@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError } from '../../src/errors.js';
 import { apiErrorFor } from '../../src/sources/api-errors.js';
 import { connectCluster, type ClusterConnection } from '../../src/sources/cluster.js';
 import { startApiServer, type FakeApiServer } from '../support/apiserver.js';
 import { otherCaPem } from '../support/certs.js';
 import { namespaceObj, podObj } from '../support/objects.js';
+import { rejectsCliError } from './manifest-helpers.js';
 
 let server: FakeApiServer;
 let dir: string;
@@ -25,17 +25,6 @@ after(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function expectCliError(p: Promise<unknown>, want: string | RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof CliError, `not a CliError: ${String(e)}`);
-    assert.equal(e.exitCode, 2);
-    assert.ok(!e.message.includes('\n'), e.message);
-    if (typeof want === 'string') assert.equal(e.message, want);
-    else assert.match(e.message, want);
-    return true;
-  });
-}
 
 interface ErrorCase {
   readonly name: string;
@@ -116,7 +105,7 @@ for (const c of cases) {
     const connection = await c.connect();
     c.setup?.();
     try {
-      await expectCliError(c.run(connection), c.want());
+      await rejectsCliError(c.run(connection), c.want());
     } finally {
       server.allowAll();
       server.setDelay(0);

@@ -1,6 +1,5 @@
 /**
- * Helpers shared by the manifest-reading tests: temporary files, and expecting a one-line CliError
- * within a time bound (hostile input must fail fast, not merely fail).
+ * Helpers shared by the source tests: temporary files, and expecting a one-line CliError.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -34,14 +33,20 @@ export function escapeRegExp(s: string): string {
  * Runs `fn`, expecting a one-line CliError whose message matches. How fast hostile input is
  * refused is a benchmark figure (npm run bench), not a test assertion; a hang still fails the run.
  */
-export async function rejectsCliError(fn: () => Promise<unknown>, want: string | RegExp): Promise<void> {
-  await assert.rejects(fn, (e: unknown) => {
+export async function rejectsCliError(fn: Promise<unknown> | (() => Promise<unknown>), want: string | RegExp): Promise<void> {
+  await assert.rejects(fn, isOneLineCliError(want));
+}
+
+/** For assert.throws and assert.rejects: a CliError (exit 2) of one line whose message is, or matches, `want`. */
+export function isOneLineCliError(want: string | RegExp): (e: unknown) => true {
+  return (e) => {
     assert.ok(e instanceof CliError, `not a CliError: ${String(e)}`);
+    assert.equal(e.exitCode, 2);
     if (typeof want === 'string') assert.equal(e.message, want);
     else assert.match(e.message, want);
     assert.ok(!e.message.includes('\n'), `message has several lines: ${e.message}`);
     return true;
-  });
+  };
 }
 
 /** One pod as `kubectl get pods -o json` shows it (trimmed), with a controller reference. */
