@@ -23,7 +23,7 @@ function imports(file: string): string[] {
 const allowed: Record<string, (spec: string) => boolean> = {
   model: (s) => s.startsWith('./'),
   engine: (s) => s.startsWith('./') || s.startsWith('../model/'),
-  render: (s) => s.startsWith('./') || s.startsWith('../model/') || s.startsWith('../engine/') || s === 'yaml' || s === 'cli-table3',
+  render: (s) => s.startsWith('./') || s.startsWith('../model/') || s.startsWith('../engine/') || s === 'yaml',
   node: (s) => s.startsWith('./') || s.startsWith('../model/') || s.startsWith('../engine/'),
 };
 

@@ -33,10 +33,16 @@ export function parsePortArg(text: string, flag = '--port'): PortArg {
   return { port: portText, protocol: protocol as Protocol };
 }
 
-/** Cases: `NS/POD`, `POD` (namespace from -n, the context, or a unique name in the input), or an IP address outside the cluster. */
+/**
+ * Cases: `NS/POD`, `POD` or kubectl's `pod/POD` (namespace from -n, the context, or a unique name in
+ * the input), or an IP address outside the cluster. `pod/`, `pods/` and `po/` are read as the
+ * resource type, as kubectl reads them, never as a namespace of that name.
+ */
 export type EndpointArg =
   | { readonly kind: 'pod'; readonly namespace?: string; readonly name: string }
   | { readonly kind: 'ip'; readonly ip: IpAddress };
+
+const POD_TYPES: readonly string[] = ['pod', 'pods', 'po'];
 
 export function parseEndpointArg(text: string, what: string): EndpointArg {
   const ip = checkIp(text);
@@ -44,8 +50,10 @@ export function parseEndpointArg(text: string, what: string): EndpointArg {
   if (typeof checkCidr(text) !== 'string') throw new CliError(`${what} "${text}": a network, not an address: name one address`);
   const parts = text.split('/');
   if (parts.length === 1 && parts[0]) return { kind: 'pod', name: parts[0] };
-  if (parts.length === 2 && parts[0] && parts[1]) return { kind: 'pod', namespace: parts[0], name: parts[1] };
-  throw new CliError(`${what} "${text}": expected NAMESPACE/POD, POD (with -n), or an IP address`);
+  if (parts.length === 2 && parts[0] && parts[1]) {
+    return POD_TYPES.includes(parts[0]) ? { kind: 'pod', name: parts[1] } : { kind: 'pod', namespace: parts[0], name: parts[1] };
+  }
+  throw new CliError(`${what} "${text}": expected NAMESPACE/POD, POD or pod/POD (with -n), or an IP address`);
 }
 
 /** kubectl's -l syntax: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`, comma-separated. */

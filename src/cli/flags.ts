@@ -8,19 +8,52 @@ import { FAMILY_ARGS, OUTPUT_FORMATS, type OutputFormat } from './global-args.js
 
 /** Every command, defined once: --help shows `describe`, completion offers `summary` beside the name. */
 export const COMMANDS = {
-  explain: { usage: 'explain [target]', summary: 'Explain a policy or a pod', describe: 'Explain a policy (or all in scope) or a pod: whom it isolates and what each rule admits' },
-  'can-reach': { usage: 'can-reach <src> <dst>', summary: 'Verdict on one connection', describe: 'May SRC open a connection to DST on a port? Exit 0 allowed, 1 denied, 2 error' },
-  matrix: { usage: 'matrix', summary: 'Reachability truth table', describe: 'Reachability truth table of the pods in scope, for each port' },
+  explain: {
+    usage: 'explain [target]',
+    summary: 'Explain a policy or a pod',
+    describe: 'Explain a policy (or all in scope) or a pod: whom it isolates and what each rule admits',
+    examples: [
+      ['explain -f examples/seed-cluster.yaml test-network-policy', 'Explain one policy of the bundled example'],
+      ['explain pod/db-0 -n default', 'Which policies select db-0, and what they admit'],
+      ['explain -A -o yaml', 'Every policy of the cluster, as data'],
+    ],
+  },
+  'can-reach': {
+    usage: 'can-reach <src> <dst>',
+    summary: 'Verdict on one connection',
+    describe: 'May SRC open a connection to DST on a port? Exit 0 allowed, 1 denied, 2 error',
+    examples: [
+      ['can-reach default/frontend-0 default/db-0 --port 6379', 'May frontend-0 reach db-0 on TCP 6379?'],
+      ['can-reach pod/client-0 10.0.0.5 -n myproject --port 53/UDP', 'A pod to an address outside the cluster'],
+      ['can-reach web-0 api-0 -n shop --port http -o json', 'A named port, resolved on the destination'],
+    ],
+  },
+  matrix: {
+    usage: 'matrix',
+    summary: 'Reachability truth table',
+    describe: 'Reachability truth table of the pods in scope, for each port',
+    examples: [
+      ['matrix -n shop --port 80 --port 53/UDP', 'Namespace shop on two ports'],
+      ['matrix -f examples/and-vs-or.yaml --port 80 -o wide', 'Every pair with the reason for its verdict'],
+      ['matrix -A -l app=web --port 443 --expect expected.yaml', 'Fail (exit 1) when the answers differ from a file of expectations'],
+    ],
+  },
   'apply-node': {
     usage: 'apply-node [node]',
     summary: 'Enforce the policies on a node with iptables',
     describe: 'Enforce the policies on a node: build its iptables rule set and install it through a privileged helper pod',
+    examples: [
+      ['apply-node node-a --dry-run=client', 'Print the script for node-a and change nothing'],
+      ['apply-node node-a', 'Install the rules on node-a'],
+      ['apply-node --all --cleanup', 'Remove every rule of ours from every node'],
+    ],
   },
-} as const;
+} as const satisfies Record<string, { usage: string; summary: string; describe: string; examples: readonly (readonly [string, string])[] }>;
 
 /** The flags every command takes, as kubectl spells them. */
 export const GLOBAL_FLAGS = {
-  filename: { alias: 'f', type: 'string', array: true, default: [] as string[], describe: 'Read objects from files, folders (recursive) or - for stdin; alone, instead of the cluster', group: 'Input:' },
+  // One value per -f, repeatable, as kubectl: `array: true` would swallow every following word.
+  filename: { alias: 'f', type: 'string', default: [] as string[], describe: 'A file, folder (recursive) or - for stdin to read objects from; repeatable, or comma-separated. Alone, instead of the cluster', group: 'Input:' },
   cluster: { type: 'boolean', default: false, describe: 'With -f: lay the files over the live cluster (same kind/namespace/name replaces); implied by --kubeconfig or --context', group: 'Input:' },
   namespace: { alias: 'n', type: 'string', describe: 'Namespace scope (default: the context\'s namespace; with -f alone: the whole input)', group: 'Scope:' },
   'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'Every namespace', group: 'Scope:' },
@@ -30,33 +63,40 @@ export const GLOBAL_FLAGS = {
   'request-timeout': { type: 'string', describe: 'How long to wait for one API request (0 = no limit), e.g. 30s, 1m', group: 'Cluster:' },
 } as const satisfies Record<string, Options>;
 
-/** Each command's own flags. */
+/** Each command's own flags; --help shows their group first, before the flags every command takes. */
+const OWN = 'Flags:';
 export const COMMAND_FLAGS = {
   explain: {},
   'can-reach': {
-    port: { alias: 'p', type: 'string', demandOption: true, describe: 'PORT[/PROTOCOL]: a number or a port name (resolved on DST); protocol TCP (default), UDP or SCTP' },
-    'ip-family': { type: 'string', choices: FAMILY_ARGS, describe: 'Judge the connection over this family when a pod has both (default: the first family both ends have)' },
+    port: { alias: 'p', type: 'string', demandOption: true, describe: 'PORT[/PROTOCOL]: a number or a port name (resolved on DST); protocol TCP (default), UDP or SCTP', group: OWN },
+    'ip-family': { type: 'string', choices: FAMILY_ARGS, describe: 'Judge the connection over this family when a pod has both (default: the first family both ends have)', group: OWN },
   },
   matrix: {
-    port: { alias: 'p', type: 'string', array: true, demandOption: true, describe: 'PORT[/PROTOCOL], repeatable' },
-    selector: { alias: 'l', type: 'string', describe: 'Only pods matching this label selector (e.g. app=web,tier!=db)' },
-    'ip-family': { type: 'string', choices: FAMILY_ARGS, describe: 'Judge dual-stack pairs over this family (default: the first family both ends have)' },
+    port: { alias: 'p', type: 'string', describe: 'PORT[/PROTOCOL]; repeatable, or comma-separated (required, unless --expect names the ports)', group: OWN },
+    selector: { alias: 'l', type: 'string', describe: 'Only pods matching this label selector (e.g. app=web,tier!=db)', group: OWN },
+    'ip-family': { type: 'string', choices: FAMILY_ARGS, describe: 'Judge dual-stack pairs over this family (default: the first family both ends have)', group: OWN },
+    expect: { type: 'string', describe: 'A YAML list of {from, to, port, allowed}: exit 1, listing them, when answers differ', group: OWN },
   },
   'apply-node': {
-    all: { type: 'boolean', default: false, describe: 'Every node (Node objects and nodes that pods run on)' },
-    'dry-run': { type: 'boolean', default: false, describe: 'Print the node-side script (run it with sh -s on the node) and change nothing' },
-    cleanup: { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead' },
-    image: { type: 'string', describe: 'Helper image with iptables and ipset' },
-    'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod' },
-    timeout: { type: 'string', default: '2m', describe: 'How long to wait for the helper pod, and for the script, on each node (0 = the longest a helper pod allows)' },
-    parallel: { type: 'number', default: 4, describe: 'With --all: nodes done at once' },
+    all: { type: 'boolean', default: false, describe: 'Every node (Node objects and nodes that pods run on)', group: OWN },
+    'dry-run': { type: 'string', describe: 'none (install), or client or server (both: print the node-side script, to run with sh -s on the node, and change nothing); alone: client', group: OWN },
+    cleanup: { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead', group: OWN },
+    image: { type: 'string', describe: 'Helper image with iptables and ipset', group: OWN },
+    'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod', group: OWN },
+    timeout: { type: 'string', default: '2m', describe: 'How long to wait for the helper pod, and for the script, on each node (0 = the longest a helper pod allows)', group: OWN },
+    parallel: { type: 'number', default: 4, describe: 'With --all: nodes done at once', group: OWN },
   },
 } as const satisfies Record<string, Record<string, Options>>;
+
+/** Flags that may stand alone or take `=VALUE`, as kubectl's --dry-run (pflag's NoOptDefVal). */
+const OPTIONAL_VALUE: ReadonlySet<string> = new Set(['dry-run']);
 
 /** A flag as completion sees it: every spelling, and whether (and with which choices) it takes a value. */
 export interface FlagInfo {
   readonly spellings: readonly string[];
   readonly takesValue: boolean;
+  /** `--dry-run` alone is `--dry-run=client`: its value must be joined with `=`. */
+  readonly optionalValue?: boolean;
   readonly choices?: readonly string[];
 }
 
@@ -66,6 +106,7 @@ export function flagInfos(flags: Record<string, Options>): FlagInfo[] {
     return {
       spellings: [`--${name}`, ...aliases.map((a) => (a.length === 1 ? `-${a}` : `--${a}`))],
       takesValue: o.type !== 'boolean',
+      ...(OPTIONAL_VALUE.has(name) ? { optionalValue: true } : {}),
       ...(o.choices === undefined ? {} : { choices: o.choices.map(String) }),
     };
   });

@@ -14,6 +14,34 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json',
 export type FamilyArg = 'IPv4' | 'IPv6';
 export const FAMILY_ARGS: readonly FamilyArg[] = ['IPv4', 'IPv6'];
 
+/** kubectl's --dry-run values; `true` and `false` are its deprecated boolean spellings. */
+export type DryRun = 'none' | 'client' | 'server';
+export const DRY_RUN_VALUES = ['none', 'client', 'server', 'true', 'false'] as const;
+
+/**
+ * --dry-run as kubectl reads it: none installs; client and server both only print (there is no
+ * server-side dry run of a node script, and a user who asked for one must never get an install).
+ * Anything else is refused, so no spelling of dry-run can reach a node.
+ */
+export function parseDryRun(raw: unknown, out: { error(text: string): void }): DryRun {
+  if (raw === undefined || raw === false) return 'none';
+  const v = last(raw) ?? '';
+  switch (v) {
+    case 'none':
+    case 'client':
+    case 'server':
+      return v;
+    case 'true':
+    case 'false': {
+      const means = v === 'true' ? 'client' : 'none';
+      out.error(`warning: --dry-run=${v} is deprecated (boolean value) and can be replaced with --dry-run=${means}.`);
+      return means;
+    }
+    default:
+      throw new CliError(`invalid --dry-run value ${JSON.stringify(v)}: must be "none", "server", or "client"`);
+  }
+}
+
 export interface GlobalArgs {
   readonly filename: readonly string[];
   readonly namespace?: string;
@@ -25,6 +53,11 @@ export interface GlobalArgs {
   readonly requestTimeout?: RequestTimeout;
   /** Lay -f files over the live cluster instead of reading them alone. */
   readonly cluster: boolean;
+}
+
+/** Whether this invocation reads the live cluster (with or without -f overlays). */
+export function usesCluster(args: GlobalArgs): boolean {
+  return args.filename.length === 0 || args.cluster || args.kubeconfig !== undefined || args.context !== undefined;
 }
 
 /** A string flag given twice arrives as an array; like kubectl, the last one wins. */
@@ -50,7 +83,7 @@ export function parseRequestTimeout(text: string): RequestTimeout {
 
 /** Throws a CliError for a bad --request-timeout. */
 export function toGlobalArgs(raw: {
-  filename?: readonly string[];
+  filename?: string | readonly string[];
   namespace?: string;
   allNamespaces?: boolean;
   output?: string;
@@ -68,7 +101,8 @@ export function toGlobalArgs(raw: {
     requestTimeout: last(raw.requestTimeout),
   };
   return {
-    filename: a.filename ?? [],
+    // Repeatable, and comma-separated as kubectl's string slices are.
+    filename: (typeof a.filename === 'string' ? [a.filename] : (a.filename ?? [])).flatMap((f) => String(f).split(',')).filter((f) => f !== ''),
     ...(a.namespace === undefined ? {} : { namespace: a.namespace }),
     allNamespaces: a.allNamespaces ?? false,
     output: (OUTPUT_FORMATS as readonly string[]).includes(a.output ?? '') ? (a.output as OutputFormat) : 'table',

@@ -17,3 +17,25 @@ export function familyGap(arg: FamilyArg, e: Endpoint): string | undefined {
   if (!lacksFamily(e, familyOf(arg))) return undefined;
   return e.kind === 'ip' ? `${e.ip.text} is not an ${arg} address` : `pod ${qualifiedName(e.pod)} has no ${arg} address`;
 }
+
+/**
+ * Why the two ends cannot connect at all, or undefined when they can: an end without the family
+ * --ip-family names, or (without it) ends whose addresses share no family, such as an IPv4-only
+ * pod and an IPv6 address. An end with no address yet (a Pending pod) is judged, not refused.
+ */
+export function connectionGap(src: Endpoint, dst: Endpoint, arg: FamilyArg | undefined): string | undefined {
+  if (arg !== undefined) {
+    const gap = familyGap(arg, src) ?? familyGap(arg, dst);
+    return gap === undefined ? undefined : `no ${arg} connection: ${gap}`;
+  }
+  const families = (e: Endpoint): IpFamily[] => [...new Set(e.kind === 'pod' ? e.pod.ips.map((a) => a.family) : [e.ip.family])];
+  const s = families(src);
+  const d = families(dst);
+  if (s.length === 0 || d.length === 0 || s.some((f) => d.includes(f))) return undefined;
+  return `no common address family: ${describeFamilies(src, s)}, ${describeFamilies(dst, d)}`;
+}
+
+function describeFamilies(e: Endpoint, families: readonly IpFamily[]): string {
+  const list = families.map((f) => `IPv${f}`).join(' and ');
+  return e.kind === 'ip' ? `${e.ip.text} is an ${list} address` : `pod ${qualifiedName(e.pod)} has only ${list} addresses`;
+}

@@ -8,24 +8,27 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createRequire } from 'node:module';
 import { CliError } from '../errors.js';
-import { last, toGlobalArgs, type FamilyArg } from './global-args.js';
+import { last, parseDryRun, DRY_RUN_VALUES, toGlobalArgs, type FamilyArg } from './global-args.js';
 import { COMMAND_FLAGS, COMMANDS, GLOBAL_FLAGS } from './flags.js';
-import { processOutput } from './output.js';
+import { processOutput, terminalColumns } from './output.js';
+import { checkArgv } from './argv-check.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
-const EXAMPLES = `Examples:
-  # Explain every policy in the bundled example
-  kubectl netpol explain -f examples/seed-cluster.yaml
+/** kubectl's layout: a `# what` line above each command. */
+function examplesText(list: readonly (readonly [string, string])[]): string {
+  return `Examples:\n${list.map(([cmd, what]) => `  # ${what}\n  kubectl netpol ${cmd}`).join('\n\n')}`;
+}
 
-  # May frontend-0 reach db-0 on 6379?
-  kubectl netpol can-reach default/frontend-0 default/db-0 --port 6379
+/** The top-level help shows each command's first example. */
+const EXAMPLES = examplesText(Object.values(COMMANDS).map((c) => c.examples[0]));
 
-  # Truth table of namespace shop on two ports
-  kubectl netpol matrix -n shop --port 80 --port 53/UDP
+type CommandName = keyof typeof COMMANDS;
 
-  # Print the iptables script for node-a without touching it
-  kubectl netpol apply-node node-a --dry-run`;
+/** A command's own examples under its --help, after its flags. */
+function withExamples<T>(c: Argv<T>, name: CommandName): Argv<T> {
+  return c.epilogue(examplesText(COMMANDS[name].examples));
+}
 
 function build(argv: string[]): { parser: Argv; exitCode: () => number } {
   let code = 0;
@@ -36,7 +39,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
     .command(
       COMMANDS.explain.usage,
       COMMANDS.explain.describe,
-      (c) => c.positional('target', { type: 'string', describe: 'POLICY, networkpolicy/NAME or pod/NAME (default: every policy in scope)' }),
+      (c) => withExamples(c.positional('target', { type: 'string', describe: 'POLICY, networkpolicy/NAME or pod/NAME (default: every policy in scope)' }), 'explain'),
       async (a) => {
         const { runExplain } = await import('./commands/explain.js');
         code = await runExplain(toGlobalArgs(a), a.target, processOutput);
@@ -46,39 +49,49 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       COMMANDS['can-reach'].usage,
       COMMANDS['can-reach'].describe,
       (c) =>
-        c
-          .positional('src', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD (with -n) or an IP address' })
-          .positional('dst', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD (with -n) or an IP address' })
-          .options(COMMAND_FLAGS['can-reach']),
+        withExamples(
+          c
+            .positional('src', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD or pod/POD (with -n), or an IP address' })
+            .positional('dst', { type: 'string', demandOption: true, describe: 'NAMESPACE/POD, POD or pod/POD (with -n), or an IP address' })
+            .options(COMMAND_FLAGS['can-reach']),
+          'can-reach',
+        ),
       async (a) => {
         const { runCanReach } = await import('./commands/can-reach.js');
         const ipFamily = last(a.ipFamily) as FamilyArg | undefined;
-        code = await runCanReach(toGlobalArgs(a), a.src, a.dst, { port: last(a.port) ?? '', ...(ipFamily ? { ipFamily } : {}) }, processOutput);
+        code = await runCanReach(toGlobalArgs(a), a.src, a.dst, { ports: listOf(a.port), ...(ipFamily ? { ipFamily } : {}) }, processOutput);
       },
     )
     .command(
       COMMANDS.matrix.usage,
       COMMANDS.matrix.describe,
-      (c) => c.options(COMMAND_FLAGS.matrix),
+      (c) => withExamples(c.options(COMMAND_FLAGS.matrix), 'matrix'),
       async (a) => {
         const { runMatrix } = await import('./commands/matrix.js');
         const ipFamily = last(a.ipFamily) as FamilyArg | undefined;
-        code = await runMatrix(toGlobalArgs(a), { ports: a.port.map(String), ...(a.selector === undefined ? {} : { selector: last(a.selector) ?? '' }), ...(ipFamily ? { ipFamily } : {}) }, processOutput);
+        const expect = last(a.expect);
+        code = await runMatrix(
+          toGlobalArgs(a),
+          {
+            ports: listOf(a.port).flatMap(splitCommas),
+            ...(a.selector === undefined ? {} : { selector: last(a.selector) ?? '' }),
+            ...(ipFamily ? { ipFamily } : {}),
+            ...(expect === undefined ? {} : { expect }),
+          },
+          processOutput,
+        );
       },
     )
     .command(
       COMMANDS['apply-node'].usage,
       COMMANDS['apply-node'].describe,
-      (c) =>
-        c
-          .positional('node', { type: 'string', describe: 'The node name' })
-          .options(COMMAND_FLAGS['apply-node']),
+      (c) => withExamples(c.positional('node', { type: 'string', describe: 'The node name' }).options(COMMAND_FLAGS['apply-node']), 'apply-node'),
       async (a) => {
         const { runApplyNode } = await import('./commands/apply-node.js');
         code = await runApplyNode(toGlobalArgs(a), {
           ...(a.node === undefined ? {} : { node: a.node }),
           all: a.all,
-          dryRun: a.dryRun,
+          dryRun: parseDryRun(a.dryRun, processOutput),
           cleanup: a.cleanup,
           ...(a.image === undefined ? {} : { image: a.image }),
           helperNamespace: a.helperNamespace,
@@ -93,17 +106,19 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
     .version(pkg.version)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(Math.min(110, terminalColumns(process.stdout, process.env) ?? 100))
     .check((a) => {
       // yargs takes `-n -f x` as an empty namespace; kubectl says the flag needs an argument.
       for (const flag of ['namespace', 'output', 'kubeconfig', 'context', 'request-timeout']) {
         if (a[flag] === '' || (Array.isArray(a[flag]) && (a[flag] as unknown[]).includes(''))) throw new CliError(`flag needs an argument: --${flag}`);
       }
-      if ((a['filename'] as unknown[] | undefined)?.some((f) => f === '' || f === undefined)) throw new CliError('flag needs an argument: -f/--filename');
+      if (listOf(a['filename']).some((f) => f === '')) throw new CliError('flag needs an argument: -f/--filename');
       return true;
     }, true)
     .fail((msg, err) => {
       if (err) throw err;
+      const missing = /^Missing required arguments?: (.*)$/.exec(msg);
+      if (missing) throw new CliError(`required flag(s) ${(missing[1] ?? '').split(', ').map((f) => `"${f}"`).join(', ')} not set`);
       throw new CliError(msg.replace(/\s*\n\s*/g, ' '));
     });
   return { parser: y, exitCode: () => code };
@@ -115,8 +130,10 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     const { runComplete } = await import('./commands/complete.js');
     return runComplete(argv.slice(1), processOutput);
   }
-  const { parser, exitCode } = build(stdinAsValue(argv));
   try {
+    const words = normalizeArgv(argv);
+    checkArgv(words);
+    const { parser, exitCode } = build(words);
     await parser.parseAsync();
     return exitCode();
   } catch (err) {
@@ -124,17 +141,40 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   }
 }
 
-/** yargs reads a lone `-` as no value; kubectl's `-f -` (stdin) must reach us as a file name. */
-function stdinAsValue(argv: readonly string[]): string[] {
+/**
+ * Words yargs would misread, rewritten as kubectl means them: `-f -` (stdin; yargs reads a lone `-`
+ * as no value), and `--dry-run` alone (kubectl's `--dry-run=client`: the next word is the NODE, not
+ * its value, unless it is one of the values).
+ */
+function normalizeArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
     if ((a === '-f' || a === '--filename') && argv[i + 1] === '-') {
       out.push('--filename=-');
       i++;
+    } else if (a === '--dry-run') {
+      const next = argv[i + 1];
+      const value = next !== undefined && (DRY_RUN_VALUES as readonly string[]).includes(next) ? next : 'client';
+      if (value === next) i++;
+      out.push(`--dry-run=${value}`);
     } else out.push(a);
   }
   return out;
+}
+
+/** A flag given once or repeated, as a list. */
+function listOf(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+function splitCommas(v: string): string[] {
+  return v.split(',').filter((p) => p !== '');
 }
 
 export function report(err: unknown): number {

@@ -2,20 +2,51 @@
  * @module cli/output
  * Where commands print: results to stdout, notices to stderr. Commands get this instead of
  * touching process streams, so the CLI is the only layer that prints.
+ * A reader that goes away (`| head`) is not an error: once stdout is closed, further output is
+ * dropped and the command ends with the exit code it would have had, instead of Node's EPIPE
+ * stack trace and exit 1 (which can-reach uses for "denied").
  */
 export interface Output {
   write(text: string): void;
   error(text: string): void;
-  /** Terminal width for fitting tables: $COLUMNS, the terminal's, or unlimited when piped. */
+  /** Terminal width for fitting tables: $COLUMNS, the terminal's, or unlimited when unknown. */
   readonly columns: number;
 }
 
+/**
+ * The width to fit: $COLUMNS when set (piped too, as ls and kubectl do), else the terminal's;
+ * undefined when unknown: not a terminal, or one that reports 0 columns (a PTY given no size).
+ */
+export function terminalColumns(stream: { readonly isTTY?: boolean; readonly columns?: number }, env: NodeJS.ProcessEnv): number | undefined {
+  const fromEnv = Number(env['COLUMNS']);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return stream.isTTY === true && (stream.columns ?? 0) > 0 ? stream.columns : undefined;
+}
+
+const closed = { stdout: false, stderr: false };
+
+function isClosedPipe(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/** Marks a stream closed on EPIPE; any other stream error is a real failure and stays one. */
+export function watchClosedPipes(): void {
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (err) => {
+      if (!isClosedPipe(err)) throw err;
+      closed[name] = true;
+    });
+  }
+}
+
+function writeTo(name: 'stdout' | 'stderr', text: string): void {
+  if (closed[name]) return;
+  process[name].write(text);
+}
+
 export const processOutput: Output = {
-  write: (text) => {
-    process.stdout.write(text);
-  },
-  error: (text) => {
-    process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  },
-  columns: Number(process.env['COLUMNS']) || (process.stdout.isTTY ? (process.stdout.columns ?? 80) : Number.POSITIVE_INFINITY),
+  write: (text) => writeTo('stdout', text),
+  error: (text) => writeTo('stderr', text.endsWith('\n') ? text : `${text}\n`),
+  columns: terminalColumns(process.stdout, process.env) ?? Number.POSITIVE_INFINITY,
 };

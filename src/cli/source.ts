@@ -10,7 +10,7 @@ import { overlayObjects, toSnapshot } from '../sources/snapshot.js';
 import { EMPTY_OBJECTS } from '../sources/objects.js';
 import type { ClusterConnection, Need } from '../sources/cluster.js';
 import { CliError } from '../errors.js';
-import type { GlobalArgs } from './global-args.js';
+import { usesCluster, type GlobalArgs } from './global-args.js';
 import { withSpinner } from './spinner.js';
 import { connect } from './connect.js';
 
@@ -25,10 +25,6 @@ export interface Loaded {
   readonly cluster?: ClusterConnection;
 }
 
-/** Whether this invocation reads the live cluster (with or without -f overlays). */
-export function usesCluster(args: GlobalArgs): boolean {
-  return args.filename.length === 0 || args.cluster || args.kubeconfig !== undefined || args.context !== undefined;
-}
 
 /**
  * `need` is asked once the default namespace is known, since what a command must list (one

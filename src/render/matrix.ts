@@ -4,11 +4,13 @@
  * When the grid is wider than the terminal, columns are numbered and a legend names them.
  */
 import { renderTable } from './table.js';
+import { plural } from './words.js';
 
 export interface MatrixCell {
   readonly from: string;
   readonly to: string;
-  readonly allowed: boolean;
+  /** null: the pair is no connection on this column (a named port `to` lacks, a family an end lacks). */
+  readonly allowed: boolean | null;
   /** One-line reason, for -o wide. */
   readonly reason: string;
 }
@@ -27,9 +29,30 @@ export interface MatrixView {
 
 const YES = '✓';
 const NO = '✗';
+const NONE = '-';
+
+function mark(allowed: boolean | null | undefined): string {
+  return allowed === true ? YES : allowed === false ? NO : NONE;
+}
 
 function pad(s: string, n: number): string {
   return s + ' '.repeat(Math.max(0, n - [...s].length));
+}
+
+/** `PORT 80/TCP  (legend)` on one line when it fits, else the legend below, wrapped at spaces. */
+function fitHeader(title: string, legend: string, columns: number): string[] {
+  const one = `${title}  ${legend}`;
+  if ([...one].length <= columns) return [one];
+  const lines = [title];
+  let cur = '';
+  for (const word of legend.split(' ')) {
+    if (cur !== '' && [...`${cur} ${word}`].length > columns) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur === '' ? word : `${cur} ${word}`;
+  }
+  if (cur !== '') lines.push(cur);
+  return lines;
 }
 
 /**
@@ -50,24 +73,30 @@ export function renderMatrixGrid(m: MatrixView, columns: number): string {
     for (let first = 0; first < m.pods.length; first += perBlock) {
       const cols = m.pods.slice(first, first + perBlock).map((_, k) => first + k);
       const range = cols.length < m.pods.length ? `, columns ${first + 1}-${first + cols.length} of ${m.pods.length}` : '';
-      out.push(`PORT ${column}  (rows: from, columns: to; ${YES} allowed, ${NO} denied${range})`);
+      const legend = `${YES} allowed, ${NO} denied${list.some((c) => c.allowed === null) ? `, ${NONE} not a connection` : ''}`;
+      out.push(...fitHeader(`PORT ${column}`, `(rows: from, columns: to; ${legend}${range})`, columns));
       out.push(`${pad(numbered ? '#  FROM' : 'FROM', lead - 2)}  ${cols.map((i) => colNames[i] ?? '').join('  ')}`.trimEnd());
       m.pods.forEach((from, r) => {
-        const row = cols.map((i) => pad(cells.get(`${from}\u0000${m.pods[i] ?? ''}`)?.allowed ? YES : NO, (colNames[i] ?? '').length)).join('  ');
+        const row = cols.map((i) => pad(mark(cells.get(`${from}\u0000${m.pods[i] ?? ''}`)?.allowed), (colNames[i] ?? '').length)).join('  ');
         const head = numbered ? `${pad(String(r + 1), 3)}${pad(from, rowHead)}` : pad(from, rowHead);
         out.push(`${head}  ${row}`.trimEnd());
       });
       out.push('');
     }
   }
-  const all = m.grids.flatMap((g) => g.cells);
-  const total = all.length;
-  const allowed = all.filter((c) => c.allowed).length;
-  out.push(`${allowed} of ${total} connections allowed`);
+  out.push(matrixSummary(m.grids.flatMap((g) => g.cells)));
   return `${out.join('\n')}\n`;
 }
 
+/** Pairs that are no connection are left out of the count: they were never a question. */
+export function matrixSummary(cells: readonly MatrixCell[]): string {
+  const connections = cells.filter((c) => c.allowed !== null);
+  const allowed = connections.filter((c) => c.allowed === true).length;
+  const none = cells.length - connections.length;
+  return `${allowed} of ${connections.length} connections allowed${none > 0 ? ` (${plural(none, 'pair is', 'pairs are')} not a connection)` : ''}`;
+}
+
 export function renderMatrixWide(m: MatrixView): string {
-  const rows = m.grids.flatMap((g) => g.cells.map((c) => [c.from, c.to, g.column, c.allowed ? 'allowed' : 'denied', c.reason]));
+  const rows = m.grids.flatMap((g) => g.cells.map((c) => [c.from, c.to, g.column, c.allowed === null ? 'n/a' : c.allowed ? 'allowed' : 'denied', c.reason]));
   return renderTable(['FROM', 'TO', 'PORT', 'VERDICT', 'REASON'], rows);
 }

@@ -1,20 +1,31 @@
 /**
  * @module render/table
- * kubectl's table layout (upper-case headers, columns three spaces apart, no borders) drawn by
- * cli-table3, which measures wide characters; no colours, since output is often piped.
+ * kubectl's table layout: upper-case headers, columns three spaces apart, no borders, lines ending
+ * with their text. Widths count code points, as kubectl's printer (Go's text/tabwriter) counts
+ * runes; every name in a table is ASCII by the API's validation. Hand-written rather than
+ * cli-table3, whose layout time grows faster than linearly (8,000 rows took 2 s, a 200-pod
+ * `matrix -o wide` two minutes): here one pass measures, one pass pads.
  */
-import Table from 'cli-table3';
 
-const NO_BORDERS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '',
-  middle: '   ',
-};
+const GAP = '   ';
+
+function width(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
 
 export function renderTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const table = new Table({ head: [...head], chars: NO_BORDERS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
-  table.push(...rows.map((r) => [...r]));
-  // The last column is padded like the others; kubectl's lines end with their text.
-  return `${table.toString().split('\n').map((l) => l.trimEnd()).join('\n')}\n`;
+  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, width(r[i] ?? '')), width(h)));
+  const line = (cells: readonly string[]): string =>
+    widths
+      .map((w, i) => {
+        const cell = cells[i] ?? '';
+        return i === widths.length - 1 ? cell : cell + ' '.repeat(w - width(cell));
+      })
+      .join(GAP)
+      .trimEnd();
+  const out: string[] = [line(head)];
+  for (const r of rows) out.push(line(r));
+  return `${out.join('\n')}\n`;
 }

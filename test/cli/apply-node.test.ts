@@ -266,3 +266,46 @@ test('apply-node offline: --dry-run prints the script; a node nobody knows is an
   assert.equal(cleanup.code, 0);
   assert.match(cleanup.stdout, /KNP-/);
 });
+
+/** Every way a kubectl user may spell a dry run, each against the live cluster: none may reach a node. */
+const DRY_RUNS: { readonly args: readonly string[]; readonly code: number; readonly stderr?: RegExp }[] = [
+  { args: ['--dry-run'], code: 0 },
+  { args: ['--dry-run=client'], code: 0 },
+  { args: ['--dry-run=server'], code: 0 },
+  { args: ['--dry-run', 'client'], code: 0 },
+  { args: ['--dry-run', 'server'], code: 0 },
+  { args: ['--dry-run=true'], code: 0, stderr: /^warning: --dry-run=true is deprecated \(boolean value\) and can be replaced with --dry-run=client\.\n$/ },
+  { args: ['--dry-run=bogus'], code: 2, stderr: /^error: invalid --dry-run value "bogus": must be "none", "server", or "client"\n$/ },
+  { args: ['--dry-run=Client'], code: 2, stderr: /^error: invalid --dry-run value "Client"/ },
+  { args: ['--dry-run='], code: 2, stderr: /^error: invalid --dry-run value ""/ },
+  { args: ['--dry-run=client', '--dry-run=bogus'], code: 2, stderr: /^error: invalid --dry-run value "bogus"/ },
+];
+
+for (const [i, c] of DRY_RUNS.entries()) {
+  for (const where of ['after', 'before'] as const) {
+    test(`apply-node ${where === 'after' ? 'node-a ' : ''}${c.args.join(' ')}${where === 'before' ? ' node-a' : ''}: ${c.code === 0 ? 'prints the script' : 'refused'}, and never touches the node`, async () => {
+      server.setExecHandler(receiver(0, 'IPv4: 3 chains added\n'));
+      const before = server.requests(/\/pods/).filter((r) => r.method !== 'GET').length;
+      const execs = received.length;
+      const args = where === 'after' ? ['apply-node', 'node-a', ...c.args] : ['apply-node', ...c.args, 'node-a'];
+      const r = await netpol([...args, '--kubeconfig', kubeconfig]);
+      assert.equal(r.code, c.code, `${i}: ${r.stderr}`);
+      if (c.code === 0) assert.match(r.stdout, /^#!\/bin\/sh\n# kubectl-netpol: NetworkPolicy rules for node node-a;/);
+      if (c.stderr) assert.match(r.stderr, c.stderr);
+      else assert.equal(r.stderr, '');
+      assert.equal(server.requests(/\/pods/).filter((x) => x.method !== 'GET').length, before, 'no pod created or deleted');
+      assert.equal(received.length, execs, 'no script run');
+    });
+  }
+}
+
+test('apply-node --dry-run=none and --dry-run=false install, as kubectl reads them', async () => {
+  server.setExecHandler(receiver(0, 'IPv4: unchanged\n'));
+  for (const spelling of ['--dry-run=none', '--dry-run=false']) {
+    const execs = received.length;
+    const r = await netpol(['apply-node', 'node-a', spelling, '--kubeconfig', kubeconfig]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^node node-a: IPv4: unchanged$/m);
+    assert.equal(received.length, execs + 1, spelling);
+  }
+});

@@ -89,11 +89,14 @@ const cases: Case[] = [
   { name: 'stdin as -f -', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', '-f', '-'], code: 0, stdin: 'STDIN', stdout: [/ALLOWED/] },
   { name: 'DST given as a pod\'s address is that pod', args: ['can-reach', 'my-namespace/batch-0', '172.17.0.10', '--port', '6379', ...f], code: 1, stdout: [/-> default\/db-0 on 6379\/TCP: DENIED/] },
   { name: 'a bare pod name offline is found in any namespace', args: ['can-reach', 'frontend-0', 'client-0', '-p', '80', ...f], code: 0, stdout: [/default\/frontend-0 -> myproject\/client-0/] },
-  { name: 'the last --port wins, as kubectl flags do', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '80', '--port', '6379', ...f], code: 0, stdout: [/6379\/TCP: ALLOWED/] },
+  { name: 'a repeated --port is refused: can-reach judges one connection', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '80', '--port', '6379', ...f], code: 2, stderr: /^error: --port given 2 times \(80, 6379\): can-reach judges one connection; use matrix for several ports\n$/ },
+  { name: 'can-reach pod/NAME, as kubectl names a pod', args: ['can-reach', 'pod/frontend-0', 'pods/db-0', '-n', 'default', '-p', '6379', ...f], code: 0, stdout: [/^default\/frontend-0 -> default\/db-0 on 6379\/TCP: ALLOWED/] },
+  { name: 'an IPv4-only pod and an IPv6 address are no connection', args: ['can-reach', 'x/v4', 'fd09::7', '-p', '80', '-f', '-'], stdin: FAMILIES, code: 2, stderr: /^error: x\/v4 -> fd09::7: no common address family: pod x\/v4 has only IPv4 addresses, fd09::7 is an IPv6 address: there is no such connection to judge\n$/ },
+  { name: 'a Pending pod without an IP is judged, with a note saying so', args: ['can-reach', 'x/v4', 'x/pending', '-p', '80', '-f', '-'], stdin: `${FAMILIES}---\napiVersion: v1\nkind: Pod\nmetadata: {name: pending, namespace: x}\nspec: {containers: [{name: c, image: i}]}\nstatus: {phase: Pending}\n`, code: 0, stdout: [/ALLOWED/], stderr: /^note: 1 pod has no IP address yet: x\/pending \(Pending\); judged by labels, and no ipBlock matches it\n$/ },
   { name: 'dual-stack: judged over the first common family by default, and says so', args: ['can-reach', 'x/a', 'x/b', '-p', '80', '-f', '-'], stdin: DUAL, code: 1, stdout: [/over IPv4: DENIED/] },
   { name: 'dual-stack: --ip-family IPv6', args: ['can-reach', 'x/a', 'x/b', '-p', '80', '--ip-family', 'IPv6', '-f', '-'], stdin: DUAL, code: 0, stdout: [/over IPv6: ALLOWED/] },
   { name: 'matrix --ip-family IPv6', args: ['matrix', '-p', '80', '--ip-family', 'IPv6', '-o', 'wide', '-f', '-'], stdin: DUAL, code: 0, stdout: [/x\/a +x\/b +80\/TCP +allowed/] },
-  { name: 'matrix: a pair over a family one end lacks is no connection, not a verdict over the other family', args: ['matrix', '-p', '80', '--ip-family', 'IPv6', '-o', 'wide', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/x\/a +x\/v4 +80\/TCP +denied +no IPv6 connection: pod x\/v4 has no IPv6 address/] },
+  { name: 'matrix: a pair over a family one end lacks is no connection, not a verdict over the other family', args: ['matrix', '-p', '80', '--ip-family', 'IPv6', '-o', 'wide', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/x\/a +x\/v4 +80\/TCP +n\/a +not a connection: no IPv6 connection: pod x\/v4 has no IPv6 address/] },
   { name: 'matrix: the same pair without --ip-family is judged over IPv4', args: ['matrix', '-p', '80', '-o', 'wide', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/x\/a +x\/v4 +80\/TCP +allowed/] },
   { name: 'a named --port resolves on a hostNetwork destination too', args: ['can-reach', 'x/v4', 'x/h', '-p', 'metrics', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/^x\/v4 -> x\/h on 9100\/TCP/] },
   { name: 'matrix: a named --port resolves on a hostNetwork destination too', args: ['matrix', '-p', 'metrics', '-o', 'json', '-f', '-'], stdin: FAMILIES, code: 0, stdout: [/"from": "x\/v4",\n\s+"to": "x\/h",\n\s+"port": 9100,/] },
@@ -112,8 +115,22 @@ const cases: Case[] = [
   { name: 'unknown protocol', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', '80/ICMP', ...f], code: 2, stderr: /^error: --port "80\/ICMP": unknown protocol "ICMP"/ },
   { name: 'named port unknown on DST', args: ['can-reach', 'default/frontend-0', 'default/db-0', '--port', 'http', ...f], code: 2, stderr: /^error: --port "http": pod default\/db-0 declares no TCP container port named "http"\n$/ },
   { name: 'missing file', args: ['explain', '-f', '/no/such/file.yaml'], code: 2, stderr: /^error: .*\/no\/such\/file\.yaml.*\n$/ },
-  { name: 'missing port flag', args: ['can-reach', 'a/b', 'c/d', ...f], code: 2, stderr: /^error: Missing required argument: port\n$/ },
-  { name: 'unknown flag', args: ['matrix', '--bogus', '--port', '80', ...f], code: 2, stderr: /^error: Unknown argument: bogus\n$/ },
+  { name: 'missing port flag, in kubectl\'s words', args: ['can-reach', 'a/b', 'c/d', ...f], code: 2, stderr: /^error: required flag\(s\) "port" not set\n$/ },
+  { name: 'matrix without --port', args: ['matrix', ...f], code: 2, stderr: /^error: required flag\(s\) "port" not set\n$/ },
+  { name: 'unknown flag', args: ['matrix', '--bogus', '--port', '80', ...f], code: 2, stderr: /^error: unknown flag: --bogus\n$/ },
+  { name: 'an unknown flag is named before a missing required one, with the close match', args: ['can-reach', 'default/db-0', 'default/frontend-0', '--prot', '80', ...f], code: 2, stderr: /^error: unknown flag: --prot \(did you mean --port\?\)\n$/ },
+  { name: 'an unknown flag=value is named without its value', args: ['matrix', '--selecter=app=a', '--port', '80', ...f], code: 2, stderr: /^error: unknown flag: --selecter \(did you mean --selector\?\)\n$/ },
+  { name: 'a flag of another command is unknown here', args: ['explain', '--port', '80', ...f], code: 2, stderr: /^error: unknown flag: --port\n$/ },
+  { name: 'an unknown shorthand, in kubectl\'s words', args: ['matrix', '-x', '--port', '80', ...f], code: 2, stderr: /^error: unknown shorthand flag: 'x' in -x\n$/ },
+  { name: 'shorthands combine as in kubectl: -Ao json', args: ['matrix', '-Ao', 'json', '--port', '80', ...f], code: 0, stdout: [/^\{\n {2}"pods": \[/] },
+  { name: 'boolean flags negate: --no-cluster', args: ['matrix', '--no-cluster', '--port', '80', ...f], code: 0, stdout: [/PORT 80\/TCP/] },
+  { name: 'an unknown command suggests the close one', args: ['matirx', ...f], code: 2, stderr: /^error: unknown command "matirx" for "kubectl netpol" \(did you mean "matrix"\?\)\n$/ },
+  { name: 'an unknown command far from any is named alone', args: ['frobnicate'], code: 2, stderr: /^error: unknown command "frobnicate" for "kubectl netpol"\n$/ },
+  { name: '-f takes one value: the next word is the policy (the example\'s header)', args: ['explain', '-f', example, 'test-network-policy'], code: 0, stdout: [/^NetworkPolicy default\/test-network-policy\n/] },
+  { name: '-f repeats, and takes comma-separated files, as kubectl', args: ['matrix', '-f', example, '-f', `${example.replace('seed-cluster', 'and-vs-or')}`, '--port', '80', '-o', 'json'], code: 0, stdout: [/"alice-ns\/client-0"/, /"default\/db-0"/] },
+  { name: '-f a,b is two files', args: ['matrix', '-f', `${example},${example.replace('seed-cluster', 'and-vs-or')}`, '--port', '80', '-o', 'json'], code: 0, stdout: [/"alice-ns\/client-0"/, /"default\/db-0"/] },
+  { name: 'matrix: a named port some pods lack is no connection there, left out of the count', args: ['matrix', '-n', 'default', '--port', 'redis', ...f], code: 0, stdout: [/✓ allowed, ✗ denied, - not a connection\)/, /^default\/db-0 +✓ +- +-$/m, /^2 of 3 connections allowed \(6 pairs are not a connection\)$/m] },
+  { name: 'matrix -o wide: such pairs are n/a', args: ['matrix', '-n', 'default', '--port', 'redis', '-o', 'wide', ...f], code: 0, stdout: [/default\/db-0 +default\/frontend-0 +redis\/TCP +n\/a +not a connection: default\/frontend-0 declares no TCP port named "redis"/] },
   { name: '-n with -A', args: ['matrix', '-n', 'x', '-A', '--port', '80', ...f], code: 2, stderr: /^error: -n\/--namespace and -A\/--all-namespaces cannot be used together\n$/ },
   { name: 'bad selector', args: ['matrix', '-l', 'a in b', '--port', '80', ...f], code: 2, stderr: /^error: -l "a in b"/ },
   { name: 'a selector with an empty set, as kubectl refuses it', args: ['matrix', '-l', 'app in ()', '--port', '80', ...f], code: 2, stderr: /^error: -l "app in \(\)": for 'in' and 'notin', the values set can't be empty\n$/ },
@@ -158,6 +175,8 @@ test('cli: a named port in matrix -o json is a number in port, as in can-reach, 
   // frontend-0 declares no port named redis: no number to give.
   const toFrontend = m.results.find((x) => x.to === 'default/frontend-0');
   assert.deepEqual(toFrontend && [toFrontend.port, toFrontend.portName], [null, 'redis']);
+  // ...and no connection to judge: neither allowed nor denied.
+  assert.equal((toFrontend as { allowed?: unknown } | undefined)?.allowed, null);
 });
 
 test('cli: the matrix agrees with can-reach on every cell', async () => {

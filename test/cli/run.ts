@@ -12,11 +12,12 @@ export interface Run {
   stderr: string;
 }
 
-export function run(cmd: string, args: readonly string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Run> {
+export function run(cmd: string, args: readonly string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       env: { ...process.env, PATH: `${repo}plugin:${process.env['PATH'] ?? ''}`, KUBECONFIG: '/nonexistent-kubeconfig', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     });
     let stdout = '';
     let stderr = '';

@@ -8,8 +8,8 @@ import type { Snapshot } from '../../model/index.js';
 import { compileSnapshot } from '../../engine/index.js';
 import { buildRuleSet, renderApplyScript, renderCleanupScript } from '../../node/index.js';
 import { CliError } from '../../errors.js';
-import type { GlobalArgs } from '../global-args.js';
-import { loadObjects, overlayNotice, usesCluster, type Loaded } from '../source.js';
+import { usesCluster, type DryRun, type GlobalArgs } from '../global-args.js';
+import { loadObjects, overlayNotice, type Loaded } from '../source.js';
 import { parseDuration } from '../../duration.js';
 import type { Output } from '../output.js';
 import { renderData } from '../../render/data.js';
@@ -17,7 +17,8 @@ import { renderData } from '../../render/data.js';
 export interface ApplyNodeOptions {
   readonly node?: string;
   readonly all: boolean;
-  readonly dryRun: boolean;
+  /** client and server both print and change nothing. */
+  readonly dryRun: DryRun;
   readonly cleanup: boolean;
   readonly image?: string;
   readonly helperNamespace: string;
@@ -39,7 +40,9 @@ function checkNode(known: readonly string[], node: string, offline: boolean): vo
   );
 }
 
-export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: Output): Promise<number> {
+export async function runApplyNode(args: GlobalArgs, options: ApplyNodeOptions, out: Output): Promise<number> {
+  const printOnly = options.dryRun !== 'none';
+  const o = { ...options, dryRun: printOnly };
   if (o.all && o.node !== undefined) throw new CliError('name a NODE or use --all, not both');
   if (!o.all && o.node === undefined) throw new CliError('apply-node needs a NODE name, or --all');
   if (o.dryRun && o.all) throw new CliError('--dry-run prints one node\'s script: name the NODE instead of --all');

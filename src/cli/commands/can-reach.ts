@@ -4,7 +4,7 @@
  * Exit 0 allowed, 1 denied (2 for errors, from the top-level catch).
  */
 import { qualifiedName, type IpFamily, type Protocol } from '../../model/index.js';
-import { compileSnapshot, destinationPort, evaluateConnection, isAllowed, isFinished, type Endpoint } from '../../engine/index.js';
+import { compileSnapshot, destinationPort, endpointName, evaluateConnection, isAllowed, isFinished, type Endpoint } from '../../engine/index.js';
 import { renderVerdictText } from '../../render/verdict.js';
 import { renderData } from '../../render/data.js';
 import { CliError } from '../../errors.js';
@@ -13,7 +13,8 @@ import type { FamilyArg, GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, type Loaded } from '../source.js';
 import type { Output } from '../output.js';
 import { findNamed } from '../lookup.js';
-import { familyGap, familyOf } from '../ip-family.js';
+import { connectionGap, familyGap, familyOf } from '../ip-family.js';
+import { describeAddressless } from '../../render/notes.js';
 
 /**
  * The pod or address a user named. A bare POD is looked up in the default namespace, except
@@ -54,12 +55,16 @@ function familyFor(arg: FamilyArg | undefined, ends: readonly Endpoint[]): IpFam
 }
 
 export interface CanReachOptions {
-  readonly port: string;
+  /** Every --port given: can-reach judges one connection, so more than one is refused. */
+  readonly ports: readonly string[];
   readonly ipFamily?: FamilyArg;
 }
 
 export async function runCanReach(args: GlobalArgs, srcText: string, dstText: string, o: CanReachOptions, out: Output): Promise<number> {
-  const portArg = parsePortArg(o.port);
+  if (o.ports.length !== 1) {
+    throw new CliError(o.ports.length === 0 ? 'required flag(s) "port" not set' : `--port given ${o.ports.length} times (${o.ports.join(', ')}): can-reach judges one connection; use matrix for several ports`);
+  }
+  const portArg = parsePortArg(o.ports[0] ?? '');
   const ends = [parseEndpointArg(srcText, 'SRC'), parseEndpointArg(dstText, 'DST')] as const;
   const loaded = await loadObjects(args, (defaultNamespace) => {
     // An address may be any pod's, anywhere: then every namespace is needed to find it.
@@ -75,6 +80,10 @@ export async function runCanReach(args: GlobalArgs, srcText: string, dstText: st
   }
   const port = resolvePortArg(portArg.port, portArg.protocol, dst);
   const family = familyFor(o.ipFamily, [src, dst]);
+  const gap = connectionGap(src, dst, undefined);
+  if (gap !== undefined) throw new CliError(`${endpointName(src)} -> ${endpointName(dst)}: ${gap}: there is no such connection to judge`);
+  const addressless = describeAddressless([src, dst].flatMap((e) => (e.kind === 'pod' ? [e.pod] : [])));
+  if (addressless) out.error(addressless);
   const c = compileSnapshot(loaded.snapshot);
   const verdict = evaluateConnection(c, { src, dst, port, protocol: portArg.protocol, ...(family === undefined ? {} : { family }) });
   const allowed = isAllowed(verdict);

@@ -6,9 +6,9 @@
  * Names of namespaces, pods, policies and nodes come from the cluster; any failure to reach it
  * yields no candidates rather than an error in the user's shell.
  */
-import type { GlobalArgs } from '../global-args.js';
-import { toGlobalArgs } from '../global-args.js';
+import { toGlobalArgs, usesCluster, type GlobalArgs } from '../global-args.js';
 import { COMMAND_FLAGS, COMMANDS, flagInfos, GLOBAL_FLAGS, type FlagInfo } from '../flags.js';
+import { assertNever } from '../../engine/index.js';
 import type { Output } from '../output.js';
 import type { NameKind } from '../../sources/cluster.js';
 
@@ -22,6 +22,10 @@ const ALL = [...GLOBAL, ...[...BY_COMMAND.values()].flat()];
 const offered = (flags: readonly FlagInfo[]): string[] => flags.map((f) => f.spellings[0] ?? '');
 /** Flags whose next word is a value, by every spelling. */
 const VALUE_FLAGS = new Set(ALL.filter((f) => f.takesValue).flatMap((f) => f.spellings));
+/** Flags that take a value only after `=` (--dry-run). */
+const OPTIONAL_VALUE_FLAGS = new Set(ALL.filter((f) => f.optionalValue).flatMap((f) => f.spellings));
+/** kubectl's current --dry-run values (not its deprecated booleans). */
+const DRY_RUN_CHOICES = ['none', 'client', 'server'];
 /** The values a flag allows, where it names them (-o, --ip-family). */
 const CHOICES = new Map(ALL.flatMap((f) => (f.choices === undefined ? [] : f.spellings.map((s) => [s, f.choices ?? []] as const))));
 
@@ -29,20 +33,24 @@ const CHOICES = new Map(ALL.flatMap((f) => (f.choices === undefined ? [] : f.spe
 interface Parsed {
   readonly command?: string;
   readonly positionals: readonly string[];
-  readonly flags: Map<string, string>;
+  /** Every value of each flag, in order (-f repeats). */
+  readonly flags: Map<string, string[]>;
 }
 
 function parseWords(words: readonly string[]): Parsed {
-  const flags = new Map<string, string>();
+  const flags = new Map<string, string[]>();
+  const add = (flag: string, value: string): void => {
+    flags.set(flag, [...(flags.get(flag) ?? []), value]);
+  };
   const positionals: string[] = [];
   let command: string | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i] ?? '';
-    if (w.startsWith('-')) {
+    if (w.startsWith('-') && w !== '-') {
       const eq = w.indexOf('=');
-      if (eq > 0) flags.set(w.slice(0, eq), w.slice(eq + 1));
-      else if (VALUE_FLAGS.has(w)) flags.set(w, words[++i] ?? '');
-      else flags.set(w, 'true');
+      if (eq > 0) add(w.slice(0, eq), w.slice(eq + 1));
+      else if (VALUE_FLAGS.has(w) && !OPTIONAL_VALUE_FLAGS.has(w)) add(w, words[++i] ?? '');
+      else add(w, 'true');
     } else if (command === undefined) command = w;
     else positionals.push(w);
   }
@@ -50,11 +58,15 @@ function parseWords(words: readonly string[]): Parsed {
 }
 
 function argsFrom(p: Parsed): GlobalArgs {
-  const get = (...names: string[]): string | undefined => names.map((n) => p.flags.get(n)).find((v) => v !== undefined);
+  const all = (...names: string[]): string[] => names.flatMap((n) => p.flags.get(n) ?? []);
+  const get = (...names: string[]): string | undefined => all(...names).at(-1);
   const namespace = get('-n', '--namespace');
   const kubeconfig = get('--kubeconfig');
   const context = get('--context');
   return toGlobalArgs({
+    // stdin is the shell's while completing: `-f -` cannot be read.
+    filename: all('-f', '--filename').filter((f) => f !== '-'),
+    cluster: get('--cluster') === 'true',
     ...(namespace === undefined ? {} : { namespace }),
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     ...(context === undefined ? {} : { context }),
@@ -69,13 +81,39 @@ function argsFrom(p: Parsed): GlobalArgs {
  */
 async function names(args: GlobalArgs, kind: NameKind, namespace?: string): Promise<string[] | undefined> {
   try {
+    const local = args.filename.length > 0 ? await namesInFiles(args, kind, namespace) : [];
+    if (!usesCluster(args)) return local;
     const { connect } = await import('../connect.js');
     const cluster = await connect(args);
     const ns = kind === 'namespaces' || kind === 'nodes' ? undefined : (namespace ?? args.namespace ?? cluster.defaultNamespace);
-    return await cluster.listNames(kind, ns);
+    return [...new Set([...local, ...(await cluster.listNames(kind, ns))])].sort();
   } catch (e) {
     if (process.env['KUBECTL_NETPOL_DEBUG']) process.stderr.write(`completion: ${e instanceof Error ? e.message : String(e)}\n`);
     return undefined;
+  }
+}
+
+/**
+ * Names in the -f files, as the command will read them: with -n (or a namespace in the word) only
+ * that namespace's pods and policies, else those of every namespace in the input (offline, a bare
+ * name is found in any namespace).
+ */
+async function namesInFiles(args: GlobalArgs, kind: NameKind, namespace?: string): Promise<string[]> {
+  const [{ readManifests }, { toSnapshot }] = await Promise.all([import('../../sources/files.js'), import('../../sources/snapshot.js')]);
+  const s = toSnapshot(await readManifests(args.filename, { stdin: process.stdin, defaultNamespace: args.namespace ?? 'default' }));
+  const ns = namespace ?? args.namespace;
+  const inScope = (o: { readonly namespace: string }): boolean => ns === undefined || o.namespace === ns;
+  switch (kind) {
+    case 'namespaces':
+      return s.namespaces.map((n) => n.name);
+    case 'nodes':
+      return [...new Set([...s.nodes.map((n) => n.name), ...s.pods.flatMap((p) => (p.nodeName ? [p.nodeName] : []))])];
+    case 'pods':
+      return s.pods.filter(inScope).map((p) => p.name);
+    case 'networkpolicies':
+      return s.policies.filter(inScope).map((p) => p.name);
+    default:
+      return assertNever(kind);
   }
 }
 
@@ -103,7 +141,8 @@ export async function runComplete(words: readonly string[], out: Output): Promis
     // A bad --request-timeout: offer nothing rather than print an error into the shell.
     return emit([]);
   }
-  if (VALUE_FLAGS.has(prev)) {
+  if (partial.startsWith('--dry-run=')) return emit(DRY_RUN_CHOICES.map((v) => `--dry-run=${v}`));
+  if (VALUE_FLAGS.has(prev) && !OPTIONAL_VALUE_FLAGS.has(prev)) {
     switch (prev) {
       case '-n':
       case '--namespace':

@@ -1,26 +1,32 @@
 /**
  * @module cli/commands/matrix
- * `matrix [-n NS | -A] [-l SELECTOR] --port P[/PROTO] ...`: the verdict of every ordered pair of pods
- * in scope (self pairs included) for each port. A named port is resolved per destination pod; a
- * destination without it is denied for that column, as is, with --ip-family, a pair that has no
- * connection over that family (an end without an address in it).
+ * `matrix [-n NS | -A] [-l SELECTOR] --port P[/PROTO] ... [--expect FILE]`: the verdict of every
+ * ordered pair of pods in scope (self pairs included) for each port. A pair that is no connection
+ * on a column is marked so and left out of the count: a destination without the named port, or
+ * ends without a common address family (or without the one --ip-family names). With --expect, the
+ * answers are checked against a file of expectations: exit 1 when any differs.
  */
 import { qualifiedName, type Pod, type Protocol } from '../../model/index.js';
 import { compileSnapshot, destinationPort, evaluateConnection, isAllowed, selectorMatches, type CompiledSnapshot, type Endpoint } from '../../engine/index.js';
 import { verdictReason } from '../../render/verdict.js';
 import { renderMatrixGrid, renderMatrixWide, type MatrixCell, type MatrixView } from '../../render/matrix.js';
+import { renderExpectationMisses, type ExpectationMiss } from '../../render/expectations.js';
+import { describeAddressless } from '../../render/notes.js';
 import { renderData } from '../../render/data.js';
 import { CliError } from '../../errors.js';
+import { readExpectations, type Expectation } from '../../sources/expectations.js';
 import { parsePortArg, parseSelectorArg, type PortArg } from '../args.js';
 import type { FamilyArg, GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, scopeNamespaces } from '../source.js';
 import type { Output } from '../output.js';
-import { familyGap, familyOf } from '../ip-family.js';
+import { connectionGap, familyOf } from '../ip-family.js';
 
 export interface MatrixOptions {
   readonly ports: readonly string[];
   readonly selector?: string;
   readonly ipFamily?: FamilyArg;
+  /** A file of expected answers. */
+  readonly expect?: string;
 }
 
 interface Cell extends MatrixCell {
@@ -34,6 +40,10 @@ interface Cell extends MatrixCell {
 const natural = new Intl.Collator('en', { numeric: true });
 const byName = (a: Pod, b: Pod): number => natural.compare(a.namespace, b.namespace) || natural.compare(a.name, b.name);
 
+function columnOf(pa: PortArg): string {
+  return `${pa.port}/${pa.protocol}`;
+}
+
 /** `withReason`: the reason is worded only where it is shown (-o wide, json, yaml), not for the grid. */
 function cell(c: CompiledSnapshot, src: Pod, dst: Pod, pa: PortArg, familyArg: FamilyArg | undefined, withReason: boolean): Cell {
   const from = qualifiedName(src);
@@ -42,16 +52,36 @@ function cell(c: CompiledSnapshot, src: Pod, dst: Pod, pa: PortArg, familyArg: F
   const dstEnd: Endpoint = { kind: 'pod', pod: dst };
   const number = destinationPort(dstEnd, pa.port, pa.protocol);
   const head = { from, to, port: number ?? null, ...(typeof pa.port === 'string' ? { portName: pa.port } : {}), protocol: pa.protocol };
-  if (number === undefined) return { ...head, allowed: false, reason: `${to} declares no ${pa.protocol} port named "${pa.port}"` };
-  const gap = familyArg === undefined ? undefined : (familyGap(familyArg, srcEnd) ?? familyGap(familyArg, dstEnd));
-  if (gap !== undefined) return { ...head, allowed: false, reason: `no ${familyArg} connection: ${gap}` };
+  if (number === undefined) return { ...head, allowed: null, reason: `not a connection: ${to} declares no ${pa.protocol} port named "${pa.port}"` };
+  const gap = connectionGap(srcEnd, dstEnd, familyArg);
+  if (gap !== undefined) return { ...head, allowed: null, reason: `not a connection: ${gap}` };
   const v = evaluateConnection(c, { src: srcEnd, dst: dstEnd, port: number, protocol: pa.protocol, ...(familyArg === undefined ? {} : { family: familyOf(familyArg) }) });
   return { ...head, allowed: isAllowed(v), reason: withReason ? verdictReason(v) : '' };
 }
 
+/**
+ * Each expectation against the matrix's own cells. One that names a pod or port the matrix does
+ * not hold is an error, not a silent pass: the scope or the --port list is then wrong.
+ */
+function checkExpectations(expectations: readonly Expectation[], grids: readonly { readonly column: string; readonly cells: readonly Cell[] }[]): ExpectationMiss[] {
+  const byKey = new Map(grids.flatMap((g) => g.cells.map((x) => [`${x.from}\u0000${x.to}\u0000${g.column}`, x] as const)));
+  const pods = new Set(grids.flatMap((g) => g.cells.map((x) => x.from)));
+  return expectations.flatMap((e) => {
+    const column = columnOf(parsePortArg(e.port, `${e.where}: port`));
+    for (const end of [e.from, e.to]) {
+      if (!pods.has(end)) throw new CliError(`${e.where}: pod ${end} is not in the matrix (widen the scope with -n, -A or -l)`);
+    }
+    const got = byKey.get(`${e.from}\u0000${e.to}\u0000${column}`);
+    if (got === undefined) throw new CliError(`${e.where}: port ${column} is not a column of the matrix (add --port ${column})`);
+    return got.allowed === e.allowed ? [] : [{ from: e.from, to: e.to, column, expected: e.allowed, got: got.allowed, reason: got.reason, where: e.where }];
+  });
+}
+
 export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output): Promise<number> {
-  if (o.ports.length === 0) throw new CliError('matrix needs at least one --port');
-  const ports = o.ports.map((p) => parsePortArg(p));
+  const expectations = o.expect === undefined ? undefined : await readExpectations(o.expect);
+  // With --expect and no --port, the columns are the ports the expectations name.
+  const ports = o.ports.length > 0 ? o.ports.map((p) => parsePortArg(p)) : (expectations ?? []).map((e) => parsePortArg(e.port, `${e.where}: port`));
+  if (ports.length === 0) throw new CliError(o.expect === undefined ? 'required flag(s) "port" not set' : `${o.expect}: no expectations, and no --port`);
   const selector = o.selector === undefined ? undefined : parseSelectorArg(o.selector);
   const loaded = await loadObjects(args, (ns) => ({ namespaces: args.allNamespaces ? 'all' : [ns], nodes: false }));
   const scope = scopeNamespaces(args, loaded);
@@ -59,13 +89,21 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
   const pods = c.pods
     .filter((p) => (scope === undefined || scope.includes(p.namespace)) && (selector === undefined || selectorMatches(selector, p.labels)))
     .sort(byName);
-  const withReason = args.output !== 'table';
-  const grids = ports.map((pa) => ({ column: `${pa.port}/${pa.protocol}`, cells: pods.flatMap((src) => pods.map((dst) => cell(c, src, dst, pa, o.ipFamily, withReason))) }));
-  const results = grids.flatMap((g) => g.cells);
+  const withReason = args.output !== 'table' || expectations !== undefined;
+  const grids = [...new Map(ports.map((pa) => [columnOf(pa), pa])).values()].map((pa) => ({
+    column: columnOf(pa),
+    cells: pods.flatMap((src) => pods.map((dst) => cell(c, src, dst, pa, o.ipFamily, withReason))),
+  }));
+  const misses = expectations === undefined ? undefined : checkExpectations(expectations, grids);
+  const code = misses !== undefined && misses.length > 0 ? 1 : 0;
+  const addressless = describeAddressless(pods);
+  if (addressless) out.error(addressless);
   const notice = overlayNotice(loaded);
   if (args.output === 'json' || args.output === 'yaml') {
-    out.write(renderData({ pods: pods.map(qualifiedName), ...(o.ipFamily ? { ipFamily: o.ipFamily } : {}), results, ...overlayField(loaded) }, args.output));
-    return 0;
+    const results = grids.flatMap((g) => g.cells);
+    const checked = expectations === undefined ? {} : { expectations: { checked: expectations.length, differing: misses ?? [] } };
+    out.write(renderData({ pods: pods.map(qualifiedName), ...(o.ipFamily ? { ipFamily: o.ipFamily } : {}), results, ...checked, ...overlayField(loaded) }, args.output));
+    return code;
   }
   if (pods.length === 0) {
     out.error(`No pods found ${scope === undefined ? 'in the input' : `in namespace ${scope.join(', ')}`}${selector ? ' matching the selector' : ''}.`);
@@ -73,6 +111,7 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
     const view: MatrixView = { pods: pods.map(qualifiedName), grids };
     out.write(args.output === 'wide' ? renderMatrixWide(view) : renderMatrixGrid(view, out.columns));
   }
+  if (expectations !== undefined) out.write(renderExpectationMisses(expectations.length, misses ?? []));
   if (notice) out.write(`${notice}\n`);
-  return 0;
+  return code;
 }
