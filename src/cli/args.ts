@@ -6,6 +6,7 @@
  */
 import type { IpAddress, LabelSelector, Protocol, SelectorRequirement } from '../model/index.js';
 import { PROTOCOLS } from '../model/index.js';
+import type { Endpoint } from '../engine/index.js';
 import { CliError } from '../errors.js';
 import { checkCidr, checkIp } from '../sources/ip.js';
 import { checkLabelKey, checkLabelValue, checkPortName } from '../sources/validate-names.js';
@@ -13,7 +14,19 @@ import { checkLabelKey, checkLabelValue, checkPortName } from '../sources/valida
 export interface PortArg {
   /** A number, or a name to resolve on the destination pod. */
   readonly port: number | string;
+  /** As written, else TCP: for a name without one, see protocolOn. */
   readonly protocol: Protocol;
+  readonly protocolGiven: boolean;
+}
+
+/**
+ * The protocol of the connection to `dst`: as written; for a number without one, TCP (as the API
+ * defaults it); for a name without one, the protocol `dst` declares for that name (a pod's port
+ * names are unique), so `--port metrics` reaches a UDP metrics port without spelling it out.
+ */
+export function protocolOn(pa: PortArg, dst: Endpoint): Protocol {
+  if (pa.protocolGiven || typeof pa.port === 'number' || dst.kind !== 'pod') return pa.protocol;
+  return dst.pod.ports.find((p) => p.name === pa.port)?.protocol ?? pa.protocol;
 }
 
 export function parsePortArg(text: string, flag = '--port'): PortArg {
@@ -26,11 +39,11 @@ export function parsePortArg(text: string, flag = '--port'): PortArg {
   if (/^[0-9]+$/.test(portText)) {
     const port = Number(portText);
     if (port < 1 || port > 65535) throw new CliError(`${flag} "${text}": port must be between 1 and 65535`);
-    return { port, protocol: protocol as Protocol };
+    return { port, protocol: protocol as Protocol, protocolGiven: protoText !== undefined };
   }
   const bad = checkPortName(portText);
   if (bad) throw new CliError(`${flag} "${text}": not a port number or a valid port name: ${bad}`);
-  return { port: portText, protocol: protocol as Protocol };
+  return { port: portText, protocol: protocol as Protocol, protocolGiven: protoText !== undefined };
 }
 
 /**

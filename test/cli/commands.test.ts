@@ -67,6 +67,19 @@ spec:
   policyTypes: [Egress]
   egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8}}]}]
 `;
+/** A pod whose port named dns is UDP. */
+const UDP_NAMED = `apiVersion: v1
+kind: Pod
+metadata: {name: v4, namespace: x}
+spec: {containers: [{name: c, image: i}]}
+status: {phase: Running, podIP: 10.9.0.4}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dns, namespace: x}
+spec: {containers: [{name: c, image: i, ports: [{name: dns, containerPort: 53, protocol: UDP}]}]}
+status: {phase: Running, podIP: 10.9.0.5}
+`;
 const cases: Case[] = [
   { name: 'explain all, table', args: ['explain', ...f], code: 0, stdout: [/NetworkPolicy default\/test-network-policy/, /Selects: pods in namespace default matching role=db: default\/db-0/, /addresses in 172\.17\.0\.0\/16 except 172\.17\.1\.0\/24/, /NetworkPolicy my-namespace\/deny-all-policy/, /either may match \(OR\)/] },
   { name: 'explain one policy by name across namespaces', args: ['explain', 'deny-all-policy', ...f], code: 0, stdout: [/my-namespace\/deny-all-policy/, /everything is denied/] },
@@ -129,8 +142,12 @@ const cases: Case[] = [
   { name: '-f takes one value: the next word is the policy (the example\'s header)', args: ['explain', '-f', example, 'test-network-policy'], code: 0, stdout: [/^NetworkPolicy default\/test-network-policy\n/] },
   { name: '-f repeats, and takes comma-separated files, as kubectl', args: ['matrix', '-f', example, '-f', `${example.replace('seed-cluster', 'and-vs-or')}`, '--port', '80', '-o', 'json'], code: 0, stdout: [/"alice-ns\/client-0"/, /"default\/db-0"/] },
   { name: '-f a,b is two files', args: ['matrix', '-f', `${example},${example.replace('seed-cluster', 'and-vs-or')}`, '--port', '80', '-o', 'json'], code: 0, stdout: [/"alice-ns\/client-0"/, /"default\/db-0"/] },
-  { name: 'matrix: a named port some pods lack is no connection there, left out of the count', args: ['matrix', '-n', 'default', '--port', 'redis', ...f], code: 0, stdout: [/✓ allowed, ✗ denied, - not a connection\)/, /^default\/db-0 +✓ +- +-$/m, /^2 of 3 connections allowed \(6 pairs are not a connection\)$/m] },
-  { name: 'matrix -o wide: such pairs are n/a', args: ['matrix', '-n', 'default', '--port', 'redis', '-o', 'wide', ...f], code: 0, stdout: [/default\/db-0 +default\/frontend-0 +redis\/TCP +n\/a +not a connection: default\/frontend-0 declares no TCP port named "redis"/] },
+  { name: 'matrix: a named port some pods lack is no connection there, left out of the count', args: ['matrix', '-n', 'default', '--port', 'redis', ...f], code: 0, stdout: [/^PORT redis  \(rows: from, columns: to; ✓ allowed, ✗ denied, - not a connection\)/m, /^default\/db-0 +✓ +- +-$/m, /^2 of 3 connections allowed \(6 pairs are not a connection\)$/m] },
+  { name: 'matrix -o wide: such pairs are n/a', args: ['matrix', '-n', 'default', '--port', 'redis', '-o', 'wide', ...f], code: 0, stdout: [/default\/db-0 +default\/frontend-0 +redis +n\/a +not a connection: default\/frontend-0 declares no port named "redis"/] },
+  { name: 'a named --port without a protocol takes the one DST declares', args: ['can-reach', 'x/v4', 'x/dns', '-p', 'dns', '-o', 'json', '-f', '-'], stdin: UDP_NAMED, code: 0, stdout: [/"port": 53,\n\s+"protocol": "UDP",/] },
+  { name: 'a named --port with a protocol must match it', args: ['can-reach', 'x/v4', 'x/dns', '-p', 'dns/TCP', '-f', '-'], stdin: UDP_NAMED, code: 2, stderr: /^error: --port "dns": pod x\/dns declares no TCP container port named "dns"\n$/ },
+  { name: 'a number without a protocol stays TCP', args: ['can-reach', 'x/v4', 'x/dns', '-p', '53', '-o', 'json', '-f', '-'], stdin: UDP_NAMED, code: 0, stdout: [/"protocol": "TCP"/] },
+  { name: 'matrix: a named column without a protocol uses each destination\'s', args: ['matrix', '-p', 'dns', '-o', 'wide', '-f', '-'], stdin: UDP_NAMED, code: 0, stdout: [/x\/v4 +x\/dns +dns +allowed/, /x\/dns +x\/v4 +dns +n\/a +not a connection: x\/v4 declares no port named "dns"/] },
   { name: '-n with -A', args: ['matrix', '-n', 'x', '-A', '--port', '80', ...f], code: 2, stderr: /^error: -n\/--namespace and -A\/--all-namespaces cannot be used together\n$/ },
   { name: 'bad selector', args: ['matrix', '-l', 'a in b', '--port', '80', ...f], code: 2, stderr: /^error: -l "a in b"/ },
   { name: 'a selector with an empty set, as kubectl refuses it', args: ['matrix', '-l', 'app in ()', '--port', '80', ...f], code: 2, stderr: /^error: -l "app in \(\)": for 'in' and 'notin', the values set can't be empty\n$/ },

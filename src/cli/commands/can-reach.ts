@@ -8,7 +8,7 @@ import { compileSnapshot, destinationPort, endpointName, evaluateConnection, isA
 import { renderVerdictText } from '../../render/verdict.js';
 import { renderData } from '../../render/data.js';
 import { CliError } from '../../errors.js';
-import { parseEndpointArg, parsePortArg, type EndpointArg } from '../args.js';
+import { parseEndpointArg, parsePortArg, protocolOn, type EndpointArg } from '../args.js';
 import type { FamilyArg, GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, type Loaded } from '../source.js';
 import type { Output } from '../output.js';
@@ -78,14 +78,15 @@ export async function runCanReach(args: GlobalArgs, srcText: string, dstText: st
   if (src.kind === 'ip' && dst.kind === 'ip') {
     throw new CliError(`neither ${src.ip.text} nor ${dst.ip.text} is a pod's address: NetworkPolicy governs only connections to or from pods`);
   }
-  const port = resolvePortArg(portArg.port, portArg.protocol, dst);
+  const protocol = protocolOn(portArg, dst);
+  const port = resolvePortArg(portArg.port, protocol, dst);
   const family = familyFor(o.ipFamily, [src, dst]);
   const gap = connectionGap(src, dst, undefined);
   if (gap !== undefined) throw new CliError(`${endpointName(src)} -> ${endpointName(dst)}: ${gap}: there is no such connection to judge`);
   const addressless = describeAddressless([src, dst].flatMap((e) => (e.kind === 'pod' ? [e.pod] : [])));
   if (addressless) out.error(addressless);
   const c = compileSnapshot(loaded.snapshot);
-  const verdict = evaluateConnection(c, { src, dst, port, protocol: portArg.protocol, ...(family === undefined ? {} : { family }) });
+  const verdict = evaluateConnection(c, { src, dst, port, protocol, ...(family === undefined ? {} : { family }) });
   const allowed = isAllowed(verdict);
   const notice = overlayNotice(loaded);
   if (args.output === 'json' || args.output === 'yaml') {

@@ -15,7 +15,7 @@ import { describeAddressless } from '../../render/notes.js';
 import { renderData } from '../../render/data.js';
 import { CliError } from '../../errors.js';
 import { readExpectations, type Expectation } from '../../sources/expectations.js';
-import { parsePortArg, parseSelectorArg, type PortArg } from '../args.js';
+import { parsePortArg, parseSelectorArg, protocolOn, type PortArg } from '../args.js';
 import type { FamilyArg, GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, scopeNamespaces } from '../source.js';
 import type { Output } from '../output.js';
@@ -40,8 +40,9 @@ interface Cell extends MatrixCell {
 const natural = new Intl.Collator('en', { numeric: true });
 const byName = (a: Pod, b: Pod): number => natural.compare(a.namespace, b.namespace) || natural.compare(a.name, b.name);
 
+/** `80/TCP`; a name without a protocol stands alone (each destination declares its own). */
 function columnOf(pa: PortArg): string {
-  return `${pa.port}/${pa.protocol}`;
+  return typeof pa.port === 'string' && !pa.protocolGiven ? pa.port : `${pa.port}/${pa.protocol}`;
 }
 
 /** `withReason`: the reason is worded only where it is shown (-o wide, json, yaml), not for the grid. */
@@ -50,12 +51,13 @@ function cell(c: CompiledSnapshot, src: Pod, dst: Pod, pa: PortArg, familyArg: F
   const to = qualifiedName(dst);
   const srcEnd: Endpoint = { kind: 'pod', pod: src };
   const dstEnd: Endpoint = { kind: 'pod', pod: dst };
-  const number = destinationPort(dstEnd, pa.port, pa.protocol);
-  const head = { from, to, port: number ?? null, ...(typeof pa.port === 'string' ? { portName: pa.port } : {}), protocol: pa.protocol };
-  if (number === undefined) return { ...head, allowed: null, reason: `not a connection: ${to} declares no ${pa.protocol} port named "${pa.port}"` };
+  const protocol = protocolOn(pa, dstEnd);
+  const number = destinationPort(dstEnd, pa.port, protocol);
+  const head = { from, to, port: number ?? null, ...(typeof pa.port === 'string' ? { portName: pa.port } : {}), protocol };
+  if (number === undefined) return { ...head, allowed: null, reason: `not a connection: ${to} declares no ${pa.protocolGiven ? `${protocol} ` : ''}port named "${pa.port}"` };
   const gap = connectionGap(srcEnd, dstEnd, familyArg);
   if (gap !== undefined) return { ...head, allowed: null, reason: `not a connection: ${gap}` };
-  const v = evaluateConnection(c, { src: srcEnd, dst: dstEnd, port: number, protocol: pa.protocol, ...(familyArg === undefined ? {} : { family: familyOf(familyArg) }) });
+  const v = evaluateConnection(c, { src: srcEnd, dst: dstEnd, port: number, protocol, ...(familyArg === undefined ? {} : { family: familyOf(familyArg) }) });
   return { ...head, allowed: isAllowed(v), reason: withReason ? verdictReason(v) : '' };
 }
 
