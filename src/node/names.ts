@@ -13,8 +13,13 @@ import type { Direction } from '../engine/index.js';
 export const PREFIX = 'KNP-';
 export const MAX_COMMENT = 255;
 
-/** Our top chains; the host's built-in chains jump into them once each. */
+/** Our top chain; the host's FORWARD chain jumps into it once. */
 export const FORWARD_CHAIN = `${PREFIX}FORWARD`;
+/**
+ * The top chain earlier versions hooked into INPUT, to police what pods sent to their own node
+ * (which is always allowed). Never installed now; still a name of ours, so that the apply and the
+ * cleanup recognise it and its jump, and remove them.
+ */
 export const INPUT_CHAIN = `${PREFIX}INPUT`;
 
 /** The comment on the host-chain jumps, so that an admin reading iptables-save knows who put them there. */

@@ -7,8 +7,11 @@
  */
 import type { Cidr, IpAddress, IpFamily, Protocol } from '../model/index.js';
 
-/** Built-in filter chains that jump into our top chains. */
-export type HookChain = 'FORWARD' | 'INPUT';
+/**
+ * Built-in filter chains that jump into our top chains. Not INPUT: what reaches the node itself
+ * from its pods is always allowed (see ruleset.ts).
+ */
+export type HookChain = 'FORWARD';
 
 /**
  * Cases of a match:

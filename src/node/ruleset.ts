@@ -4,7 +4,7 @@
  *
  * Layout (filter table, per family that has a local isolated pod; a family without one gets
  * nothing at all, and the script removes what an earlier apply left there; names from names.ts):
- *   FORWARD -> KNP-FORWARD, INPUT -> KNP-INPUT   one jump each, inserted first by the script
+ *   FORWARD -> KNP-FORWARD   one jump, inserted first by the script
  *   KNP-FORWARD  0. IPv6 only: neighbour discovery (ICMPv6 133-137) -> RETURN (see NDP_TYPES)
  *                1. conntrack RELATED,ESTABLISHED -> RETURN (replies of admitted connections)
  *                2. clear our mark bits
@@ -12,8 +12,6 @@
  *                   -> KNP-POD-E-*; then per local ingress-isolated pod, -d IP -> KNP-POD-I-*
  *                4. clear our two mark bits again: no later rule sees our decisions (the other
  *                   bits pass untouched; ours are zero on exit even if they were set on entry)
- *   KNP-INPUT    the same for egress only: a pod's connections to its own node are governed by its
- *                egress rules, and they reach the host through INPUT, not FORWARD.
  *   KNP-POD-E-*  group 2, decision: already admitted -> RETURN; to itself -> RETURN; for each
  *                isolating policy: jump to its chain, then RETURN if it set the egress bit; REJECT.
  *   KNP-POL-E-*  one line per (peer, port) of each egress rule: a match sets the egress bit.
@@ -26,15 +24,21 @@
  * and then the destination's ingress chain; a shared bit would let the egress allowance answer for
  * the ingress check. Bridged packets match both the physdev and the routed jump; the "admitted
  * already" check makes the second pass a no-op.
- * Connections from the node itself (kubelet probes) leave through OUTPUT, not FORWARD or INPUT, so
- * no rule here sees them: they pass, as the semantics require. Their replies come back through
- * INPUT as ESTABLISHED and pass too.
+ * Why nothing in INPUT: what a local pod sends to the node itself (any of its addresses, or a
+ * hostNetwork pod, which shares them) is delivered through INPUT, and traffic between a pod and
+ * its own node is always allowed (NETPOL-SEMANTICS.md "Always allowed"), so there is nothing to
+ * police there. No hook and no chain at all, rather than a hooked chain that intercepts nothing:
+ * fewer of our rules on the host, and no INPUT rule to keep first. Earlier versions hooked INPUT
+ * (KNP-INPUT); names.ts still counts that chain and its jump as ours, so the apply and the cleanup
+ * remove them like any stale chain of ours.
+ * Connections from the node itself (kubelet probes) leave through OUTPUT, not FORWARD, so no rule
+ * here sees them either; their replies come back through INPUT. A pod's connection to another
+ * node's address is routed out through FORWARD, and its egress rules decide it like any address.
  */
 import { qualifiedName, type IpAddress, type IpFamily, type NetworkPolicy, type Peer, type Pod, type Rule } from '../model/index.js';
 import { policySelects, policyTypeOf, resolvePortOn, rulesOf, type CompiledSnapshot, type Direction } from '../engine/index.js';
 import {
   FORWARD_CHAIN,
-  INPUT_CHAIN,
   MARK_EGRESS_OK,
   MARK_INGRESS_OK,
   MARK_OURS,
@@ -63,8 +67,9 @@ function localPods(c: CompiledSnapshot, nodeName: string): Pod[] {
  * solicitation and advertisement, redirect. It is how a pod resolves its gateway's and its
  * neighbours' link-layer addresses, the IPv6 counterpart of ARP (which iptables never sees). It is
  * link-level plumbing, not a connection a NetworkPolicy governs; sent through a pod's chains it
- * would be REJECTed (an egress-isolated pod's solicitations to the node arrive in INPUT, those
- * between pods on one bridge in FORWARD) and the pod could reach nothing over IPv6 at all.
+ * would be REJECTed (solicitations between pods on one bridge, and routed redirects, pass FORWARD;
+ * those to the node itself arrive in INPUT, where nothing of ours is) and the pod could reach
+ * nothing over IPv6 at all.
  */
 const NDP_TYPES: readonly { readonly type: number; readonly name: string }[] = [
   { type: 133, name: 'router solicitation' },
@@ -117,19 +122,15 @@ class FamilyBuilder {
     }
     const podChains = [...egress.map((p) => this.podChain(p, 'egress')), ...ingress.map((p) => this.podChain(p, 'ingress'))];
     const forward = this.topChain(FORWARD_CHAIN, [
-      ...egress.flatMap((p) => this.interceptRules(p, 'egress', true)),
-      ...ingress.flatMap((p) => this.interceptRules(p, 'ingress', true)),
+      ...egress.flatMap((p) => this.interceptRules(p, 'egress')),
+      ...ingress.flatMap((p) => this.interceptRules(p, 'ingress')),
     ]);
-    const input = this.topChain(INPUT_CHAIN, egress.flatMap((p) => this.interceptRules(p, 'egress', false)));
     const policyChains = [...this.policyChains.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     podChains.sort((a, b) => (a.name < b.name ? -1 : 1));
     return {
       family: this.family,
-      hooks: [
-        { from: 'FORWARD', chain: FORWARD_CHAIN },
-        { from: 'INPUT', chain: INPUT_CHAIN },
-      ],
-      chains: [forward, input, ...podChains, ...policyChains],
+      hooks: [{ from: 'FORWARD', chain: FORWARD_CHAIN }],
+      chains: [forward, ...podChains, ...policyChains],
       sets: this.sets.sets(),
       enforcing: true,
     };
@@ -155,16 +156,16 @@ class FamilyBuilder {
   }
 
   /** Group 1: bridged (same-node traffic through the CNI bridge) first, then routed. */
-  private interceptRules(pod: Pod, direction: Direction, bridged: boolean): ChainRule[] {
+  private interceptRules(pod: Pod, direction: Direction): ChainRule[] {
     const chain = podChainName(pod.namespace, pod.name, direction);
     return pod.ips
       .filter((ip) => ip.family === this.family)
       .flatMap((address) => {
         const m: Match = direction === 'egress' ? { kind: 'source', address } : { kind: 'destination', address };
-        const routed = rule([m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction}`);
-        return bridged
-          ? [rule([{ kind: 'bridged' }, m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction} (bridged)`), routed]
-          : [routed];
+        return [
+          rule([{ kind: 'bridged' }, m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction} (bridged)`),
+          rule([m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction}`),
+        ];
       });
   }
 

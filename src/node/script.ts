@@ -19,8 +19,9 @@ export function shQuote(s: string): string {
 function commonVars(): string[] {
   return [
     `knp_prefix=${shQuote(PREFIX)}`,
-    `knp_hook_fwd_spec=${shQuote(hookSpec({ from: 'FORWARD', chain: FORWARD_CHAIN }))}`,
-    `knp_hook_in_spec=${shQuote(hookSpec({ from: 'INPUT', chain: INPUT_CHAIN }))}`,
+    `knp_hook_fwd_spec=${shQuote(hookSpec(FORWARD_CHAIN))}`,
+    // Only ever removed: the INPUT jump of earlier versions (names.INPUT_CHAIN).
+    `knp_hook_in_spec=${shQuote(hookSpec(INPUT_CHAIN))}`,
   ];
 }
 

@@ -99,15 +99,16 @@ function inFamily(pod: Pod, family: IpFamily): Pod {
 
 
 /**
- * A lab node reaches its own pods from its bridge address (as a flannel node does from cni0), so
- * to the engine that address is the node's, as a Node object's status.addresses says of an address.
+ * The lab's Node objects: each node's link address (its InternalIP, as on a real node) and its
+ * bridge address, from which a lab node reaches its own pods (as a flannel node does from cni0):
+ * to the engine both are the node's, as a Node object's status.addresses says of an address.
  */
-function withBridgeAddresses(c: CompiledSnapshot, lab: Lab): CompiledSnapshot {
+function withNodeAddresses(c: CompiledSnapshot, lab: Lab): CompiledSnapshot {
   const nodes = lab.spec.nodes.map((n) => ({
     name: n.name,
     addresses: [
       ...(c.snapshot.nodes.find((x) => x.name === n.name)?.addresses ?? []),
-      ...nodeBridgeAddresses(lab, n.name).map((a) => ({ type: 'InternalIP', ip: ip(a) })),
+      ...[...nodeLinkAddresses(lab, n.name), ...nodeBridgeAddresses(lab, n.name)].map((a) => ({ type: 'InternalIP', ip: ip(a) })),
     ],
   }));
   return compileSnapshot({ ...c.snapshot, nodes: [...c.snapshot.nodes.filter((x) => !nodes.some((n) => n.name === x.name)), ...nodes] });
@@ -124,7 +125,7 @@ export interface Row {
  * port: the probe and the engine's verdict on it.
  */
 export function connectivityTable(scenario: CompiledSnapshot, lab: Lab, ports: readonly ListenPort[] = PORTS): Row[] {
-  const c = withBridgeAddresses(scenario, lab);
+  const c = withNodeAddresses(scenario, lab);
   const placed = placePods(c.snapshot);
   const rows: Row[] = [];
   type Source = (family: IpFamily, dst: PlacedPod) => Endpoint | undefined;
@@ -158,7 +159,7 @@ export function connectivityTable(scenario: CompiledSnapshot, lab: Lab, ports: r
   }
   for (const node of lab.spec.nodes) {
     // A node reaches its own pods from its bridge address (and is the node: always allowed), other
-    // nodes' pods from its link address, which is just an address to them.
+    // nodes' pods from its link address, which to their ingress rules is an address like any other.
     const bridge = nodeBridgeAddresses(lab, node.name);
     const link = nodeLinkAddresses(lab, node.name);
     add(node.name, `node ${node.name}`, (f, dst) =>
@@ -183,8 +184,9 @@ export function hostTargets(lab: Lab): { member: string; label: string; addresse
 }
 
 /**
- * Pods to addresses that are not pods: only the pod's egress decides. To its own node this is
- * the INPUT path; to other nodes and external hosts it is routed out of the node.
+ * Pods to addresses that are not pods: only the pod's egress decides, except that a pod may always
+ * reach its own node (either address: the INPUT path, where nothing of ours is). To other nodes
+ * and external hosts the packet is routed out of the node, through FORWARD, where egress decides.
  */
 function toHosts(c: CompiledSnapshot, lab: Lab, placed: readonly PlacedPod[], ports: readonly ListenPort[]): Row[] {
   const rows: Row[] = [];

@@ -96,13 +96,14 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'egress isolation: jumps on -s from FORWARD (bridged, routed) and INPUT',
+    name: 'egress isolation: jumps on -s from FORWARD (bridged, routed); nothing in INPUT, where a pod reaches its own node',
     s: snapshot({ pods: [web], policies: [policy('a', 'deny-out', { types: ['Egress'] })] }),
     check: (rs) => {
       const chain = podChainName('a', 'web', 'egress');
       assert.equal(lines(rs.v4, FORWARD_CHAIN).filter((l) => l.includes(`-s 10.0.1.1/32`) && l.endsWith(chain)).length, 2);
-      assert.equal(lines(rs.v4, INPUT_CHAIN).filter((l) => l.includes(`-s 10.0.1.1/32`) && l.endsWith(chain)).length, 1);
       assert.ok(lines(rs.v4, chain).some((l) => l.includes('-d 10.0.1.1/32') && l.endsWith('-j RETURN')));
+      assert.deepEqual(rs.v4.hooks, [{ from: 'FORWARD', chain: FORWARD_CHAIN }]);
+      assert.equal(rs.v4.chains.some((c) => c.name === INPUT_CHAIN), false, 'no KNP-INPUT chain');
     },
   },
   {
@@ -114,9 +115,7 @@ const cases: Case[] = [
       assert.match(fwd[1] ?? '', /-j MARK --set-xmark 0x0\/0x300000$/);
       assert.match(fwd.at(-1) ?? '', /-j MARK --set-xmark 0x0\/0x300000$/);
       // The comment says what the exit rule does: it clears our two bits, it does not restore them.
-      for (const chain of [FORWARD_CHAIN, INPUT_CHAIN]) {
-        assert.match(lines(rs.v4, chain).at(-1) ?? '', /--comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0\/0x300000$/);
-      }
+      assert.match(fwd.at(-1) ?? '', /--comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0\/0x300000$/);
       const firstIngress = fwd.findIndex((l) => l.includes('KNP-POD-I-'));
       const lastEgress = fwd.map((l) => l.includes('KNP-POD-E-')).lastIndexOf(true);
       assert.ok(lastEgress < firstIngress);
@@ -221,7 +220,7 @@ const cases: Case[] = [
     }),
     check: (rs) => {
       assert.equal(rs.v4.enforcing, true);
-      assert.deepEqual(rs.v4.chains.map((c) => c.name).slice(0, 3), [FORWARD_CHAIN, INPUT_CHAIN, podChainName('a', 'web', 'ingress')]);
+      assert.deepEqual(rs.v4.chains.map((c) => c.name).slice(0, 2), [FORWARD_CHAIN, podChainName('a', 'web', 'ingress')]);
       assert.deepEqual(rs.v6, { family: 6, hooks: [], chains: [], sets: [], enforcing: false });
     },
   },
@@ -240,19 +239,17 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'IPv6 neighbour discovery (ICMPv6 133-137) returns first in both top chains, IPv6 only',
+    name: 'IPv6 neighbour discovery (ICMPv6 133-137) returns first in the top chain, IPv6 only',
     s: snapshot({ pods: [dual], policies: [policy('a', 'deny', { types: ['Ingress', 'Egress'] })] }),
     check: (rs) => {
-      for (const chain of [FORWARD_CHAIN, INPUT_CHAIN]) {
-        const v6 = lines(rs.v6, chain);
-        assert.deepEqual(
-          v6.slice(0, 5).map((l) => /^-A \S+ -p ipv6-icmp -m icmp6 --icmpv6-type (\d+) -m comment .* -j RETURN$/.exec(l)?.[1]),
-          ['133', '134', '135', '136', '137'],
-        );
-        assert.match(v6[5] ?? '', /--ctstate RELATED,ESTABLISHED/);
-        assert.ok(lines(rs.v4, chain).every((l) => !l.includes('icmp')), 'no ICMPv6 rule in IPv4');
-        assert.match(lines(rs.v4, chain)[0] ?? '', /--ctstate RELATED,ESTABLISHED/);
-      }
+      const v6 = lines(rs.v6, FORWARD_CHAIN);
+      assert.deepEqual(
+        v6.slice(0, 5).map((l) => /^-A \S+ -p ipv6-icmp -m icmp6 --icmpv6-type (\d+) -m comment .* -j RETURN$/.exec(l)?.[1]),
+        ['133', '134', '135', '136', '137'],
+      );
+      assert.match(v6[5] ?? '', /--ctstate RELATED,ESTABLISHED/);
+      assert.ok(lines(rs.v4, FORWARD_CHAIN).every((l) => !l.includes('icmp')), 'no ICMPv6 rule in IPv4');
+      assert.match(lines(rs.v4, FORWARD_CHAIN)[0] ?? '', /--ctstate RELATED,ESTABLISHED/);
     },
   },
   {
