@@ -84,6 +84,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
           helperNamespace: a.helperNamespace,
           timeout: a.timeout,
           parallel: a.parallel,
+          markBits: a.markBits,
         }, processOutput);
       },
     )

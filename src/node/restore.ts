@@ -11,7 +11,7 @@ import { HOOK_COMMENT } from './names.js';
 import type { ChainRule, FamilyRules, IpSet, Match, Target } from './rule-data.js';
 import { entryText, setHeader } from './sets.js';
 
-function hex(n: number): string {
+export function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 

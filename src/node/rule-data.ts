@@ -89,8 +89,16 @@ export interface FamilyRules {
   readonly enforcing: boolean;
 }
 
+/** The two packet mark bits of a rule set (names.ts: --mark-bits): distinct single bits. */
+export interface MarkBits {
+  readonly egress: number;
+  readonly ingress: number;
+}
+
 export interface RuleSet {
   readonly node: string;
+  /** The bits every set-mark, clear-mark and mark match of the rule set uses. */
+  readonly marks: MarkBits;
   readonly v4: FamilyRules;
   readonly v6: FamilyRules;
 }

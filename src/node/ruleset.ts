@@ -22,8 +22,9 @@
  * packets RETURN, so FORWARD goes on exactly as if we were not there; only denials end a walk.
  * Why two mark bits: when both pods sit on this node one packet passes the source's egress chain
  * and then the destination's ingress chain; a shared bit would let the egress allowance answer for
- * the ingress check. Bridged packets match both the physdev and the routed jump; the "admitted
- * already" check makes the second pass a no-op.
+ * the ingress check. The bits are the rule set's (RuleSet.marks, names.ts: --mark-bits).
+ * Bridged packets match both the physdev and the routed jump; the "admitted already" check makes
+ * the second pass a no-op.
  * Why nothing in INPUT: what a local pod sends to the node itself (any of its addresses, or a
  * hostNetwork pod, which shares them) is delivered through INPUT, and traffic between a pod and
  * its own node is always allowed (NETPOL-SEMANTICS.md "Always allowed"), so there is nothing to
@@ -39,14 +40,12 @@ import { qualifiedName, type IpAddress, type IpFamily, type NetworkPolicy, type 
 import { policySelects, policyTypeOf, resolvePortOn, rulesOf, type CompiledSnapshot, type Direction } from '../engine/index.js';
 import {
   FORWARD_CHAIN,
-  MARK_EGRESS_OK,
-  MARK_INGRESS_OK,
-  MARK_OURS,
+  DEFAULT_MARKS,
   podChainName,
   policyChainName,
   sanitizeComment,
 } from './names.js';
-import type { Chain, ChainRule, FamilyRules, Match, RuleSet, Target } from './rule-data.js';
+import type { Chain, ChainRule, FamilyRules, MarkBits, Match, RuleSet, Target } from './rule-data.js';
 import { SetRegistry } from './sets.js';
 
 export type { RuleSet } from './rule-data.js';
@@ -83,10 +82,6 @@ function rule(matches: Match[], target: Target, comment: string): ChainRule {
   return { matches, target, comment: sanitizeComment(comment) };
 }
 
-function markOf(direction: Direction): number {
-  return direction === 'ingress' ? MARK_INGRESS_OK : MARK_EGRESS_OK;
-}
-
 function ipsOf(pods: readonly Pod[], family: IpFamily): IpAddress[] {
   return pods.flatMap((p) => p.ips.filter((ip) => ip.family === family));
 }
@@ -104,8 +99,13 @@ class FamilyBuilder {
     private readonly c: CompiledSnapshot,
     private readonly local: readonly Pod[],
     private readonly family: IpFamily,
+    private readonly marks: MarkBits,
   ) {
     this.sets = new SetRegistry(family);
+  }
+
+  private markOf(direction: Direction): number {
+    return direction === 'ingress' ? this.marks.ingress : this.marks.egress;
   }
 
   build(): FamilyRules {
@@ -137,6 +137,8 @@ class FamilyBuilder {
   }
 
   private topChain(name: string, intercepts: ChainRule[]): Chain {
+    // A sum, not |: the bits are distinct, and | would turn bit 31 negative.
+    const ours = this.marks.egress + this.marks.ingress;
     const ndp =
       this.family === 6
         ? NDP_TYPES.map(({ type, name: what }) => rule([{ kind: 'icmp6-type', type }], { kind: 'return' }, `IPv6 ${what} is link plumbing, not policed`))
@@ -146,11 +148,11 @@ class FamilyBuilder {
       rules: [
         ...ndp,
         rule([{ kind: 'established' }], { kind: 'return' }, 'replies of admitted connections pass'),
-        rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'start undecided'),
+        rule([], { kind: 'clear-mark', bits: ours }, 'start undecided'),
         ...intercepts,
         // Exit: our bits are zeroed, not put back as they came (one set on entry ends up cleared
         // too), so that no later rule of the host acts on our decisions.
-        rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'our two mark bits cleared, so no later rule sees them; other bits untouched'),
+        rule([], { kind: 'clear-mark', bits: ours }, 'our two mark bits cleared, so no later rule sees them; other bits untouched'),
       ],
     };
   }
@@ -171,8 +173,7 @@ class FamilyBuilder {
 
   /** Group 2: the pod's decision chain. */
   private podChain(pod: Pod, direction: Direction): Chain {
-    const bit = markOf(direction);
-    const admitted: Match = { kind: 'mark', bits: bit };
+    const admitted: Match = { kind: 'mark', bits: this.markOf(direction) };
     const who = `${qualifiedName(pod)} ${direction}`;
     const rules: ChainRule[] = [rule([admitted], { kind: 'return' }, `${who}: admitted already`)];
     for (const address of pod.ips.filter((ip) => ip.family === this.family)) {
@@ -202,7 +203,7 @@ class FamilyBuilder {
   private ruleLines(policy: NetworkPolicy, direction: Direction, r: Rule, index: number): ChainRule[] {
     const peers = this.peerParts(policy, direction, r);
     const ports = this.portParts(policy, direction, r);
-    const target: Target = { kind: 'set-mark', bits: markOf(direction) };
+    const target: Target = { kind: 'set-mark', bits: this.markOf(direction) };
     const where = `${qualifiedName(policy)} ${direction}[${index}]`;
     return peers.flatMap((p) =>
       ports.map((q) => rule([...p.matches, ...q.matches], target, [where, p.label, q.label].filter((s) => s !== '').join(' '))),
@@ -267,11 +268,12 @@ class FamilyBuilder {
   }
 }
 
-export function buildRuleSet(c: CompiledSnapshot, nodeName: string): RuleSet {
+export function buildRuleSet(c: CompiledSnapshot, nodeName: string, marks: MarkBits = DEFAULT_MARKS): RuleSet {
   const local = localPods(c, nodeName);
   return {
     node: nodeName,
-    v4: new FamilyBuilder(c, local, 4).build(),
-    v6: new FamilyBuilder(c, local, 6).build(),
+    marks,
+    v4: new FamilyBuilder(c, local, 4, marks).build(),
+    v6: new FamilyBuilder(c, local, 6, marks).build(),
   };
 }

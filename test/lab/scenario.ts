@@ -14,6 +14,7 @@ import { ip } from '../support/addresses.js';
 import { readManifests } from '../../src/sources/files.js';
 import { toSnapshot } from '../../src/sources/snapshot.js';
 import { buildRuleSet } from '../../src/node/ruleset.js';
+import type { MarkBits } from '../../src/node/rule-data.js';
 import { renderApplyScript } from '../../src/node/script.js';
 import {
   externalAddresses,
@@ -232,8 +233,8 @@ export function mismatchSummary(wrong: readonly string[], total: number): string
   return `${wrong.length} of ${total} connections differ (${wrong.length - v6} IPv4, ${v6} IPv6)`;
 }
 
-export function applyScriptFor(c: CompiledSnapshot, node: string): string {
-  return renderApplyScript(buildRuleSet(c, node));
+export function applyScriptFor(c: CompiledSnapshot, node: string, marks?: MarkBits): string {
+  return renderApplyScript(buildRuleSet(c, node, marks));
 }
 
 /** Runs the node's apply script with `sh -s`, as the helper pod does; env prefixes e.g. PATH. */

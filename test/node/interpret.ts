@@ -92,8 +92,9 @@ class Walk {
         if (set.family !== this.f.family) throw new Error(`set ${m.set} of family ${set.family} in IPv${this.f.family} rules`);
         return setMatches(set, m, p);
       }
+      // >>> 0 throughout: JavaScript's bitwise operators are signed, and a mark may use bit 31.
       case 'mark':
-        return (this.mark & m.bits) === m.bits;
+        return (this.mark & m.bits) >>> 0 === m.bits;
       default:
         return assertNever(m);
     }
@@ -117,10 +118,10 @@ class Walk {
           case 'reject':
             return 'reject';
           case 'set-mark':
-            this.mark |= t.bits;
+            this.mark = (this.mark | t.bits) >>> 0;
             break;
           case 'clear-mark':
-            this.mark &= ~t.bits;
+            this.mark = (this.mark & ~t.bits) >>> 0;
             break;
           default:
             return assertNever(t);

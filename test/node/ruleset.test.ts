@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import type { Snapshot } from '../../src/model/index.js';
 import { compileSnapshot } from '../../src/engine/index.js';
 import {
+  DEFAULT_MARKS,
   FORWARD_CHAIN,
   INPUT_CHAIN,
-  MARK_EGRESS_OK,
-  MARK_INGRESS_OK,
   buildRuleSet,
   entryText,
   podChainName,
@@ -133,9 +132,9 @@ const cases: Case[] = [
       const e = lines(rs.v4, policyChainName('a', 'p', 'egress'));
       assert.equal(i.length, 1);
       assert.equal(e.length, 1);
-      assert.match(i[0] ?? '', new RegExp(`src .*--set-xmark 0x${MARK_INGRESS_OK.toString(16)}/`));
-      assert.match(e[0] ?? '', new RegExp(`dst .*--set-xmark 0x${MARK_EGRESS_OK.toString(16)}/`));
-      assert.notEqual(MARK_INGRESS_OK & MARK_EGRESS_OK, MARK_INGRESS_OK);
+      assert.match(i[0] ?? '', new RegExp(`src .*--set-xmark 0x${DEFAULT_MARKS.ingress.toString(16)}/`));
+      assert.match(e[0] ?? '', new RegExp(`dst .*--set-xmark 0x${DEFAULT_MARKS.egress.toString(16)}/`));
+      assert.equal(DEFAULT_MARKS.ingress & DEFAULT_MARKS.egress, 0);
     },
   },
   {
@@ -312,4 +311,14 @@ test('rule count grows with policy rules, not with the number of peer pods', () 
   assert.equal(ruleCount(big.v4), ruleCount(small.v4));
   assert.equal(big.v4.sets.length, small.v4.sets.length);
   assert.ok(big.v4.sets.reduce((n, s) => n + s.entries.length, 0) > 4000);
+});
+
+test('--mark-bits: every set-mark, clear-mark and mark match uses the rule set\'s bits, bit 31 too', () => {
+  const marks = { egress: 0x1, ingress: 0x80000000 };
+  const rs = buildRuleSet(compileSnapshot(snapshot({ pods: [web, client], policies: [policy('a', 'p', { types: ['Ingress', 'Egress'], ingress: [rule()], egress: [rule()] })] })), 'n1', marks);
+  assert.deepEqual(rs.marks, marks);
+  const text = renderChainRules(rs.v4);
+  const used = [...text.join('\n').matchAll(/(?:--mark|--set-xmark) (0x[0-9a-f]+)\/(0x[0-9a-f]+)/g)].map((m) => `${m[1]}/${m[2]}`);
+  assert.deepEqual([...new Set(used)].sort(), ['0x0/0x80000001', '0x1/0x1', '0x80000000/0x80000000']);
+  assert.ok(text.every((l) => !l.includes('0x300000') && !l.includes('0x100000') && !l.includes('0x200000')));
 });

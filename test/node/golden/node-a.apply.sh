@@ -4,6 +4,7 @@
 # KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.
 # IPv4: 9 chains, 39 rules, 6 sets (8 entries)
 # IPv6: 5 chains, 27 rules, 3 sets (3 entries)
+# Packet mark bits: egress 0x100000, ingress 0x200000 (--mark-bits 0x300000), zero again when a packet leaves our chain.
 knp_node='node-a'
 knp_prefix='KNP-'
 knp_hook_fwd_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD'
