@@ -26,6 +26,8 @@ export function renderMatch(m: Match, family: IpFamily): { readonly head: string
       return { head: '', module: '-m conntrack --ctstate RELATED,ESTABLISHED' };
     case 'bridged':
       return { head: '', module: '-m physdev --physdev-is-bridged' };
+    case 'not-bridged':
+      return { head: '', module: '-m physdev ! --physdev-is-bridged' };
     case 'source':
       return { head: `-s ${m.address.text}/${bitsOf(family)}`, module: '' };
     case 'destination':

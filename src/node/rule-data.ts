@@ -17,6 +17,7 @@ export type HookChain = 'FORWARD';
  * Cases of a match:
  *   established  -m conntrack --ctstate RELATED,ESTABLISHED
  *   bridged      -m physdev --physdev-is-bridged
+ *   not-bridged  -m physdev ! --physdev-is-bridged (routed: exactly the packets bridged misses)
  *   source/destination  -s/-d one address
  *   protocol     -p tcp|udp|sctp
  *   icmp6-type   -p ipv6-icmp -m icmp6 --icmpv6-type type (IPv6 rules only)
@@ -27,6 +28,7 @@ export type HookChain = 'FORWARD';
 export type Match =
   | { readonly kind: 'established' }
   | { readonly kind: 'bridged' }
+  | { readonly kind: 'not-bridged' }
   | { readonly kind: 'source'; readonly address: IpAddress }
   | { readonly kind: 'destination'; readonly address: IpAddress }
   | { readonly kind: 'protocol'; readonly protocol: Protocol }

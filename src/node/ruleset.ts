@@ -8,12 +8,13 @@
  *   KNP-FORWARD  0. IPv6 only: neighbour discovery (ICMPv6 133-137) -> RETURN (see NDP_TYPES)
  *                1. conntrack RELATED,ESTABLISHED -> RETURN (replies of admitted connections)
  *                2. clear our mark bits
- *                3. group 1, interception: per local egress-isolated pod, -s IP bridged and routed
- *                   -> KNP-POD-E-*; then per local ingress-isolated pod, -d IP -> KNP-POD-I-*
+ *                3. group 1, interception: per local egress-isolated pod, -s IP bridged, then -s IP
+ *                   not bridged (routed) -> KNP-POD-E-*; then per local ingress-isolated pod, the
+ *                   same with -d IP -> KNP-POD-I-*
  *                4. clear our two mark bits again: no later rule sees our decisions (the other
  *                   bits pass untouched; ours are zero on exit even if they were set on entry)
- *   KNP-POD-E-*  group 2, decision: already admitted -> RETURN; to itself -> RETURN; for each
- *                isolating policy: jump to its chain, then RETURN if it set the egress bit; REJECT.
+ *   KNP-POD-E-*  group 2, decision: to itself -> RETURN; for each isolating policy: jump to its
+ *                chain, then RETURN if it set the egress bit; REJECT.
  *   KNP-POL-E-*  one line per (peer, port) of each egress rule: a match sets the egress bit.
  *   (and the same with I for ingress and its own bit)
  *
@@ -23,8 +24,11 @@
  * Why two mark bits: when both pods sit on this node one packet passes the source's egress chain
  * and then the destination's ingress chain; a shared bit would let the egress allowance answer for
  * the ingress check. The bits are the rule set's (RuleSet.marks, names.ts: --mark-bits).
- * Bridged packets match both the physdev and the routed jump; the "admitted already" check makes
- * the second pass a no-op.
+ * Why a bridged and a routed jump: --physdev-is-bridged and its negation split the packets in two,
+ * so each packet meets each pod chain it concerns exactly once (no chain needs an "admitted
+ * already" check), and the two jumps' counters tell same-node (bridged, through br_netfilter) from
+ * routed traffic: a bridged counter that stays at zero while pods on one bridge talk means
+ * net.bridge.bridge-nf-call-iptables is off.
  * Why nothing in INPUT: what a local pod sends to the node itself (any of its addresses, or a
  * hostNetwork pod, which shares them) is delivered through INPUT, and traffic between a pod and
  * its own node is always allowed (NETPOL-SEMANTICS.md "Always allowed"), so there is nothing to
@@ -157,7 +161,7 @@ class FamilyBuilder {
     };
   }
 
-  /** Group 1: bridged (same-node traffic through the CNI bridge) first, then routed. */
+  /** Group 1: bridged (same-node traffic through the CNI bridge) first, then routed (the rest). */
   private interceptRules(pod: Pod, direction: Direction): ChainRule[] {
     const chain = podChainName(pod.namespace, pod.name, direction);
     return pod.ips
@@ -166,7 +170,7 @@ class FamilyBuilder {
         const m: Match = direction === 'egress' ? { kind: 'source', address } : { kind: 'destination', address };
         return [
           rule([{ kind: 'bridged' }, m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction} (bridged)`),
-          rule([m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction}`),
+          rule([{ kind: 'not-bridged' }, m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction}`),
         ];
       });
   }
@@ -175,7 +179,7 @@ class FamilyBuilder {
   private podChain(pod: Pod, direction: Direction): Chain {
     const admitted: Match = { kind: 'mark', bits: this.markOf(direction) };
     const who = `${qualifiedName(pod)} ${direction}`;
-    const rules: ChainRule[] = [rule([admitted], { kind: 'return' }, `${who}: admitted already`)];
+    const rules: ChainRule[] = [];
     for (const address of pod.ips.filter((ip) => ip.family === this.family)) {
       const m: Match = direction === 'egress' ? { kind: 'destination', address } : { kind: 'source', address };
       rules.push(rule([m], { kind: 'return' }, `${who}: a pod to itself`));

@@ -76,6 +76,8 @@ class Walk {
         return p.established;
       case 'bridged':
         return p.bridged;
+      case 'not-bridged':
+        return !p.bridged;
       case 'source':
         return m.address.family === p.src.family && m.address.value === p.src.value;
       case 'destination':

@@ -57,11 +57,12 @@ function lookalikes(ns: Netns, mode: Mode): string {
  * sending each local egress-isolated pod's traffic to its own node through the pod's egress chain.
  */
 function earlierInputLayout(ipt: string, f: FamilyRules): string {
-  const jumps = renderChainRules(f).filter((l) => l.startsWith('-A KNP-FORWARD ') && / -j KNP-POD-E-/.test(l) && !l.includes('physdev'));
+  const jumps = renderChainRules(f).filter((l) => l.startsWith('-A KNP-FORWARD ') && / -j KNP-POD-E-/.test(l) && l.includes(' ! --physdev-is-bridged'));
+  assert.ok(jumps.length > 0, 'the rule set has egress-isolated pods');
   return [
     `${ipt} -N KNP-INPUT`,
     `${ipt} -A KNP-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`,
-    ...jumps.map((l) => `${ipt} ${l.replace('-A KNP-FORWARD ', '-A KNP-INPUT ')}`),
+    ...jumps.map((l) => `${ipt} ${l.replace('-A KNP-FORWARD ', '-A KNP-INPUT ').replace(' -m physdev ! --physdev-is-bridged', '')}`),
     `${ipt} -I INPUT 1 -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-INPUT`,
   ].join(' && ');
 }

@@ -2,18 +2,18 @@
 # kubectl-netpol: NetworkPolicy rules for node node-a; generated, do not edit.
 # Run on the node as root: sh -s < this-file. It reads nothing from stdin.
 # KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.
-# IPv4: 9 chains, 39 rules, 6 sets (8 entries)
-# IPv6: 5 chains, 27 rules, 3 sets (3 entries)
+# IPv4: 9 chains, 35 rules, 6 sets (8 entries)
+# IPv6: 5 chains, 25 rules, 3 sets (3 entries)
 # Packet mark bits: egress 0x100000, ingress 0x200000 (--mark-bits 0x300000), zero again when a packet leaves our chain.
 knp_node='node-a'
 knp_prefix='KNP-'
 knp_hook_fwd_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD'
 knp_hook_in_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-INPUT'
 knp_want_chains_4='KNP-FORWARD KNP-POD-E-e0578aa031f6 KNP-POD-E-ffd5a10c416b KNP-POD-I-e0578aa031f6 KNP-POD-I-ffd5a10c416b KNP-POL-E-5651bd8cf5af KNP-POL-E-fbfe7d0121eb KNP-POL-I-5651bd8cf5af KNP-POL-I-fbfe7d0121eb'
-knp_rule_count_4=38
+knp_rule_count_4=34
 knp_enforcing_4=1
 knp_want_chains_6='KNP-FORWARD KNP-POD-E-e0578aa031f6 KNP-POD-I-e0578aa031f6 KNP-POL-E-fbfe7d0121eb KNP-POL-I-fbfe7d0121eb'
-knp_rule_count_6=26
+knp_rule_count_6=24
 knp_enforcing_6=1
 knp_want_sets='KNP-4N-bfc51a34ac9b9817 KNP-4N-db42a662cf9c1d11 KNP-4P-150da70c9ba25400 KNP-4P-9c1b08742fb22387 KNP-4T-18ffc0d55464ae22 KNP-4T-9319a144faab3ff4 KNP-6P-57c699639edca983 KNP-6T-2436231ad4e1c23c KNP-6T-f2050281986a4bb1'
 knp_set_entries=11
@@ -46,30 +46,26 @@ cat <<'KNP_RULES_EOF'
 -A KNP-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
 -A KNP-FORWARD -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
 -A KNP-FORWARD -s 10.244.1.10/32 -m physdev --physdev-is-bridged -m comment --comment "default/db egress (bridged)" -j KNP-POD-E-e0578aa031f6
--A KNP-FORWARD -s 10.244.1.10/32 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
+-A KNP-FORWARD -s 10.244.1.10/32 -m physdev ! --physdev-is-bridged -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
 -A KNP-FORWARD -s 10.244.1.12/32 -m physdev --physdev-is-bridged -m comment --comment "locked/job egress (bridged)" -j KNP-POD-E-ffd5a10c416b
--A KNP-FORWARD -s 10.244.1.12/32 -m comment --comment "locked/job egress" -j KNP-POD-E-ffd5a10c416b
+-A KNP-FORWARD -s 10.244.1.12/32 -m physdev ! --physdev-is-bridged -m comment --comment "locked/job egress" -j KNP-POD-E-ffd5a10c416b
 -A KNP-FORWARD -d 10.244.1.10/32 -m physdev --physdev-is-bridged -m comment --comment "default/db ingress (bridged)" -j KNP-POD-I-e0578aa031f6
--A KNP-FORWARD -d 10.244.1.10/32 -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
+-A KNP-FORWARD -d 10.244.1.10/32 -m physdev ! --physdev-is-bridged -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
 -A KNP-FORWARD -d 10.244.1.12/32 -m physdev --physdev-is-bridged -m comment --comment "locked/job ingress (bridged)" -j KNP-POD-I-ffd5a10c416b
--A KNP-FORWARD -d 10.244.1.12/32 -m comment --comment "locked/job ingress" -j KNP-POD-I-ffd5a10c416b
+-A KNP-FORWARD -d 10.244.1.12/32 -m physdev ! --physdev-is-bridged -m comment --comment "locked/job ingress" -j KNP-POD-I-ffd5a10c416b
 -A KNP-FORWARD -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
--A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted already" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -d 10.244.1.10/32 -m comment --comment "default/db egress: a pod to itself" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: policy default/test-network-policy" -j KNP-POL-E-fbfe7d0121eb
 -A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted by default/test-network-policy" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
--A KNP-POD-E-ffd5a10c416b -m mark --mark 0x100000/0x100000 -m comment --comment "locked/job egress: admitted already" -j RETURN
 -A KNP-POD-E-ffd5a10c416b -d 10.244.1.12/32 -m comment --comment "locked/job egress: a pod to itself" -j RETURN
 -A KNP-POD-E-ffd5a10c416b -m comment --comment "locked/job egress: policy locked/deny-all" -j KNP-POL-E-5651bd8cf5af
 -A KNP-POD-E-ffd5a10c416b -m mark --mark 0x100000/0x100000 -m comment --comment "locked/job egress: admitted by locked/deny-all" -j RETURN
 -A KNP-POD-E-ffd5a10c416b -m comment --comment "locked/job egress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
--A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted already" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -s 10.244.1.10/32 -m comment --comment "default/db ingress: a pod to itself" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: policy default/test-network-policy" -j KNP-POL-I-fbfe7d0121eb
 -A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted by default/test-network-policy" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
--A KNP-POD-I-ffd5a10c416b -m mark --mark 0x200000/0x200000 -m comment --comment "locked/job ingress: admitted already" -j RETURN
 -A KNP-POD-I-ffd5a10c416b -s 10.244.1.12/32 -m comment --comment "locked/job ingress: a pod to itself" -j RETURN
 -A KNP-POD-I-ffd5a10c416b -m comment --comment "locked/job ingress: policy locked/deny-all" -j KNP-POL-I-5651bd8cf5af
 -A KNP-POD-I-ffd5a10c416b -m mark --mark 0x200000/0x200000 -m comment --comment "locked/job ingress: admitted by locked/deny-all" -j RETURN
@@ -93,16 +89,14 @@ cat <<'KNP_RULES_EOF'
 -A KNP-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
 -A KNP-FORWARD -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
 -A KNP-FORWARD -s fd00:1::10/128 -m physdev --physdev-is-bridged -m comment --comment "default/db egress (bridged)" -j KNP-POD-E-e0578aa031f6
--A KNP-FORWARD -s fd00:1::10/128 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
+-A KNP-FORWARD -s fd00:1::10/128 -m physdev ! --physdev-is-bridged -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
 -A KNP-FORWARD -d fd00:1::10/128 -m physdev --physdev-is-bridged -m comment --comment "default/db ingress (bridged)" -j KNP-POD-I-e0578aa031f6
--A KNP-FORWARD -d fd00:1::10/128 -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
+-A KNP-FORWARD -d fd00:1::10/128 -m physdev ! --physdev-is-bridged -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
 -A KNP-FORWARD -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
--A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted already" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -d fd00:1::10/128 -m comment --comment "default/db egress: a pod to itself" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: policy default/test-network-policy" -j KNP-POL-E-fbfe7d0121eb
 -A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted by default/test-network-policy" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: no policy admits" -j REJECT --reject-with icmp6-port-unreachable
--A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted already" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -s fd00:1::10/128 -m comment --comment "default/db ingress: a pod to itself" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: policy default/test-network-policy" -j KNP-POL-I-fbfe7d0121eb
 -A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted by default/test-network-policy" -j RETURN
