@@ -85,6 +85,7 @@ export const COMMAND_FLAGS = {
     'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod', group: OWN },
     timeout: { type: 'string', default: '2m', describe: 'How long to wait for the helper pod, and for the script, on each node (0 = the longest a helper pod allows)', group: OWN },
     parallel: { type: 'number', default: 4, describe: 'With --all: nodes done at once', group: OWN },
+    'mark-bits': { type: 'string', default: '0x300000', describe: 'Packet mark bits the rules use: a mask of two bits (hex or decimal), the lower for egress, the higher for ingress; not kube-proxy\'s 0x4000/0x8000', group: OWN },
   },
 } as const satisfies Record<string, Record<string, Options>>;
 

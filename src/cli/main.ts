@@ -97,6 +97,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
           helperNamespace: a.helperNamespace,
           timeout: a.timeout,
           parallel: a.parallel,
+          markBits: last(a.markBits) ?? '',
         }, processOutput);
       },
     )

@@ -8,7 +8,9 @@
  *   2. no policy selecting the pod isolates this direction  -> allowed (not isolated)
  *   3. some rule of an isolating policy admits the peer AND the port -> allowed, naming each such rule
  *   4. otherwise denied, naming for every rule of every isolating policy what missed
- * Before both: a pod to itself, and a node to its own pods, are always allowed.
+ * Before both: a pod to itself, and traffic between a pod and the node it runs on (either way,
+ * whatever the node's address), are always allowed: a bypass. Both sides are still evaluated, so
+ * that the record shows what the policies alone would have said.
  */
 import { qualifiedName, type IpAddress, type IpFamily, type NetworkPolicy, type Protocol, type Rule } from '../model/index.js';
 import { policyTypeOf, rulesOf, type Direction } from './direction.js';
@@ -51,8 +53,15 @@ export type SideResult =
   | { readonly kind: 'allowed'; readonly direction: Direction; readonly pod: string; readonly admittedBy: readonly RuleOutcome[]; readonly policies: readonly PolicyOutcome[] }
   | { readonly kind: 'denied'; readonly direction: Direction; readonly pod: string; readonly policies: readonly PolicyOutcome[] };
 
-/** Why a connection is allowed regardless of policies. */
-export type Bypass = 'self' | 'node-to-local-pod';
+/**
+ * Why a connection is allowed regardless of policies (NETPOL-SEMANTICS.md "Always allowed"):
+ *   self               a pod to itself
+ *   node-to-local-pod  a node (one of its addresses, or a hostNetwork pod on it) to a pod it runs
+ *                      (kubelet probes)
+ *   pod-to-own-node    a pod to the node it runs on (one of its addresses, or a hostNetwork pod on it)
+ * Other nodes' addresses are addresses like any other.
+ */
+export type Bypass = 'self' | 'node-to-local-pod' | 'pod-to-own-node';
 
 export interface Verdict {
   readonly from: string;
@@ -149,15 +158,21 @@ function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Connectio
     : { kind: 'denied', direction, pod, policies };
 }
 
+/**
+ * The node whose own traffic an end is: a hostNetwork pod's node, or the node whose Node object
+ * lists the address. A pod of the pod network is no node's.
+ */
+function hostNodeOf(c: CompiledSnapshot, e: Endpoint): string | undefined {
+  if (e.kind === 'pod') return e.pod.hostNetwork ? e.pod.nodeName : undefined;
+  return c.snapshot.nodes.find((n) => n.addresses.some((a) => a.ip.value === e.ip.value && a.ip.family === e.ip.family))?.name;
+}
+
 function bypassOf(c: CompiledSnapshot, conn: Connection): Bypass | undefined {
   const { src, dst } = conn;
   if (src.kind === 'pod' && dst.kind === 'pod' && src.pod === dst.pod) return 'self';
-  if (dst.kind !== 'pod' || dst.pod.nodeName === undefined) return undefined;
-  const nodeName = dst.pod.nodeName;
-  // A hostNetwork pod's traffic is its node's; a bare address may be one of the node's own.
-  if (src.kind === 'pod') return src.pod.hostNetwork && src.pod.nodeName === nodeName ? 'node-to-local-pod' : undefined;
-  const node = c.snapshot.nodes.find((n) => n.addresses.some((a) => a.ip.value === src.ip.value && a.ip.family === src.ip.family));
-  return node?.name === nodeName ? 'node-to-local-pod' : undefined;
+  if (dst.kind === 'pod' && dst.pod.nodeName !== undefined && hostNodeOf(c, src) === dst.pod.nodeName) return 'node-to-local-pod';
+  if (src.kind === 'pod' && !src.pod.hostNetwork && src.pod.nodeName !== undefined && hostNodeOf(c, dst) === src.pod.nodeName) return 'pod-to-own-node';
+  return undefined;
 }
 
 export function evaluateConnection(c: CompiledSnapshot, conn: Connection): Verdict {

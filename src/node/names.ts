@@ -9,25 +9,56 @@
  */
 import type { IpFamily } from '../model/index.js';
 import type { Direction } from '../engine/index.js';
+import type { MarkBits } from './rule-data.js';
 
 export const PREFIX = 'KNP-';
 export const MAX_COMMENT = 255;
 
-/** Our top chains; the host's built-in chains jump into them once each. */
+/** Our top chain; the host's FORWARD chain jumps into it once. */
 export const FORWARD_CHAIN = `${PREFIX}FORWARD`;
+/**
+ * The top chain earlier versions hooked into INPUT, to police what pods sent to their own node
+ * (which is always allowed). Never installed now; still a name of ours, so that the apply and the
+ * cleanup recognise it and its jump, and remove them.
+ */
 export const INPUT_CHAIN = `${PREFIX}INPUT`;
 
 /** The comment on the host-chain jumps, so that an admin reading iptables-save knows who put them there. */
 export const HOOK_COMMENT = 'kubectl-netpol: NetworkPolicy enforcement';
 
 /**
- * Packet mark bits, set when a side admitted the packet and cleared on entry and exit of our top
- * chains. Two bits so that an egress allowance can never stand in for the destination's ingress
- * check. kube-proxy uses 0x4000/0x8000; these sit apart from it.
+ * Packet mark bits: one is set when a side admitted the packet, and both are cleared on entry to
+ * and exit from our top chain. Two bits so that an egress allowance can never stand in for the
+ * destination's ingress check. `apply-node --mark-bits MASK` picks them: a mask of exactly two
+ * bits, the lower marking egress, the higher ingress; the default 0x300000 is egress 0x100000 and
+ * ingress 0x200000. A packet that comes into our chain with these bits set leaves without them,
+ * so they must be bits nothing else on the node relies on:
+ *   kubelet and kube-proxy: 0x4000 (KUBE-MARK-MASQ) and 0x8000 (KUBE-MARK-DROP); a mask touching
+ *     them is refused.
+ *   Calico: Felix takes its bits from its IptablesMarkMask (0xffff0000 by default in current
+ *     releases, 0xff000000 in older ones). The default 0x300000 lies inside that mask, so on a
+ *     Calico node pick bits outside both it and kube-proxy's, i.e. within 0x3fff: e.g. 0x3000.
+ *   Cilium: its source (pkg/datapath/linux/linux_defaults/mark.go) assigns every bit of the
+ *     32-bit mark (security identity in 0xffff00ff, its own markers in 0x0f00, kube-proxy's in
+ *     0xf000), so no choice is known to be free beside it; it enforces NetworkPolicy itself.
  */
-export const MARK_EGRESS_OK = 0x100000;
-export const MARK_INGRESS_OK = 0x200000;
-export const MARK_OURS = MARK_EGRESS_OK | MARK_INGRESS_OK;
+export const DEFAULT_MARKS: MarkBits = { egress: 0x100000, ingress: 0x200000 };
+export const DEFAULT_MARK_MASK = DEFAULT_MARKS.egress + DEFAULT_MARKS.ingress;
+export const KUBE_PROXY_MARK_BITS = 0x4000 + 0x8000;
+
+/** Whether `mask` is usable as --mark-bits, and which bit marks which side. */
+export type MarkMaskCheck = { readonly ok: true; readonly marks: MarkBits } | { readonly ok: false; readonly reason: string };
+
+/** Bits as plain powers of two: JavaScript's bitwise operators would make bit 31 negative. */
+export function checkMarkMask(mask: number): MarkMaskCheck {
+  if (!Number.isSafeInteger(mask) || mask < 0 || mask > 0xffffffff) return { ok: false, reason: 'more than the 32 bits of a packet mark' };
+  const bits = Array.from({ length: 32 }, (_, i) => 2 ** i).filter((b) => Math.floor(mask / b) % 2 === 1);
+  const [egress, ingress] = bits;
+  if (bits.length !== 2 || egress === undefined || ingress === undefined) return { ok: false, reason: `${bits.length} bit${bits.length === 1 ? '' : 's'} set, not two` };
+  if (bits.some((b) => Math.floor(KUBE_PROXY_MARK_BITS / b) % 2 === 1)) return { ok: false, reason: "it takes a bit of kube-proxy's 0x4000 (masquerade) or 0x8000 (drop)" };
+  return { ok: true, marks: { egress, ingress } };
+}
+
 
 /**
  * A stable 64-bit hash (two independent 32-bit multiply-xorshift lanes), as 16 hex digits. Not

@@ -8,10 +8,10 @@
 import type { IpFamily } from '../model/index.js';
 import { assertNever, bitsOf } from '../engine/index.js';
 import { HOOK_COMMENT } from './names.js';
-import type { ChainRule, FamilyRules, Hook, IpSet, Match, Target } from './rule-data.js';
+import type { ChainRule, FamilyRules, IpSet, Match, Target } from './rule-data.js';
 import { entryText, setHeader } from './sets.js';
 
-function hex(n: number): string {
+export function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 
@@ -26,6 +26,8 @@ export function renderMatch(m: Match, family: IpFamily): { readonly head: string
       return { head: '', module: '-m conntrack --ctstate RELATED,ESTABLISHED' };
     case 'bridged':
       return { head: '', module: '-m physdev --physdev-is-bridged' };
+    case 'not-bridged':
+      return { head: '', module: '-m physdev ! --physdev-is-bridged' };
     case 'source':
       return { head: `-s ${m.address.text}/${bitsOf(family)}`, module: '' };
     case 'destination':
@@ -74,9 +76,9 @@ export function renderRule(chain: string, r: ChainRule, family: IpFamily): strin
   return [`-A ${chain}`, ...heads, ...modules, `-m comment --comment "${r.comment}"`, renderTarget(r.target, family)].join(' ');
 }
 
-/** The rule spec of a hook (without -A/-I/-D and the chain it sits in). */
-export function hookSpec(h: Hook): string {
-  return `-m comment --comment "${HOOK_COMMENT}" -j ${h.chain}`;
+/** The rule spec of a jump from a host chain into `chain` (without -A/-I/-D and the chain it sits in). */
+export function hookSpec(chain: string): string {
+  return `-m comment --comment "${HOOK_COMMENT}" -j ${chain}`;
 }
 
 /** `:CHAIN - [0:0]` for each of our chains. */
@@ -94,7 +96,7 @@ export function renderIptablesRestore(f: FamilyRules): string {
   return [
     '*filter',
     ...renderChainDeclarations(f),
-    ...f.hooks.map((h) => `-I ${h.from} 1 ${hookSpec(h)}`),
+    ...f.hooks.map((h) => `-I ${h.from} 1 ${hookSpec(h.chain)}`),
     ...renderChainRules(f),
     'COMMIT',
     '',

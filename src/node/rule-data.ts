@@ -7,13 +7,17 @@
  */
 import type { Cidr, IpAddress, IpFamily, Protocol } from '../model/index.js';
 
-/** Built-in filter chains that jump into our top chains. */
-export type HookChain = 'FORWARD' | 'INPUT';
+/**
+ * Built-in filter chains that jump into our top chains. Not INPUT: what reaches the node itself
+ * from its pods is always allowed (see ruleset.ts).
+ */
+export type HookChain = 'FORWARD';
 
 /**
  * Cases of a match:
  *   established  -m conntrack --ctstate RELATED,ESTABLISHED
  *   bridged      -m physdev --physdev-is-bridged
+ *   not-bridged  -m physdev ! --physdev-is-bridged (routed: exactly the packets bridged misses)
  *   source/destination  -s/-d one address
  *   protocol     -p tcp|udp|sctp
  *   icmp6-type   -p ipv6-icmp -m icmp6 --icmpv6-type type (IPv6 rules only)
@@ -24,6 +28,7 @@ export type HookChain = 'FORWARD' | 'INPUT';
 export type Match =
   | { readonly kind: 'established' }
   | { readonly kind: 'bridged' }
+  | { readonly kind: 'not-bridged' }
   | { readonly kind: 'source'; readonly address: IpAddress }
   | { readonly kind: 'destination'; readonly address: IpAddress }
   | { readonly kind: 'protocol'; readonly protocol: Protocol }
@@ -86,8 +91,16 @@ export interface FamilyRules {
   readonly enforcing: boolean;
 }
 
+/** The two packet mark bits of a rule set (names.ts: --mark-bits): distinct single bits. */
+export interface MarkBits {
+  readonly egress: number;
+  readonly ingress: number;
+}
+
 export interface RuleSet {
   readonly node: string;
+  /** The bits every set-mark, clear-mark and mark match of the rule set uses. */
+  readonly marks: MarkBits;
   readonly v4: FamilyRules;
   readonly v6: FamilyRules;
 }

@@ -4,18 +4,17 @@
  *
  * Layout (filter table, per family that has a local isolated pod; a family without one gets
  * nothing at all, and the script removes what an earlier apply left there; names from names.ts):
- *   FORWARD -> KNP-FORWARD, INPUT -> KNP-INPUT   one jump each, inserted first by the script
+ *   FORWARD -> KNP-FORWARD   one jump, inserted first by the script
  *   KNP-FORWARD  0. IPv6 only: neighbour discovery (ICMPv6 133-137) -> RETURN (see NDP_TYPES)
  *                1. conntrack RELATED,ESTABLISHED -> RETURN (replies of admitted connections)
  *                2. clear our mark bits
- *                3. group 1, interception: per local egress-isolated pod, -s IP bridged and routed
- *                   -> KNP-POD-E-*; then per local ingress-isolated pod, -d IP -> KNP-POD-I-*
+ *                3. group 1, interception: per local egress-isolated pod, -s IP bridged, then -s IP
+ *                   not bridged (routed) -> KNP-POD-E-*; then per local ingress-isolated pod, the
+ *                   same with -d IP -> KNP-POD-I-*
  *                4. clear our two mark bits again: no later rule sees our decisions (the other
  *                   bits pass untouched; ours are zero on exit even if they were set on entry)
- *   KNP-INPUT    the same for egress only: a pod's connections to its own node are governed by its
- *                egress rules, and they reach the host through INPUT, not FORWARD.
- *   KNP-POD-E-*  group 2, decision: already admitted -> RETURN; to itself -> RETURN; for each
- *                isolating policy: jump to its chain, then RETURN if it set the egress bit; REJECT.
+ *   KNP-POD-E-*  group 2, decision: to itself -> RETURN; for each isolating policy: jump to its
+ *                chain, then RETURN if it set the egress bit; REJECT.
  *   KNP-POL-E-*  one line per (peer, port) of each egress rule: a match sets the egress bit.
  *   (and the same with I for ingress and its own bit)
  *
@@ -24,25 +23,33 @@
  * packets RETURN, so FORWARD goes on exactly as if we were not there; only denials end a walk.
  * Why two mark bits: when both pods sit on this node one packet passes the source's egress chain
  * and then the destination's ingress chain; a shared bit would let the egress allowance answer for
- * the ingress check. Bridged packets match both the physdev and the routed jump; the "admitted
- * already" check makes the second pass a no-op.
- * Connections from the node itself (kubelet probes) leave through OUTPUT, not FORWARD or INPUT, so
- * no rule here sees them: they pass, as the semantics require. Their replies come back through
- * INPUT as ESTABLISHED and pass too.
+ * the ingress check. The bits are the rule set's (RuleSet.marks, names.ts: --mark-bits).
+ * Why a bridged and a routed jump: --physdev-is-bridged and its negation split the packets in two,
+ * so each packet meets each pod chain it concerns exactly once (no chain needs an "admitted
+ * already" check), and the two jumps' counters tell same-node (bridged, through br_netfilter) from
+ * routed traffic: a bridged counter that stays at zero while pods on one bridge talk means
+ * net.bridge.bridge-nf-call-iptables is off.
+ * Why nothing in INPUT: what a local pod sends to the node itself (any of its addresses, or a
+ * hostNetwork pod, which shares them) is delivered through INPUT, and traffic between a pod and
+ * its own node is always allowed (NETPOL-SEMANTICS.md "Always allowed"), so there is nothing to
+ * police there. No hook and no chain at all, rather than a hooked chain that intercepts nothing:
+ * fewer of our rules on the host, and no INPUT rule to keep first. Earlier versions hooked INPUT
+ * (KNP-INPUT); names.ts still counts that chain and its jump as ours, so the apply and the cleanup
+ * remove them like any stale chain of ours.
+ * Connections from the node itself (kubelet probes) leave through OUTPUT, not FORWARD, so no rule
+ * here sees them either; their replies come back through INPUT. A pod's connection to another
+ * node's address is routed out through FORWARD, and its egress rules decide it like any address.
  */
 import { qualifiedName, type IpAddress, type IpFamily, type NetworkPolicy, type Peer, type Pod, type Rule } from '../model/index.js';
 import { policySelects, policyTypeOf, resolvePortOn, rulesOf, type CompiledSnapshot, type Direction } from '../engine/index.js';
 import {
   FORWARD_CHAIN,
-  INPUT_CHAIN,
-  MARK_EGRESS_OK,
-  MARK_INGRESS_OK,
-  MARK_OURS,
+  DEFAULT_MARKS,
   podChainName,
   policyChainName,
   sanitizeComment,
 } from './names.js';
-import type { Chain, ChainRule, FamilyRules, Match, RuleSet, Target } from './rule-data.js';
+import type { Chain, ChainRule, FamilyRules, MarkBits, Match, RuleSet, Target } from './rule-data.js';
 import { SetRegistry } from './sets.js';
 
 export type { RuleSet } from './rule-data.js';
@@ -63,8 +70,9 @@ function localPods(c: CompiledSnapshot, nodeName: string): Pod[] {
  * solicitation and advertisement, redirect. It is how a pod resolves its gateway's and its
  * neighbours' link-layer addresses, the IPv6 counterpart of ARP (which iptables never sees). It is
  * link-level plumbing, not a connection a NetworkPolicy governs; sent through a pod's chains it
- * would be REJECTed (an egress-isolated pod's solicitations to the node arrive in INPUT, those
- * between pods on one bridge in FORWARD) and the pod could reach nothing over IPv6 at all.
+ * would be REJECTed (solicitations between pods on one bridge, and routed redirects, pass FORWARD;
+ * those to the node itself arrive in INPUT, where nothing of ours is) and the pod could reach
+ * nothing over IPv6 at all.
  */
 const NDP_TYPES: readonly { readonly type: number; readonly name: string }[] = [
   { type: 133, name: 'router solicitation' },
@@ -76,10 +84,6 @@ const NDP_TYPES: readonly { readonly type: number; readonly name: string }[] = [
 
 function rule(matches: Match[], target: Target, comment: string): ChainRule {
   return { matches, target, comment: sanitizeComment(comment) };
-}
-
-function markOf(direction: Direction): number {
-  return direction === 'ingress' ? MARK_INGRESS_OK : MARK_EGRESS_OK;
 }
 
 function ipsOf(pods: readonly Pod[], family: IpFamily): IpAddress[] {
@@ -99,8 +103,13 @@ class FamilyBuilder {
     private readonly c: CompiledSnapshot,
     private readonly local: readonly Pod[],
     private readonly family: IpFamily,
+    private readonly marks: MarkBits,
   ) {
     this.sets = new SetRegistry(family);
+  }
+
+  private markOf(direction: Direction): number {
+    return direction === 'ingress' ? this.marks.ingress : this.marks.egress;
   }
 
   build(): FamilyRules {
@@ -117,25 +126,23 @@ class FamilyBuilder {
     }
     const podChains = [...egress.map((p) => this.podChain(p, 'egress')), ...ingress.map((p) => this.podChain(p, 'ingress'))];
     const forward = this.topChain(FORWARD_CHAIN, [
-      ...egress.flatMap((p) => this.interceptRules(p, 'egress', true)),
-      ...ingress.flatMap((p) => this.interceptRules(p, 'ingress', true)),
+      ...egress.flatMap((p) => this.interceptRules(p, 'egress')),
+      ...ingress.flatMap((p) => this.interceptRules(p, 'ingress')),
     ]);
-    const input = this.topChain(INPUT_CHAIN, egress.flatMap((p) => this.interceptRules(p, 'egress', false)));
     const policyChains = [...this.policyChains.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     podChains.sort((a, b) => (a.name < b.name ? -1 : 1));
     return {
       family: this.family,
-      hooks: [
-        { from: 'FORWARD', chain: FORWARD_CHAIN },
-        { from: 'INPUT', chain: INPUT_CHAIN },
-      ],
-      chains: [forward, input, ...podChains, ...policyChains],
+      hooks: [{ from: 'FORWARD', chain: FORWARD_CHAIN }],
+      chains: [forward, ...podChains, ...policyChains],
       sets: this.sets.sets(),
       enforcing: true,
     };
   }
 
   private topChain(name: string, intercepts: ChainRule[]): Chain {
+    // A sum, not |: the bits are distinct, and | would turn bit 31 negative.
+    const ours = this.marks.egress + this.marks.ingress;
     const ndp =
       this.family === 6
         ? NDP_TYPES.map(({ type, name: what }) => rule([{ kind: 'icmp6-type', type }], { kind: 'return' }, `IPv6 ${what} is link plumbing, not policed`))
@@ -145,35 +152,34 @@ class FamilyBuilder {
       rules: [
         ...ndp,
         rule([{ kind: 'established' }], { kind: 'return' }, 'replies of admitted connections pass'),
-        rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'start undecided'),
+        rule([], { kind: 'clear-mark', bits: ours }, 'start undecided'),
         ...intercepts,
         // Exit: our bits are zeroed, not put back as they came (one set on entry ends up cleared
         // too), so that no later rule of the host acts on our decisions.
-        rule([], { kind: 'clear-mark', bits: MARK_OURS }, 'our two mark bits cleared, so no later rule sees them; other bits untouched'),
+        rule([], { kind: 'clear-mark', bits: ours }, 'our two mark bits cleared, so no later rule sees them; other bits untouched'),
       ],
     };
   }
 
-  /** Group 1: bridged (same-node traffic through the CNI bridge) first, then routed. */
-  private interceptRules(pod: Pod, direction: Direction, bridged: boolean): ChainRule[] {
+  /** Group 1: bridged (same-node traffic through the CNI bridge) first, then routed (the rest). */
+  private interceptRules(pod: Pod, direction: Direction): ChainRule[] {
     const chain = podChainName(pod.namespace, pod.name, direction);
     return pod.ips
       .filter((ip) => ip.family === this.family)
       .flatMap((address) => {
         const m: Match = direction === 'egress' ? { kind: 'source', address } : { kind: 'destination', address };
-        const routed = rule([m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction}`);
-        return bridged
-          ? [rule([{ kind: 'bridged' }, m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction} (bridged)`), routed]
-          : [routed];
+        return [
+          rule([{ kind: 'bridged' }, m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction} (bridged)`),
+          rule([{ kind: 'not-bridged' }, m], { kind: 'jump', chain }, `${qualifiedName(pod)} ${direction}`),
+        ];
       });
   }
 
   /** Group 2: the pod's decision chain. */
   private podChain(pod: Pod, direction: Direction): Chain {
-    const bit = markOf(direction);
-    const admitted: Match = { kind: 'mark', bits: bit };
+    const admitted: Match = { kind: 'mark', bits: this.markOf(direction) };
     const who = `${qualifiedName(pod)} ${direction}`;
-    const rules: ChainRule[] = [rule([admitted], { kind: 'return' }, `${who}: admitted already`)];
+    const rules: ChainRule[] = [];
     for (const address of pod.ips.filter((ip) => ip.family === this.family)) {
       const m: Match = direction === 'egress' ? { kind: 'destination', address } : { kind: 'source', address };
       rules.push(rule([m], { kind: 'return' }, `${who}: a pod to itself`));
@@ -201,7 +207,7 @@ class FamilyBuilder {
   private ruleLines(policy: NetworkPolicy, direction: Direction, r: Rule, index: number): ChainRule[] {
     const peers = this.peerParts(policy, direction, r);
     const ports = this.portParts(policy, direction, r);
-    const target: Target = { kind: 'set-mark', bits: markOf(direction) };
+    const target: Target = { kind: 'set-mark', bits: this.markOf(direction) };
     const where = `${qualifiedName(policy)} ${direction}[${index}]`;
     return peers.flatMap((p) =>
       ports.map((q) => rule([...p.matches, ...q.matches], target, [where, p.label, q.label].filter((s) => s !== '').join(' '))),
@@ -266,11 +272,12 @@ class FamilyBuilder {
   }
 }
 
-export function buildRuleSet(c: CompiledSnapshot, nodeName: string): RuleSet {
+export function buildRuleSet(c: CompiledSnapshot, nodeName: string, marks: MarkBits = DEFAULT_MARKS): RuleSet {
   const local = localPods(c, nodeName);
   return {
     node: nodeName,
-    v4: new FamilyBuilder(c, local, 4).build(),
-    v6: new FamilyBuilder(c, local, 6).build(),
+    marks,
+    v4: new FamilyBuilder(c, local, 4, marks).build(),
+    v6: new FamilyBuilder(c, local, 6, marks).build(),
   };
 }

@@ -6,7 +6,8 @@
  * script's own stdin (it is the script: `sh -s`), so every one gets a here-document, a pipe or
  * /dev/null.
  * Variables and functions come from script.ts: knp_prefix (a quick filter only, never enough to
- * call a name ours), knp_hook_fwd_spec, knp_hook_in_spec, knp_is_chain, knp_is_set,
+ * call a name ours), knp_hook_fwd_spec, knp_hook_in_spec (the INPUT jump of earlier versions, only
+ * ever removed: INPUT is not hooked any more), knp_is_chain, knp_is_set,
  * knp_grep_rules, and for the apply script knp_node, knp_want_chains_4/6, knp_rule_count_4/6,
  * knp_enforcing_4/6, knp_want_sets, knp_set_entries, knp_sets_text, knp_rules_4/6. A family with
  * nothing to enforce has no chain in knp_want_chains_N: the apply takes away what an earlier one
@@ -164,8 +165,9 @@ knp_wait_flags() {
 #                  shell loop that appends line by line is quadratic, far too slow for thousands)
 #   knp_refs       rules of other chains whose target is one of ours (the hooks among them)
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
-#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook;
-#                  knp_hook_fwd, knp_hook_in  their counts
+#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook (INPUT's
+#                  from an earlier version: there is none to install now); knp_hook_fwd,
+#                  knp_hook_in  their counts
 #   knp_hook_fwd_first, knp_hook_in_first  1 when the first rule of FORWARD/INPUT is a hook, else 0
 knp_scan() {
   # stderr stays out of the text we parse: iptables-nft-save warns there ("# Warning:
@@ -329,15 +331,16 @@ knp_apply_input() {
   printf '*filter\\n'
   for knp_c in $knp_want $knp_stale; do printf ':%s - [0:0]\\n' "$knp_c"; done
   knp_delete_lines "$knp_drop_refs"
-  # Our jumps become the first rules of FORWARD and INPUT on every run, wherever they were: a host
-  # rule above them that ACCEPTs (a CNI's "-s POD-CIDR -j ACCEPT", kube-proxy's KUBE-FORWARD) would
-  # let denied traffic through. Every copy is deleted by its exact text (-D removes the first
-  # match, so one -D a copy) and one inserted at 1, in this one transaction: there is no moment
-  # without the jump, and a rule inserted above ours since the scan ends up below it all the same.
+  # Our jump becomes the first rule of FORWARD on every run, wherever it was: a host rule above it
+  # that ACCEPTs (a CNI's "-s POD-CIDR -j ACCEPT", kube-proxy's KUBE-FORWARD) would let denied
+  # traffic through. Every copy is deleted by its exact text (-D removes the first match, so one
+  # -D a copy) and one inserted at 1, in this one transaction: there is no moment without the
+  # jump, and a rule inserted above ours since the scan ends up below it all the same.
   knp_delete_lines "$knp_hooks_fwd"
   if [ -n "$knp_want" ]; then printf '%s\\n' "-I FORWARD 1 $knp_hook_fwd_spec"; fi
+  # An INPUT jump is an earlier version's (what pods send to their node is always allowed now):
+  # it goes, and its chain KNP-INPUT, stale, is deleted below.
   knp_delete_lines "$knp_hooks_in"
-  if [ -n "$knp_want" ]; then printf '%s\\n' "-I INPUT 1 $knp_hook_in_spec"; fi
   "knp_rules_$1"
   for knp_c in $knp_stale; do printf '%s\\n' "-X $knp_c"; done
   printf 'COMMIT\\n'
@@ -356,7 +359,6 @@ knp_restore_family() {
   eval "knp_want=\\$knp_want_chains_$1"
   if [ -n "$knp_want" ]; then
     if [ "$knp_hook_fwd" -gt 0 ] && [ "$knp_hook_fwd_first" -ne 1 ]; then knp_mv="$knp_mv FORWARD"; fi
-    if [ "$knp_hook_in" -gt 0 ] && [ "$knp_hook_in_first" -ne 1 ]; then knp_mv="$knp_mv INPUT"; fi
   fi
   eval "knp_moved_$1=\\$knp_mv"
 }
@@ -399,7 +401,8 @@ knp_keep_before() {
 # knp_scan of that family just before. Declaring our chains, current and previous, flushes them;
 # every jump into them goes, the previous rules of our chains come back as iptables-save printed
 # them (the sets they use still exist: stale sets are destroyed only after every swap), the hooks
-# only where there were some (none on a first install), and chains that were not there go.
+# only where there were some (none on a first install; an INPUT one only where an earlier version
+# had put it), and chains that were not there go.
 knp_rollback_input() {
   eval "knp_bc=\\$knp_before_chains_$1 knp_bo=\\$knp_before_ours_$1 knp_bs=\\$knp_before_strays_$1"
   eval "knp_bf=\\$knp_before_fwd_$1 knp_bi=\\$knp_before_in_$1"
@@ -444,16 +447,12 @@ knp_check_family() {
       knp_ok=1
     fi
   else
-    if [ "$knp_hook_fwd" -ne 1 ] || [ "$knp_hook_in" -ne 1 ]; then
-      knp_err "IPv$1: want one jump each from FORWARD and INPUT, found $knp_hook_fwd and $knp_hook_in"
+    if [ "$knp_hook_fwd" -ne 1 ] || [ "$knp_hook_in" -ne 0 ]; then
+      knp_err "IPv$1: want one jump from FORWARD and none from INPUT, found $knp_hook_fwd and $knp_hook_in"
       knp_ok=1
     fi
     if [ "$knp_hook_fwd_first" -ne 1 ]; then
       knp_err "IPv$1: our jump is not the first rule of FORWARD (another program inserted one above it just now?): $knp_first_fwd"
-      knp_ok=1
-    fi
-    if [ "$knp_hook_in_first" -ne 1 ]; then
-      knp_err "IPv$1: our jump is not the first rule of INPUT (another program inserted one above it just now?): $knp_first_in"
       knp_ok=1
     fi
   fi
@@ -609,7 +608,7 @@ knp_main() {
         if [ "$knp_all_exact" = 1 ]; then
           knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set; nothing changed"
         else
-          knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set (with our jumps once each at the top of FORWARD and INPUT, any other jump into our chains at the end of its chain)"
+          knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set (with each hook of ours once at the top of its chain, any other jump into our chains at the end of its chain)"
         fi
       fi
       return 1

@@ -7,7 +7,7 @@
  * means sh never reads past it (the exec delivery may append a sentinel line).
  */
 import { CHAIN_GLOBS, FORWARD_CHAIN, INPUT_CHAIN, PREFIX, SET_GLOBS } from './names.js';
-import { hookSpec, renderChainRules, renderIpsetRestore } from './restore.js';
+import { hex, hookSpec, renderChainRules, renderIpsetRestore } from './restore.js';
 import { entryCount, ruleCount, type FamilyRules, type RuleSet } from './rule-data.js';
 import { APPLY_MAIN, CLEANUP_MAIN, SHELL_LIB } from './script-lib.js';
 
@@ -19,8 +19,9 @@ export function shQuote(s: string): string {
 function commonVars(): string[] {
   return [
     `knp_prefix=${shQuote(PREFIX)}`,
-    `knp_hook_fwd_spec=${shQuote(hookSpec({ from: 'FORWARD', chain: FORWARD_CHAIN }))}`,
-    `knp_hook_in_spec=${shQuote(hookSpec({ from: 'INPUT', chain: INPUT_CHAIN }))}`,
+    `knp_hook_fwd_spec=${shQuote(hookSpec(FORWARD_CHAIN))}`,
+    // Only ever removed: the INPUT jump of earlier versions (names.INPUT_CHAIN).
+    `knp_hook_in_spec=${shQuote(hookSpec(INPUT_CHAIN))}`,
   ];
 }
 
@@ -74,6 +75,7 @@ export function renderApplyScript(rs: RuleSet): string {
     '# Run on the node as root: sh -s < this-file. It reads nothing from stdin.',
     '# KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.',
     ...families.map((f) => `# ${summary(f)}`),
+    `# Packet mark bits: egress ${hex(rs.marks.egress)}, ingress ${hex(rs.marks.ingress)} (--mark-bits ${hex(rs.marks.egress + rs.marks.ingress)}), zero again when a packet leaves our chain.`,
     `knp_node=${shQuote(rs.node)}`,
     ...commonVars(),
     ...families.flatMap(familyVars),

@@ -2,8 +2,11 @@
  * @module render/verdict
  * can-reach in words: the verdict, then each side's reason (egress of the source, ingress of the
  * destination), then for a denial every isolating policy and why each of its rules missed.
+ * A connection allowed whatever the policies (a bypass) says so first, and its sides are worded
+ * as not consulted, with what they alone would say in brackets: an "ALLOWED" above a side's
+ * "DENIED" would read as a contradiction.
  */
-import { assertNever, isAllowed, policyTypeOf, type PolicyOutcome, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
+import { assertNever, isAllowed, policyTypeOf, type Bypass, type PolicyOutcome, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
 import { describePeerMiss, describePortMiss, formatPortSpec, plural } from './words.js';
 
 function ruleName(r: { readonly direction: 'ingress' | 'egress'; readonly rule: number }): string {
@@ -37,24 +40,58 @@ function describePolicy(p: PolicyOutcome, indent: string): string[] {
   return out;
 }
 
-function describeSide(side: SideResult, endName: string): string[] {
-  const head = `${side.direction} of ${endName}`;
+/** What a side decided, after its head; for a denial, the policies follow on lines of their own. */
+function sideSummary(side: SideResult): string {
   switch (side.kind) {
     case 'not-a-pod':
-      return [`${head}: not a pod, no policy applies`];
+      return 'not a pod, no policy applies';
     case 'host-network':
-      return [`${head}: a hostNetwork pod, no policy selects it`];
+      return 'a hostNetwork pod, no policy selects it';
     case 'not-isolated':
-      return [`${head}: allowed, not isolated (no policy selecting it has type ${policyTypeOf(side.direction)})`];
+      return `allowed, not isolated (no policy selecting it has type ${policyTypeOf(side.direction)})`;
     case 'allowed':
-      return [`${head}: allowed by ${side.admittedBy.map(describeAdmission).join('; ')}`];
+      return `allowed by ${side.admittedBy.map(describeAdmission).join('; ')}`;
     case 'denied':
-      return [
-        `${head}: DENIED: isolated by ${plural(side.policies.length, 'policy', 'policies')}, and no rule admits it`,
-        ...side.policies.flatMap((p) => describePolicy(p, '    ')),
-      ];
+      return `DENIED: isolated by ${plural(side.policies.length, 'policy', 'policies')}, and no rule admits it`;
     default:
       return assertNever(side);
+  }
+}
+
+function describeSide(side: SideResult, endName: string): string[] {
+  const head = `${side.direction} of ${endName}`;
+  const lines = [`${head}: ${sideSummary(side)}`];
+  if (side.kind === 'denied') lines.push(...side.policies.flatMap((p) => describePolicy(p, '    ')));
+  return lines;
+}
+
+/**
+ * A side under a bypass: a pod's own side is shown as not consulted, with what it alone would have
+ * said (a denial names its policies, since their rules are not listed); an end that is not a
+ * policed pod has nothing to consult, and reads as it always does.
+ */
+function describeBypassedSide(side: SideResult, endName: string): string {
+  const head = `${side.direction} of ${endName}`;
+  if (side.kind === 'not-a-pod' || side.kind === 'host-network') return `${head}: ${sideSummary(side)}`;
+  const alone =
+    side.kind === 'denied'
+      ? `would deny: isolated by ${side.policies.map((p) => p.policy).join(', ')}, and no rule admits it`
+      : `would allow: ${sideSummary(side)}`;
+  return `${head}: not consulted, the exception above decides (${alone})`;
+}
+
+/** A bypass in words: `why` for can-reach's first reason line, `pair` for a matrix cell. */
+function bypassWords(b: Bypass): { readonly why: string; readonly pair: string } {
+  const node = "traffic between a pod and the node it runs on is always allowed, both ways (kubelet probes, the pod's own connections to its node)";
+  switch (b) {
+    case 'self':
+      return { why: 'a pod may always reach itself', pair: 'a pod to itself' };
+    case 'node-to-local-pod':
+      return { why: node, pair: 'a node to its own pod' };
+    case 'pod-to-own-node':
+      return { why: node, pair: 'a pod to its own node' };
+    default:
+      return assertNever(b);
   }
 }
 
@@ -63,20 +100,19 @@ export function renderVerdictText(v: Verdict, wide: boolean, showFamily = false)
   const allowed = isAllowed(v);
   const over = showFamily && v.family !== undefined ? ` over IPv${v.family}` : '';
   const lines = [`${v.from} -> ${v.to} on ${formatPortSpec(v)}${over}: ${allowed ? 'ALLOWED' : 'DENIED'}`];
-  if (v.bypass === 'self') lines.push('  a pod may always reach itself, whatever the policies');
-  if (v.bypass === 'node-to-local-pod') lines.push('  connections from a node to the pods running on it are always allowed (kubelet probes)');
+  if (v.bypass !== undefined) lines.push(`  allowed whatever the policies: ${bypassWords(v.bypass).why}`);
   for (const [side, name] of [[v.egress, v.from], [v.ingress, v.to]] as const) {
-    const text = describeSide(side, name);
+    const text = v.bypass === undefined ? describeSide(side, name) : [describeBypassedSide(side, name)];
     lines.push(...text.map((l) => `  ${l}`));
-    if (wide && side.kind === 'allowed') lines.push(...side.policies.flatMap((p) => describePolicy(p, '    ')));
+    const listed = side.kind === 'allowed' || (v.bypass !== undefined && side.kind === 'denied');
+    if (wide && listed) lines.push(...side.policies.flatMap((p) => describePolicy(p, '    ')));
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** One line for a matrix cell: what decided. */
 export function verdictReason(v: Verdict): string {
-  if (v.bypass === 'self') return 'a pod may always reach itself';
-  if (v.bypass === 'node-to-local-pod') return 'node to its own pod';
+  if (v.bypass !== undefined) return `always allowed, policies not consulted: ${bypassWords(v.bypass).pair}`;
   const denied = [v.egress, v.ingress].find((s) => s.kind === 'denied');
   if (denied) {
     const end = denied.direction === 'egress' ? v.from : v.to;

@@ -309,3 +309,39 @@ test('apply-node --dry-run=none and --dry-run=false install, as kubectl reads th
     assert.equal(received.length, execs + 1, spelling);
   }
 });
+
+test('apply-node --mark-bits: the dry-run script uses those bits, and only those', async () => {
+  const dry = await netpol(['apply-node', 'node-a', '--dry-run', '-f', example, '--mark-bits', '0x300']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /^# Packet mark bits: egress 0x100, ingress 0x200 \(--mark-bits 0x300\)/m);
+  const marks = [...dry.stdout.matchAll(/(?:--mark|--set-xmark) (0x[0-9a-f]+\/0x[0-9a-f]+)/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(marks)].sort(), ['0x0/0x300', '0x100/0x100', '0x200/0x200']);
+  const decimal = await netpol(['apply-node', 'node-a', '--dry-run', '-f', example, '--mark-bits', '768']);
+  assert.equal(decimal.stdout, dry.stdout, 'decimal 768 is 0x300');
+  const byDefault = await netpol(['apply-node', 'node-a', '--dry-run', '-f', example]);
+  assert.match(byDefault.stdout, /^# Packet mark bits: egress 0x100000, ingress 0x200000 \(--mark-bits 0x300000\)/m);
+});
+
+const badMasks = [
+  { value: '0x100', why: /1 bit set, not two/ },
+  { value: '0x700', why: /3 bits set, not two/ },
+  { value: '0', why: /0 bits set, not two/ },
+  { value: '0x4100', why: /kube-proxy's 0x4000 \(masquerade\) or 0x8000 \(drop\)/ },
+  { value: '0x18000', why: /kube-proxy/ },
+  { value: '0x100000001', why: /more than the 32 bits of a packet mark/ },
+  { value: 'lots', why: /not a number/ },
+  { value: '-3', why: /not a number/ },
+  { value: '0x', why: /not a number/ },
+];
+
+for (const c of badMasks) {
+  test(`apply-node --mark-bits ${c.value}: one line, exit 2`, async () => {
+    const r = await netpol(['apply-node', 'node-a', '--dry-run', '-f', example, `--mark-bits=${c.value}`]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^error: --mark-bits "${c.value}": `));
+    assert.match(r.stderr, c.why);
+    assert.match(r.stderr, /want a mask of exactly two bits, hex \(0x300000\) or decimal: the lower marks egress, the higher ingress\n$/);
+    assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+  });
+}

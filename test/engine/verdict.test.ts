@@ -1,9 +1,9 @@
 // The connection table: every rule of NETPOL-SEMANTICS.md as rows of (policies, src, dst, port) -> verdict.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NetworkPolicy, Peer, Protocol } from '../../src/model/index.js';
-import { compileSnapshot, evaluateConnection, isAllowed, type Endpoint, type SideResult } from '../../src/engine/index.js';
-import { ip, ipBlock, node, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './build.js';
+import type { ClusterNode, NetworkPolicy, Peer, Protocol } from '../../src/model/index.js';
+import { compileSnapshot, evaluateConnection, isAllowed, type Bypass, type Endpoint, type SideResult } from '../../src/engine/index.js';
+import { ip, ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './build.js';
 
 const namespaces = [ns('default'), ns('prod', { team: 'a', project: 'myproject' }), ns('dev', { team: 'b' })];
 const pods = [
@@ -13,18 +13,25 @@ const pods = [
   pod('prod', 'client', { role: 'client' }, { ips: ['10.0.2.20'], node: 'n2' }),
   pod('dev', 'client', { role: 'client' }, { ips: ['10.0.3.30'], node: 'n2' }),
   pod('default', 'host', { role: 'frontend' }, { ips: ['192.168.0.1'], node: 'n1', hostNetwork: true }),
+  pod('default', 'host2', { role: 'frontend' }, { ips: ['192.168.0.2', 'fd00:ff::2'], node: 'n2', hostNetwork: true }),
   pod('default', 'done', { role: 'db' }, { ips: ['10.0.1.99'], node: 'n1', phase: 'Succeeded' }),
   pod('default', 'v6a', { role: 'v6' }, { ips: ['fd00::10'], node: 'n1', ports: [{ name: 'web', port: 443 }] }),
   pod('default', 'v6b', { role: 'v6c' }, { ips: ['fd00::11'], node: 'n2' }),
   pod('default', 'dual', { role: 'dual' }, { ips: ['10.0.1.50', 'fd00::50'], node: 'n1' }),
   pod('default', 'tmpl', { role: 'frontend' }, {}),
 ];
-const nodes = [node('n1', '192.168.0.1'), node('n2', '192.168.0.2')];
+/** Nodes with every kind of address a Node object lists: each is the node's own. */
+const nodes: ClusterNode[] = [
+  { name: 'n1', addresses: [['InternalIP', '192.168.0.1'], ['ExternalIP', '203.0.113.1'], ['InternalIP', 'fd00:ff::1'], ['ExternalIP', '2001:db8:ff::1']].map(([type, a]) => ({ type: type ?? '', ip: ip(a ?? '') })) },
+  { name: 'n2', addresses: [['InternalIP', '192.168.0.2'], ['InternalIP', 'fd00:ff::2']].map(([type, a]) => ({ type: type ?? '', ip: ip(a ?? '') })) },
+];
 
 const dbIngress = (rules: ReturnType<typeof rule>[], types?: ('Ingress' | 'Egress')[]) =>
   policy('default', 'db-in', sel({ role: 'db' }), { ingress: rules, ...(types ? { types } : {}) });
 const clientEgress = (rules: ReturnType<typeof rule>[]) => policy('prod', 'client-out', sel({ role: 'client' }), { types: ['Egress'], egress: rules });
 const dbFrom = (peer: Peer) => dbIngress([rule([peer])]);
+/** Default deny egress for the pods matching `role`. */
+const denyOut = (role: string) => policy('default', `${role}-out`, sel({ role }), { types: ['Egress'] });
 const v6aFrom = (peer: Peer) => policy('default', 'p', sel({ role: 'v6' }), { ingress: [rule([peer])] });
 
 // Boundary blocks. Their ranges, worked out by hand:
@@ -45,6 +52,8 @@ interface Case {
   want: boolean;
   /** Expected kinds of the egress and ingress sides. */
   sides?: [SideResult['kind'], SideResult['kind']];
+  /** Expected bypass; null: none. */
+  bypass?: Bypass | null;
 }
 
 const cases: Case[] = [
@@ -122,18 +131,35 @@ const cases: Case[] = [
   { name: 'named egress port never matches an external address', policies: [clientEgress([rule([], [port('http')])])], from: 'prod/client', to: '172.17.0.5', port: 80, want: false, sides: ['denied', 'not-a-pod'] },
   { name: 'egress isolation: deny all egress', policies: [clientEgress([])], from: 'prod/client', to: 'default/web', port: 8080, want: false, sides: ['denied', 'not-isolated'] },
   { name: 'egress ipBlock to an external address', policies: [clientEgress([rule([ipBlock('172.17.0.0/16')], [port(443)])])], from: 'prod/client', to: '172.17.9.9', port: 443, want: true },
-  { name: 'egress rules to the node address are like any address', policies: [clientEgress([rule([ipBlock('192.168.0.2/32')])])], from: 'prod/client', to: '192.168.0.2', port: 10250, want: true },
-  { name: 'egress isolation blocks the pod\'s own node address', policies: [clientEgress([])], from: 'prod/client', to: '192.168.0.2', port: 10250, want: false },
+  { name: 'egress rules to another node\'s address are like any address', policies: [clientEgress([rule([ipBlock('192.168.0.1/32')])])], from: 'prod/client', to: '192.168.0.1', port: 10250, want: true, sides: ['allowed', 'not-a-pod'], bypass: null },
   { name: 'both sides: egress allows, ingress denies', policies: [clientEgress([rule()]), dbIngress([])], from: 'prod/client', to: 'default/db', port: 6379, want: false, sides: ['allowed', 'denied'] },
   { name: 'both sides: egress denies, ingress allows', policies: [clientEgress([]), dbIngress([rule()])], from: 'prod/client', to: 'default/db', port: 6379, want: false, sides: ['denied', 'allowed'] },
   { name: 'policies are additive (union)', policies: [dbIngress([]), policy('default', 'extra', sel({ role: 'db' }), { ingress: [rule([podPeer(sel({ role: 'frontend' }))])] })], from: 'default/web', to: 'default/db', port: 1, want: true },
   { name: 'policyTypes default: egress rules also isolate ingress', policies: [policy('default', 'eg', sel({ role: 'db' }), { egress: [rule([], [port(53, 'UDP')])] })], from: 'default/web', to: 'default/db', port: 6379, want: false },
   { name: 'policyTypes [Egress] only: ingress rules ignored', policies: [policy('default', 'eg', sel({ role: 'db' }), { types: ['Egress'], ingress: [], egress: [rule()] })], from: 'default/web', to: 'default/db', port: 6379, want: true },
   { name: 'policyTypes [Ingress] only: egress rules ignored', policies: [policy('default', 'in', sel({ role: 'db' }), { types: ['Ingress'], ingress: [rule()], egress: [] })], from: 'default/db', to: 'default/web', port: 8080, want: true },
-  { name: 'a pod may always reach itself', policies: [dbIngress([]), policy('default', 'eg', sel({ role: 'db' }), { types: ['Egress'] })], from: 'default/db', to: 'default/db', port: 6379, want: true },
-  { name: 'node to its own pod is always allowed', policies: [dbIngress([])], from: '192.168.0.1', to: 'default/db', port: 6379, want: true },
-  { name: 'another node to a pod is governed by ipBlocks', policies: [dbIngress([])], from: '192.168.0.2', to: 'default/db', port: 6379, want: false },
-  { name: 'hostNetwork pod on the same node = its node: allowed', policies: [dbIngress([])], from: 'default/host', to: 'default/db', port: 6379, want: true },
+  { name: 'a pod may always reach itself', policies: [dbIngress([]), policy('default', 'eg', sel({ role: 'db' }), { types: ['Egress'] })], from: 'default/db', to: 'default/db', port: 6379, want: true, sides: ['denied', 'denied'], bypass: 'self' },
+  // Between a pod and the node it runs on, either way, whatever the node's address: always allowed.
+  // Both sides are still evaluated: the record shows what the policies alone would say.
+  { name: 'node to its own pod is always allowed', policies: [dbIngress([])], from: '192.168.0.1', to: 'default/db', port: 6379, want: true, sides: ['not-a-pod', 'denied'], bypass: 'node-to-local-pod' },
+  { name: 'node to its own pod from an ExternalIP', policies: [dbIngress([])], from: '203.0.113.1', to: 'default/db', port: 6379, want: true, bypass: 'node-to-local-pod' },
+  { name: 'node to its own pod over IPv6', policies: [v6aFrom(ipBlock('2001:db8::/32'))], from: 'fd00:ff::1', to: 'default/v6a', port: 443, want: true, sides: ['not-a-pod', 'denied'], bypass: 'node-to-local-pod' },
+  { name: 'another node to a pod is governed by ipBlocks', policies: [dbIngress([])], from: '192.168.0.2', to: 'default/db', port: 6379, want: false, sides: ['not-a-pod', 'denied'], bypass: null },
+  { name: 'another node to a pod over IPv6 is governed by ipBlocks', policies: [v6aFrom(ipBlock('2001:db8::/32'))], from: 'fd00:ff::2', to: 'default/v6a', port: 443, want: false, bypass: null },
+  { name: 'another node to a pod: an ipBlock holding its address admits it', policies: [dbFrom(ipBlock('192.168.0.2/32'))], from: '192.168.0.2', to: 'default/db', port: 6379, want: true, sides: ['not-a-pod', 'allowed'], bypass: null },
+  { name: 'hostNetwork pod on the same node = its node: allowed', policies: [dbIngress([])], from: 'default/host', to: 'default/db', port: 6379, want: true, bypass: 'node-to-local-pod' },
+  { name: 'hostNetwork pod on another node to a pod: policed', policies: [dbIngress([])], from: 'default/host2', to: 'default/db', port: 6379, want: false, sides: ['host-network', 'denied'], bypass: null },
+  { name: 'egress-isolated pod to its own node\'s InternalIP', policies: [denyOut('db')], from: 'default/db', to: '192.168.0.1', port: 10250, want: true, sides: ['denied', 'not-a-pod'], bypass: 'pod-to-own-node' },
+  { name: 'egress-isolated pod to its own node\'s ExternalIP', policies: [denyOut('db')], from: 'default/db', to: '203.0.113.1', port: 443, want: true, bypass: 'pod-to-own-node' },
+  { name: 'egress-isolated pod to its own node\'s InternalIP over IPv6', policies: [denyOut('v6')], from: 'default/v6a', to: 'fd00:ff::1', port: 10250, want: true, sides: ['denied', 'not-a-pod'], bypass: 'pod-to-own-node' },
+  { name: 'egress-isolated pod to its own node\'s ExternalIP over IPv6', policies: [denyOut('v6')], from: 'default/v6a', to: '2001:db8:ff::1', port: 443, want: true, bypass: 'pod-to-own-node' },
+  { name: 'dual-stack egress-isolated pod to its own node over IPv6', policies: [denyOut('dual')], from: 'default/dual', to: 'fd00:ff::1', port: 53, protocol: 'UDP', want: true, bypass: 'pod-to-own-node' },
+  { name: 'egress-isolated pod to another node\'s address: policed', policies: [denyOut('db')], from: 'default/db', to: '192.168.0.2', port: 10250, want: false, sides: ['denied', 'not-a-pod'], bypass: null },
+  { name: 'egress-isolated pod to another node\'s address over IPv6: policed', policies: [denyOut('v6')], from: 'default/v6a', to: 'fd00:ff::2', port: 10250, want: false, bypass: null },
+  { name: 'egress-isolated pod to a hostNetwork pod on its own node', policies: [denyOut('db')], from: 'default/db', to: 'default/host', port: 10250, want: true, sides: ['denied', 'host-network'], bypass: 'pod-to-own-node' },
+  { name: 'egress-isolated pod to a hostNetwork pod on another node: policed', policies: [denyOut('db')], from: 'default/db', to: 'default/host2', port: 10250, want: false, sides: ['denied', 'host-network'], bypass: null },
+  { name: 'egress-isolated pod to a hostNetwork pod on another node over IPv6: policed', policies: [denyOut('v6')], from: 'default/v6a', to: 'default/host2', port: 10250, want: false, bypass: null },
+  { name: 'a pod without a node to a node\'s address: policed', policies: [denyOut('frontend')], from: 'default/tmpl', to: '192.168.0.1', port: 10250, want: false, bypass: null },
   { name: 'hostNetwork pods are not matched by selectors', policies: [policy('default', 'p', sel({ role: 'other' }), { ingress: [rule([podPeer(sel({ role: 'frontend' }))])] })], from: 'default/host', to: 'default/other', port: 80, want: false },
   { name: 'hostNetwork pods are matched by ipBlocks on their address', policies: [policy('default', 'p', sel({ role: 'other' }), { ingress: [rule([ipBlock('192.168.0.0/24')])] })], from: 'default/host', to: 'default/other', port: 80, want: true },
   { name: 'hostNetwork pods are never selected', policies: [policy('default', 'p', sel({ role: 'frontend' }), { ingress: [] })], from: 'default/db', to: 'default/host', port: 80, want: true, sides: ['not-isolated', 'host-network'] },
@@ -190,6 +216,7 @@ for (const c of cases) {
     const v = evaluateConnection(world(c.policies), { src: endpoint(c.from), dst: endpoint(c.to), port: c.port, protocol: c.protocol ?? 'TCP' });
     assert.equal(isAllowed(v), c.want, JSON.stringify(v, null, 1));
     if (c.sides) assert.deepEqual([v.egress.kind, v.ingress.kind], c.sides);
+    if (c.bypass !== undefined) assert.equal(v.bypass ?? null, c.bypass);
   });
 }
 

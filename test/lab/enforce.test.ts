@@ -9,12 +9,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { downLab, flushNeighbours, SKIP_UNLESS_ROOT, upLab } from './lab.js';
 import { probeAll, Probers, startListeners } from './probe.js';
+import type { MarkBits } from '../../src/node/rule-data.js';
 import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS } from './scenario.js';
 
 interface Scenario {
   readonly name: string;
   /** Policy file added to pods.yaml; none: no policy at all. */
   readonly file?: string;
+  /** Packet mark bits other than the default (--mark-bits). */
+  readonly marks?: MarkBits;
   /** Anchors: rows (by label) whose verdict the fixture was written for, so that an engine and
    *  rule set wrong in the same way still fail. */
   readonly anchors: Readonly<Record<string, boolean>>;
@@ -33,8 +36,21 @@ const scenarios: Scenario[] = [
       'db/db-b -> other/client-b [10.244.2.11]:53/UDP': false,
       'db/cache-a -> db/cache-a [10.244.1.12]:8080/TCP': true,
       'node node-a -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'node node-a -> web/web-a [fd00:244:1::10]:53/UDP': true,
       'node node-b -> web/web-a [10.244.1.10]:8080/TCP': false,
+      'node node-b -> web/web-a [fd00:244:1::10]:8080/TCP': false,
       'other/client-b -> db/db-b [fd00:244:2::10]:5432/TCP': true,
+      // An egress-isolated pod reaches its own node, on either address, but no other node.
+      'db/cache-a -> node node-a bridge [10.244.1.1]:8080/TCP': true,
+      'db/cache-a -> node node-a link [192.168.56.11]:5432/TCP': true,
+      'db/cache-a -> node node-a link [192.168.56.11]:53/UDP': true,
+      'db/cache-a -> node node-b link [192.168.56.12]:8080/TCP': false,
+      'db/cache-a -> node node-b bridge [10.244.2.1]:8080/TCP': false,
+      'db/db-b -> node node-b bridge [fd00:244:2::1]:8080/TCP': true,
+      'db/db-b -> node node-b link [fd00:56::12]:8081/TCP': true,
+      'db/db-b -> node node-a link [fd00:56::11]:8080/TCP': false,
+      'db/db-b -> node node-a link [192.168.56.11]:53/UDP': false,
+      'db/db-b -> external x [192.168.56.100]:8080/TCP': false,
     },
   },
   {
@@ -50,6 +66,18 @@ const scenarios: Scenario[] = [
       'db/db-b -> web/api-a [10.244.1.11]:8081/TCP': false,
       'external x -> web/web-a [10.244.1.10]:8080/TCP': false,
       'external x -> web/api-a [10.244.1.11]:8081/TCP': true,
+    },
+  },
+  {
+    // The same rules with other mark bits, applied over the default ones and followed by them again.
+    name: 'ingress and egress with --mark-bits 0x3000',
+    file: 'ingress-egress.yaml',
+    marks: { egress: 0x1000, ingress: 0x2000 },
+    anchors: {
+      'other/client-b -> web/web-a [10.244.1.10]:8080/TCP': true,
+      'other/client-b -> web/web-a [10.244.1.10]:8081/TCP': false,
+      'db/cache-a -> web/web-a [10.244.1.10]:8080/TCP': false,
+      'db/db-b -> web/api-a [10.244.1.11]:53/UDP': true,
     },
   },
   {
@@ -146,7 +174,9 @@ test('enforce: packets equal the engine, scenario by scenario', { skip: SKIP_UNL
           assert.equal(row.allowed, want, `engine verdict on ${label}`);
         }
         for (const node of lab.spec.nodes) {
-          const r = await applyOnNode(lab, node.name, applyScriptFor(c, node.name));
+          const script = applyScriptFor(c, node.name, sc.marks);
+          if (sc.marks !== undefined) assert.match(script, new RegExp(`--set-xmark 0x${sc.marks.egress.toString(16)}/`), 'the script uses the bits');
+          const r = await applyOnNode(lab, node.name, script);
           assert.equal(r.code, 0, `apply on ${node.name} failed:\n${r.stderr}\n${r.stdout}`);
         }
         await flushNeighbours(lab);

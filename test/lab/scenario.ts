@@ -14,6 +14,7 @@ import { ip } from '../support/addresses.js';
 import { readManifests } from '../../src/sources/files.js';
 import { toSnapshot } from '../../src/sources/snapshot.js';
 import { buildRuleSet } from '../../src/node/ruleset.js';
+import type { MarkBits } from '../../src/node/rule-data.js';
 import { renderApplyScript } from '../../src/node/script.js';
 import {
   externalAddresses,
@@ -99,15 +100,16 @@ function inFamily(pod: Pod, family: IpFamily): Pod {
 
 
 /**
- * A lab node reaches its own pods from its bridge address (as a flannel node does from cni0), so
- * to the engine that address is the node's, as a Node object's status.addresses says of an address.
+ * The lab's Node objects: each node's link address (its InternalIP, as on a real node) and its
+ * bridge address, from which a lab node reaches its own pods (as a flannel node does from cni0):
+ * to the engine both are the node's, as a Node object's status.addresses says of an address.
  */
-function withBridgeAddresses(c: CompiledSnapshot, lab: Lab): CompiledSnapshot {
+function withNodeAddresses(c: CompiledSnapshot, lab: Lab): CompiledSnapshot {
   const nodes = lab.spec.nodes.map((n) => ({
     name: n.name,
     addresses: [
       ...(c.snapshot.nodes.find((x) => x.name === n.name)?.addresses ?? []),
-      ...nodeBridgeAddresses(lab, n.name).map((a) => ({ type: 'InternalIP', ip: ip(a) })),
+      ...[...nodeLinkAddresses(lab, n.name), ...nodeBridgeAddresses(lab, n.name)].map((a) => ({ type: 'InternalIP', ip: ip(a) })),
     ],
   }));
   return compileSnapshot({ ...c.snapshot, nodes: [...c.snapshot.nodes.filter((x) => !nodes.some((n) => n.name === x.name)), ...nodes] });
@@ -124,7 +126,7 @@ export interface Row {
  * port: the probe and the engine's verdict on it.
  */
 export function connectivityTable(scenario: CompiledSnapshot, lab: Lab, ports: readonly ListenPort[] = PORTS): Row[] {
-  const c = withBridgeAddresses(scenario, lab);
+  const c = withNodeAddresses(scenario, lab);
   const placed = placePods(c.snapshot);
   const rows: Row[] = [];
   type Source = (family: IpFamily, dst: PlacedPod) => Endpoint | undefined;
@@ -158,7 +160,7 @@ export function connectivityTable(scenario: CompiledSnapshot, lab: Lab, ports: r
   }
   for (const node of lab.spec.nodes) {
     // A node reaches its own pods from its bridge address (and is the node: always allowed), other
-    // nodes' pods from its link address, which is just an address to them.
+    // nodes' pods from its link address, which to their ingress rules is an address like any other.
     const bridge = nodeBridgeAddresses(lab, node.name);
     const link = nodeLinkAddresses(lab, node.name);
     add(node.name, `node ${node.name}`, (f, dst) =>
@@ -183,8 +185,9 @@ export function hostTargets(lab: Lab): { member: string; label: string; addresse
 }
 
 /**
- * Pods to addresses that are not pods: only the pod's egress decides. To its own node this is
- * the INPUT path; to other nodes and external hosts it is routed out of the node.
+ * Pods to addresses that are not pods: only the pod's egress decides, except that a pod may always
+ * reach its own node (either address: the INPUT path, where nothing of ours is). To other nodes
+ * and external hosts the packet is routed out of the node, through FORWARD, where egress decides.
  */
 function toHosts(c: CompiledSnapshot, lab: Lab, placed: readonly PlacedPod[], ports: readonly ListenPort[]): Row[] {
   const rows: Row[] = [];
@@ -230,8 +233,8 @@ export function mismatchSummary(wrong: readonly string[], total: number): string
   return `${wrong.length} of ${total} connections differ (${wrong.length - v6} IPv4, ${v6} IPv6)`;
 }
 
-export function applyScriptFor(c: CompiledSnapshot, node: string): string {
-  return renderApplyScript(buildRuleSet(c, node));
+export function applyScriptFor(c: CompiledSnapshot, node: string, marks?: MarkBits): string {
+  return renderApplyScript(buildRuleSet(c, node, marks));
 }
 
 /** Runs the node's apply script with `sh -s`, as the helper pod does; env prefixes e.g. PATH. */

@@ -5,11 +5,15 @@
  * (hash:net: the most specific entry containing the address decides; a nomatch entry answers no).
  * Then the path of a connection across the cluster: the source node's hook (FORWARD, or INPUT when
  * the destination is that node itself, or none when the host itself sends), then the destination
- * node's.
+ * node's. INPUT is modelled though our rule sets hook nothing there: a rule set that did would
+ * show here.
  */
 import type { IpAddress, IpFamily, Protocol, Snapshot } from '../../src/model/index.js';
 import { assertNever, cidrContains, type Endpoint } from '../../src/engine/index.js';
-import type { Chain, FamilyRules, HookChain, IpSet, Match, RuleSet } from '../../src/node/index.js';
+import type { Chain, FamilyRules, IpSet, Match, RuleSet } from '../../src/node/index.js';
+
+/** The built-in filter chains a packet from or to a pod can meet. */
+export type BuiltInChain = 'FORWARD' | 'INPUT';
 
 export interface Packet {
   readonly src: IpAddress;
@@ -72,6 +76,8 @@ class Walk {
         return p.established;
       case 'bridged':
         return p.bridged;
+      case 'not-bridged':
+        return !p.bridged;
       case 'source':
         return m.address.family === p.src.family && m.address.value === p.src.value;
       case 'destination':
@@ -88,8 +94,9 @@ class Walk {
         if (set.family !== this.f.family) throw new Error(`set ${m.set} of family ${set.family} in IPv${this.f.family} rules`);
         return setMatches(set, m, p);
       }
+      // >>> 0 throughout: JavaScript's bitwise operators are signed, and a mark may use bit 31.
       case 'mark':
-        return (this.mark & m.bits) === m.bits;
+        return (this.mark & m.bits) >>> 0 === m.bits;
       default:
         return assertNever(m);
     }
@@ -113,10 +120,10 @@ class Walk {
           case 'reject':
             return 'reject';
           case 'set-mark':
-            this.mark |= t.bits;
+            this.mark = (this.mark | t.bits) >>> 0;
             break;
           case 'clear-mark':
-            this.mark &= ~t.bits;
+            this.mark = (this.mark & ~t.bits) >>> 0;
             break;
           default:
             return assertNever(t);
@@ -130,7 +137,7 @@ class Walk {
 }
 
 /** Whether the packet survives one built-in hook of one node's rules. */
-export function passesHook(f: FamilyRules, hook: HookChain, p: Packet): boolean {
+export function passesHook(f: FamilyRules, hook: BuiltInChain, p: Packet): boolean {
   if (p.src.family !== f.family) throw new Error('family mismatch');
   const walk = new Walk(f, p);
   return f.hooks.filter((h) => h.from === hook).every((h) => walk.run(h.chain) === 'return');
@@ -168,13 +175,13 @@ export function deliver(
   // The source node: a host sends through OUTPUT, where we have nothing.
   if (from.node !== undefined && !from.host) {
     const f = on(from.node);
-    const hook: HookChain = sameNode && to.host ? 'INPUT' : 'FORWARD';
+    const hook: BuiltInChain = sameNode && to.host ? 'INPUT' : 'FORWARD';
     if (f !== undefined && !passesHook(f, hook, { ...p, bridged: sameNode && p.bridged })) return false;
   }
   // The destination node, when the packet crosses to it.
   if (to.node !== undefined && !sameNode) {
     const f = on(to.node);
-    const hook: HookChain = to.host ? 'INPUT' : 'FORWARD';
+    const hook: BuiltInChain = to.host ? 'INPUT' : 'FORWARD';
     if (f !== undefined && !passesHook(f, hook, { ...p, bridged: false })) return false;
   }
   return true;

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { NAME_CASES } from './name-cases.js';
 import {
   CHAIN_GLOBS,
+  DEFAULT_MARK_MASK,
+  DEFAULT_MARKS,
   MAX_COMMENT,
+  checkMarkMask,
   PREFIX,
   SET_GLOBS,
   podChainName,
@@ -95,5 +98,32 @@ for (const c of NAME_CASES) {
   test(`ours by exact shape, not by prefix: ${c.name}`, () => {
     assert.equal(isOurChain(c.name), c.chain, 'chain');
     assert.equal(isOurSet(c.name), c.set, 'set');
+  });
+}
+
+const markCases: { name: string; mask: number; want: { egress: number; ingress: number } | RegExp }[] = [
+  { name: 'the default: egress 0x100000, ingress 0x200000', mask: DEFAULT_MARK_MASK, want: DEFAULT_MARKS },
+  { name: 'two low bits: the lower is egress', mask: 0x300, want: { egress: 0x100, ingress: 0x200 } },
+  { name: 'bits far apart', mask: 0x1001, want: { egress: 0x1, ingress: 0x1000 } },
+  { name: 'bit 31 stays positive', mask: 0x80000001, want: { egress: 0x1, ingress: 0x80000000 } },
+  { name: 'one bit', mask: 0x100000, want: /^1 bit set, not two$/ },
+  { name: 'no bit', mask: 0, want: /^0 bits set, not two$/ },
+  { name: 'three bits', mask: 0x700000, want: /^3 bits set, not two$/ },
+  { name: "kube-proxy's masquerade bit", mask: 0x4100, want: /kube-proxy's 0x4000 \(masquerade\) or 0x8000 \(drop\)/ },
+  { name: "kube-proxy's drop bit", mask: 0x8001, want: /kube-proxy/ },
+  { name: "both of kube-proxy's bits", mask: 0xc000, want: /kube-proxy/ },
+  { name: 'past 32 bits', mask: 0x100000001, want: /more than the 32 bits of a packet mark/ },
+  { name: 'not an integer', mask: 1.5, want: /32 bits/ },
+];
+
+for (const c of markCases) {
+  test(`checkMarkMask: ${c.name}`, () => {
+    const got = checkMarkMask(c.mask);
+    if (c.want instanceof RegExp) {
+      assert.equal(got.ok, false);
+      if (!got.ok) assert.match(got.reason, c.want);
+    } else {
+      assert.deepEqual(got, { ok: true, marks: c.want });
+    }
   });
 }

@@ -19,7 +19,7 @@ import {
   isAllowed,
   type Endpoint,
 } from '../../src/engine/index.js';
-import { buildRuleSet, type RuleSet } from '../../src/node/index.js';
+import { buildRuleSet, DEFAULT_MARKS, type MarkBits, type RuleSet } from '../../src/node/index.js';
 import { deliver } from './interpret.js';
 import { block, ip, node, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './fixtures.js';
 
@@ -141,9 +141,9 @@ function endpoints(s: Snapshot): Endpoint[] {
   return [...pods, ...addrs.map((a): Endpoint => ({ kind: 'ip', ip: a }))];
 }
 
-function check(s: Snapshot): void {
+function check(s: Snapshot, marks: MarkBits = DEFAULT_MARKS): void {
   const c = compileSnapshot(s);
-  const rules = new Map<string, RuleSet>(s.nodes.map((n) => [n.name, buildRuleSet(c, n.name)]));
+  const rules = new Map<string, RuleSet>(s.nodes.map((n) => [n.name, buildRuleSet(c, n.name, marks)]));
   const eps = endpoints(s);
   for (const src of eps) {
     for (const dst of eps) {
@@ -156,7 +156,8 @@ function check(s: Snapshot): void {
         for (const p of PORTS) {
           const want = isAllowed(evaluateConnection(c, { src, dst, port: p, protocol }));
           for (const bridged of [false, true]) {
-            const got = deliver(s, rules, src, dst, { src: a, dst: b, protocol, port: p, bridged, established: false, mark: bridged ? 0x300000 : 0 });
+            // Bridged packets arrive with our bits already set: they must not count as admitted.
+            const got = deliver(s, rules, src, dst, { src: a, dst: b, protocol, port: p, bridged, established: false, mark: bridged ? marks.egress + marks.ingress : 0 });
             if (got !== want) {
               assert.fail(`${endpointName(src)} -> ${endpointName(dst)} ${protocol}/${p} (IPv${family}${bridged ? ', bridged' : ''}): engine ${want ? 'allows' : 'denies'}, rules ${got ? 'allow' : 'deny'}`);
             }
@@ -169,6 +170,10 @@ function check(s: Snapshot): void {
 
 test('rule sets decide every packet as evaluateConnection does (random snapshots)', () => {
   fc.assert(fc.property(snapshotArb, (s) => check(s)), { numRuns: Number(process.env['KNP_PROPERTY_RUNS'] ?? 300) });
+});
+
+test('the same with other mark bits (--mark-bits 0x80000001: bit 31 too)', () => {
+  fc.assert(fc.property(snapshotArb, (s) => check(s, { egress: 0x1, ingress: 0x80000000 })), { numRuns: 50 });
 });
 
 test('replies of admitted connections pass every hook', () => {

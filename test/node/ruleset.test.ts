@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import type { Snapshot } from '../../src/model/index.js';
 import { compileSnapshot } from '../../src/engine/index.js';
 import {
+  DEFAULT_MARKS,
   FORWARD_CHAIN,
   INPUT_CHAIN,
-  MARK_EGRESS_OK,
-  MARK_INGRESS_OK,
   buildRuleSet,
   entryText,
   podChainName,
@@ -79,30 +78,31 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'ingress isolation: bridged then routed jump on -d; REJECT with icmp-port-unreachable',
+    name: 'ingress isolation: bridged then routed (not bridged) jump on -d, each packet meeting one; REJECT with icmp-port-unreachable',
     s: snapshot({ pods: [web], policies: [policy('a', 'deny-in', {})] }),
     check: (rs) => {
       const chain = podChainName('a', 'web', 'ingress');
       const fwd = lines(rs.v4, FORWARD_CHAIN).filter((l) => l.includes(chain));
       assert.equal(fwd.length, 2);
       assert.match(fwd[0] ?? '', /^-A KNP-FORWARD -d 10\.0\.1\.1\/32 -m physdev --physdev-is-bridged .* -j KNP-POD-I-/);
-      assert.match(fwd[1] ?? '', /^-A KNP-FORWARD -d 10\.0\.1\.1\/32 -m comment .* -j KNP-POD-I-/);
+      assert.match(fwd[1] ?? '', /^-A KNP-FORWARD -d 10\.0\.1\.1\/32 -m physdev ! --physdev-is-bridged -m comment .* -j KNP-POD-I-/);
       assert.equal(lines(rs.v4, INPUT_CHAIN).filter((l) => l.includes(chain)).length, 0, 'ingress is not checked in INPUT');
       const pc = lines(rs.v4, chain);
-      assert.match(pc[0] ?? '', /-m mark --mark 0x200000\/0x200000 .* -j RETURN$/);
-      assert.match(pc[1] ?? '', /-s 10\.0\.1\.1\/32 .*a pod to itself.* -j RETURN$/);
+      assert.match(pc[0] ?? '', /-s 10\.0\.1\.1\/32 .*a pod to itself.* -j RETURN$/);
+      assert.ok(pc.every((l) => !l.includes('admitted already')), 'met once, a chain needs no "admitted already" check');
       assert.match(pc.at(-1) ?? '', /-j REJECT --reject-with icmp-port-unreachable$/);
       assert.equal(rs.v4.chains.find((c) => c.name === policyChainName('a', 'deny-in', 'ingress'))?.rules.length, 0);
     },
   },
   {
-    name: 'egress isolation: jumps on -s from FORWARD (bridged, routed) and INPUT',
+    name: 'egress isolation: jumps on -s from FORWARD (bridged, routed); nothing in INPUT, where a pod reaches its own node',
     s: snapshot({ pods: [web], policies: [policy('a', 'deny-out', { types: ['Egress'] })] }),
     check: (rs) => {
       const chain = podChainName('a', 'web', 'egress');
       assert.equal(lines(rs.v4, FORWARD_CHAIN).filter((l) => l.includes(`-s 10.0.1.1/32`) && l.endsWith(chain)).length, 2);
-      assert.equal(lines(rs.v4, INPUT_CHAIN).filter((l) => l.includes(`-s 10.0.1.1/32`) && l.endsWith(chain)).length, 1);
       assert.ok(lines(rs.v4, chain).some((l) => l.includes('-d 10.0.1.1/32') && l.endsWith('-j RETURN')));
+      assert.deepEqual(rs.v4.hooks, [{ from: 'FORWARD', chain: FORWARD_CHAIN }]);
+      assert.equal(rs.v4.chains.some((c) => c.name === INPUT_CHAIN), false, 'no KNP-INPUT chain');
     },
   },
   {
@@ -114,9 +114,7 @@ const cases: Case[] = [
       assert.match(fwd[1] ?? '', /-j MARK --set-xmark 0x0\/0x300000$/);
       assert.match(fwd.at(-1) ?? '', /-j MARK --set-xmark 0x0\/0x300000$/);
       // The comment says what the exit rule does: it clears our two bits, it does not restore them.
-      for (const chain of [FORWARD_CHAIN, INPUT_CHAIN]) {
-        assert.match(lines(rs.v4, chain).at(-1) ?? '', /--comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0\/0x300000$/);
-      }
+      assert.match(fwd.at(-1) ?? '', /--comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0\/0x300000$/);
       const firstIngress = fwd.findIndex((l) => l.includes('KNP-POD-I-'));
       const lastEgress = fwd.map((l) => l.includes('KNP-POD-E-')).lastIndexOf(true);
       assert.ok(lastEgress < firstIngress);
@@ -134,9 +132,9 @@ const cases: Case[] = [
       const e = lines(rs.v4, policyChainName('a', 'p', 'egress'));
       assert.equal(i.length, 1);
       assert.equal(e.length, 1);
-      assert.match(i[0] ?? '', new RegExp(`src .*--set-xmark 0x${MARK_INGRESS_OK.toString(16)}/`));
-      assert.match(e[0] ?? '', new RegExp(`dst .*--set-xmark 0x${MARK_EGRESS_OK.toString(16)}/`));
-      assert.notEqual(MARK_INGRESS_OK & MARK_EGRESS_OK, MARK_INGRESS_OK);
+      assert.match(i[0] ?? '', new RegExp(`src .*--set-xmark 0x${DEFAULT_MARKS.ingress.toString(16)}/`));
+      assert.match(e[0] ?? '', new RegExp(`dst .*--set-xmark 0x${DEFAULT_MARKS.egress.toString(16)}/`));
+      assert.equal(DEFAULT_MARKS.ingress & DEFAULT_MARKS.egress, 0);
     },
   },
   {
@@ -221,7 +219,7 @@ const cases: Case[] = [
     }),
     check: (rs) => {
       assert.equal(rs.v4.enforcing, true);
-      assert.deepEqual(rs.v4.chains.map((c) => c.name).slice(0, 3), [FORWARD_CHAIN, INPUT_CHAIN, podChainName('a', 'web', 'ingress')]);
+      assert.deepEqual(rs.v4.chains.map((c) => c.name).slice(0, 2), [FORWARD_CHAIN, podChainName('a', 'web', 'ingress')]);
       assert.deepEqual(rs.v6, { family: 6, hooks: [], chains: [], sets: [], enforcing: false });
     },
   },
@@ -240,19 +238,17 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'IPv6 neighbour discovery (ICMPv6 133-137) returns first in both top chains, IPv6 only',
+    name: 'IPv6 neighbour discovery (ICMPv6 133-137) returns first in the top chain, IPv6 only',
     s: snapshot({ pods: [dual], policies: [policy('a', 'deny', { types: ['Ingress', 'Egress'] })] }),
     check: (rs) => {
-      for (const chain of [FORWARD_CHAIN, INPUT_CHAIN]) {
-        const v6 = lines(rs.v6, chain);
-        assert.deepEqual(
-          v6.slice(0, 5).map((l) => /^-A \S+ -p ipv6-icmp -m icmp6 --icmpv6-type (\d+) -m comment .* -j RETURN$/.exec(l)?.[1]),
-          ['133', '134', '135', '136', '137'],
-        );
-        assert.match(v6[5] ?? '', /--ctstate RELATED,ESTABLISHED/);
-        assert.ok(lines(rs.v4, chain).every((l) => !l.includes('icmp')), 'no ICMPv6 rule in IPv4');
-        assert.match(lines(rs.v4, chain)[0] ?? '', /--ctstate RELATED,ESTABLISHED/);
-      }
+      const v6 = lines(rs.v6, FORWARD_CHAIN);
+      assert.deepEqual(
+        v6.slice(0, 5).map((l) => /^-A \S+ -p ipv6-icmp -m icmp6 --icmpv6-type (\d+) -m comment .* -j RETURN$/.exec(l)?.[1]),
+        ['133', '134', '135', '136', '137'],
+      );
+      assert.match(v6[5] ?? '', /--ctstate RELATED,ESTABLISHED/);
+      assert.ok(lines(rs.v4, FORWARD_CHAIN).every((l) => !l.includes('icmp')), 'no ICMPv6 rule in IPv4');
+      assert.match(lines(rs.v4, FORWARD_CHAIN)[0] ?? '', /--ctstate RELATED,ESTABLISHED/);
     },
   },
   {
@@ -270,7 +266,7 @@ const cases: Case[] = [
       const l = lines(rs.v4, podChainName('a', 'web', 'ingress'));
       const jumps = l.filter((x) => x.includes('-j KNP-POL-'));
       assert.deepEqual(jumps.map((x) => x.split(' -j ')[1]), [policyChainName('a', 'aa', 'ingress'), policyChainName('a', 'zz', 'ingress')]);
-      assert.equal(l.length, 2 + 2 * 2 + 1);
+      assert.equal(l.length, 1 + 2 * 2 + 1);
     },
   },
 ];
@@ -315,4 +311,14 @@ test('rule count grows with policy rules, not with the number of peer pods', () 
   assert.equal(ruleCount(big.v4), ruleCount(small.v4));
   assert.equal(big.v4.sets.length, small.v4.sets.length);
   assert.ok(big.v4.sets.reduce((n, s) => n + s.entries.length, 0) > 4000);
+});
+
+test('--mark-bits: every set-mark, clear-mark and mark match uses the rule set\'s bits, bit 31 too', () => {
+  const marks = { egress: 0x1, ingress: 0x80000000 };
+  const rs = buildRuleSet(compileSnapshot(snapshot({ pods: [web, client], policies: [policy('a', 'p', { types: ['Ingress', 'Egress'], ingress: [rule()], egress: [rule()] })] })), 'n1', marks);
+  assert.deepEqual(rs.marks, marks);
+  const text = renderChainRules(rs.v4);
+  const used = [...text.join('\n').matchAll(/(?:--mark|--set-xmark) (0x[0-9a-f]+)\/(0x[0-9a-f]+)/g)].map((m) => `${m[1]}/${m[2]}`);
+  assert.deepEqual([...new Set(used)].sort(), ['0x0/0x80000001', '0x1/0x1', '0x80000000/0x80000000']);
+  assert.ok(text.every((l) => !l.includes('0x300000') && !l.includes('0x100000') && !l.includes('0x200000')));
 });

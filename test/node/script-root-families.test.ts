@@ -71,10 +71,7 @@ for (const mode of ['nft', 'legacy'] as const) {
         assert.equal(partOf(installed, 6), partOf(before, 6), 'ip6tables-save before == after');
         assert.equal(legacyTables(ns), tables, 'no legacy table created');
         assert.deepEqual(ours(ns, mode, 4), renderChainRules(rs.v4));
-        assert.deepEqual(hooks(ns, mode, 4).sort(), [
-          '-A FORWARD -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD',
-          '-A INPUT -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-INPUT',
-        ]);
+        assert.deepEqual(hooks(ns, mode, 4), ['-A FORWARD -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD']);
         assert.deepEqual(ourSets(ns), rs.v4.sets.map((s) => s.name).sort());
 
         const again = apply(ns, mode, renderApplyScript(rs));

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '../../src/model/index.js';
-import { renderApplyScript, renderChainRules, renderCleanupScript, shQuote } from '../../src/node/index.js';
+import { renderApplyScript, renderChainRules, renderCleanupScript, shQuote, type FamilyRules } from '../../src/node/index.js';
 import { block, policy, port, rule } from './fixtures.js';
 import { apply, commitFails, has, Netns, ours, ourSets, ruleSetOf, shim, skip, state, type Mode } from './netns.js';
 import { SAMPLE, SAMPLE_V4_ONLY, SAMPLE_V6_ONLY } from './sample.js';
@@ -52,6 +52,21 @@ function lookalikes(ns: Netns, mode: Mode): string {
   return [...lines(4), ...lines(6), ns.sh('ipset save KNP-blocklist')].join('\n');
 }
 
+/**
+ * What an earlier version added to a family on top of today's rules: KNP-INPUT, first in INPUT,
+ * sending each local egress-isolated pod's traffic to its own node through the pod's egress chain.
+ */
+function earlierInputLayout(ipt: string, f: FamilyRules): string {
+  const jumps = renderChainRules(f).filter((l) => l.startsWith('-A KNP-FORWARD ') && / -j KNP-POD-E-/.test(l) && l.includes(' ! --physdev-is-bridged'));
+  assert.ok(jumps.length > 0, 'the rule set has egress-isolated pods');
+  return [
+    `${ipt} -N KNP-INPUT`,
+    `${ipt} -A KNP-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`,
+    ...jumps.map((l) => `${ipt} ${l.replace('-A KNP-FORWARD ', '-A KNP-INPUT ').replace(' -m physdev ! --physdev-is-bridged', '')}`),
+    `${ipt} -I INPUT 1 -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-INPUT`,
+  ].join(' && ');
+}
+
 for (const mode of ['nft', 'legacy'] as const) {
   test(`apply and cleanup scripts on real iptables (${mode}) and ipset`, { skip }, async (t) => {
     const ns = new Netns();
@@ -79,7 +94,7 @@ for (const mode of ['nft', 'legacy'] as const) {
         const r = apply(ns, mode, `${script1}#NETPOL-EOF-42\necho AFTER-SENTINEL\n`);
         assert.equal(r.status, 0, r.stderr + r.stdout);
         assert.doesNotMatch(r.stdout, /AFTER-SENTINEL/);
-        assert.match(r.stdout, /IPv4: chains \+10 -0/);
+        assert.match(r.stdout, /IPv4: chains \+9 -0/);
         assert.deepEqual(ours(ns, mode, 4), renderChainRules(rs1.v4));
         assert.deepEqual(ours(ns, mode, 6), renderChainRules(rs1.v6));
         assert.deepEqual(ourSets(ns), [...rs1.v4.sets, ...rs1.v6.sets].map((s) => s.name).sort());
@@ -102,7 +117,7 @@ for (const mode of ['nft', 'legacy'] as const) {
       });
 
       await t.test('a duplicated hook and a stray jump into our chains are repaired', () => {
-        ns.sh(`${ipt(4)} -A FORWARD -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD && ${ipt(4)} -A OUTPUT -j KNP-INPUT`);
+        ns.sh(`${ipt(4)} -A FORWARD -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD && ${ipt(4)} -A OUTPUT -j KNP-FORWARD`);
         ns.sh(`${ipt(6)} -A FORWARD -s 2001:db8::5 -j KNP-FORWARD`);
         const r = apply(ns, mode, script1);
         assert.equal(r.status, 0, r.stderr);
@@ -110,23 +125,33 @@ for (const mode of ['nft', 'legacy'] as const) {
         assert.equal(state(ns, mode), installed);
       });
 
-      await t.test('rules inserted above our jumps: a re-apply puts ours first again, theirs right after', () => {
+      await t.test('rules inserted above our jump: a re-apply puts ours first again, theirs right after; INPUT is not ours', () => {
         const foreign = (f: 4 | 6) => `-s ${f === 4 ? '10.244.0.0/16' : 'fd00:244::/32'} -j ACCEPT`;
         for (const f of [4, 6] as const) {
           ns.sh(`${ipt(f)} -I FORWARD 1 ${foreign(f)} && ${ipt(f)} -I INPUT 1 ${foreign(f)}`);
         }
         const r = apply(ns, mode, script1);
         assert.equal(r.status, 0, r.stderr);
-        assert.match(r.stdout, /IPv4: chains \+0 -0, rules \+0 -0 .*; jump moved back to the top of FORWARD INPUT/);
+        assert.match(r.stdout, /IPv4: chains \+0 -0, rules \+0 -0 .*; jump moved back to the top of FORWARD$/m);
         for (const f of [4, 6] as const) {
           const save = ns.sh(`${ipt(f)}-save -t filter`).split('\n');
-          for (const [from, to] of [['FORWARD', 'KNP-FORWARD'], ['INPUT', 'KNP-INPUT']] as const) {
-            const rules = save.filter((l) => l.startsWith(`-A ${from} `));
-            assert.match(rules[0] ?? '', new RegExp(`-j ${to}$`), `IPv${f} ${from}: ours first`);
-            assert.equal(rules[1], `-A ${from} ${foreign(f)}`, `IPv${f} ${from}: the foreign rule kept, right after ours`);
-          }
+          const fwd = save.filter((l) => l.startsWith('-A FORWARD '));
+          assert.match(fwd[0] ?? '', /-j KNP-FORWARD$/, `IPv${f} FORWARD: ours first`);
+          assert.equal(fwd[1], `-A FORWARD ${foreign(f)}`, `IPv${f} FORWARD: the foreign rule kept, right after ours`);
+          const input = save.filter((l) => l.startsWith('-A INPUT '));
+          assert.equal(input[0], `-A INPUT ${foreign(f)}`, `IPv${f} INPUT: the foreign rule stays first`);
+          assert.ok(input.every((l) => !/ -j KNP-\S+$/.test(l)), `IPv${f} INPUT: no jump of ours`);
           ns.sh(`${ipt(f)} -D FORWARD ${foreign(f)} && ${ipt(f)} -D INPUT ${foreign(f)}`);
         }
+        assert.equal(state(ns, mode), installed);
+      });
+
+      await t.test('the INPUT hook and KNP-INPUT chain an earlier version installed: the apply removes them', () => {
+        for (const f of [4, 6] as const) ns.sh(earlierInputLayout(ipt(f), f === 4 ? rs1.v4 : rs1.v6));
+        assert.notEqual(state(ns, mode), installed, 'the earlier layout is in place');
+        const r = apply(ns, mode, script1);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /IPv4: chains \+0 -1, rules \+0 -[1-9]\d* /);
         assert.equal(state(ns, mode), installed);
       });
 
@@ -205,7 +230,8 @@ for (const mode of ['nft', 'legacy'] as const) {
         assert.equal(state(ns, mode), now);
       });
 
-      await t.test('cleanup restores the exact prior state; twice is fine', () => {
+      await t.test('cleanup restores the exact prior state, an earlier version\'s INPUT hook and chain gone too; twice is fine', () => {
+        for (const f of [4, 6] as const) ns.sh(earlierInputLayout(ipt(f), f === 4 ? rs3.v4 : rs3.v6));
         const cleanup = renderCleanupScript();
         const r1 = apply(ns, mode, cleanup);
         assert.equal(r1.status, 0, r1.stderr);
@@ -252,7 +278,7 @@ const lateFailureCases: LateFailureCase[] = [
     name: 'over a previous rule set whose jump a foreign rule pushed down: put back, with the jump on top',
     prior: CHANGED,
     tamper: (mode) => `iptables-${mode} -I FORWARD 1 -s 10.244.0.0/16 -j ACCEPT`,
-    says: [/IPv6 failed: IPv4 was put back to its previous rule set \(with our jumps once each at the top of FORWARD and INPUT, any other jump into our chains at the end of its chain\)/],
+    says: [/IPv6 failed: IPv4 was put back to its previous rule set \(with each hook of ours once at the top of its chain, any other jump into our chains at the end of its chain\)/],
     leaves: 'previous-hook-first',
   },
   { name: 'first install without grep (nothing to read back)', noGrep: true, says: [PUT_BACK], leaves: 'previous' },

@@ -68,7 +68,7 @@ for (const c of familyCases) {
     assert.match(text, new RegExp(`^knp_want_chains_${c.idle}=''$`, 'm'));
     assert.match(text, new RegExp(`^knp_rule_count_${c.idle}=0$`, 'm'));
     assert.match(text, new RegExp(`^knp_enforcing_${c.idle}=0$`, 'm'));
-    assert.match(text, new RegExp(`^knp_want_chains_${other}='KNP-FORWARD KNP-INPUT `, 'm'));
+    assert.match(text, new RegExp(`^knp_want_chains_${other}='KNP-FORWARD KNP-POD-`, 'm'));
     assert.match(text, new RegExp(`^# IPv${c.idle}: nothing to enforce \\(no isolated IPv${c.idle} pod on this node\\): nothing installed`, 'm'));
     assert.doesNotMatch(text, new RegExp(`KNP-${c.idle}[PNT]-`), `no IPv${c.idle} set`);
   });

@@ -6,7 +6,7 @@
  */
 import type { Snapshot } from '../../model/index.js';
 import { compileSnapshot } from '../../engine/index.js';
-import { buildRuleSet, renderApplyScript, renderCleanupScript } from '../../node/index.js';
+import { buildRuleSet, checkMarkMask, renderApplyScript, renderCleanupScript, type MarkBits } from '../../node/index.js';
 import { CliError } from '../../errors.js';
 import { usesCluster, type DryRun, type GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, type Loaded } from '../source.js';
@@ -24,6 +24,18 @@ export interface ApplyNodeOptions {
   readonly helperNamespace: string;
   readonly timeout: string;
   readonly parallel: number;
+  /** --mark-bits as typed: see parseMarkBits. */
+  readonly markBits: string;
+}
+
+/** A 32-bit mask of two bits, in hex (0x...) or decimal; what makes it usable is node/names' to say. */
+export function parseMarkBits(text: string): MarkBits {
+  const value = /^0x[0-9a-f]+$/i.test(text) ? Number.parseInt(text.slice(2), 16) : /^[0-9]+$/.test(text) ? Number(text) : undefined;
+  const check = value === undefined ? { ok: false as const, reason: 'not a number' } : checkMarkMask(value);
+  if (!check.ok) {
+    throw new CliError(`--mark-bits "${text}": ${check.reason}; want a mask of exactly two bits, hex (0x300000) or decimal: the lower marks egress, the higher ingress`);
+  }
+  return check.marks;
 }
 
 /** Nodes that run at least one pod, or that exist as Node objects. */
@@ -50,6 +62,7 @@ export async function runApplyNode(args: GlobalArgs, options: ApplyNodeOptions, 
     throw new CliError('apply-node with -f alone can only --dry-run: installing needs the cluster (add --cluster to lay the files over it)');
   }
   if (!Number.isInteger(o.parallel) || o.parallel < 1) throw new CliError('--parallel must be a whole number >= 1');
+  const marks = parseMarkBits(o.markBits);
   const timeoutMs = parseDuration(o.timeout);
   if (timeoutMs === undefined) throw new CliError(`--timeout "${o.timeout}": expected a duration such as 30s, 2m or 0 (no limit)`);
   if (!o.dryRun) {
@@ -71,7 +84,7 @@ export async function runApplyNode(args: GlobalArgs, options: ApplyNodeOptions, 
   const nodes = o.all ? known : [o.node as string];
   if (!o.all) checkNode(known, o.node as string, loaded.offline);
   const c = compileSnapshot(loaded.snapshot);
-  const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(buildRuleSet(c, node)));
+  const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(buildRuleSet(c, node, marks)));
   if (o.dryRun) {
     const node = nodes[0] as string;
     out.write(data ? renderData({ node, cleanup: o.cleanup, script: scriptFor(node) }, data) : scriptFor(node));

@@ -25,7 +25,7 @@ export function toEndpoint(loaded: Loaded, bareAnywhere: boolean, arg: EndpointA
   const { snapshot } = loaded;
   if (arg.kind === 'ip') {
     const owner = snapshot.pods.find((p) => !p.hostNetwork && !isFinished(p) && p.ips.some((a) => a.family === arg.ip.family && a.value === arg.ip.value));
-    // Whether the address is a node's is the engine's to find (node-to-local-pod bypass).
+    // Whether the address is a node's is the engine's to find (the node-to-local-pod and pod-to-own-node bypasses).
     return owner ? { kind: 'pod', pod: owner } : { kind: 'ip', ip: arg.ip };
   }
   const namespace = arg.namespace ?? (bareAnywhere ? undefined : loaded.defaultNamespace);

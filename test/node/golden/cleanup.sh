@@ -169,8 +169,9 @@ knp_wait_flags() {
 #                  shell loop that appends line by line is quadratic, far too slow for thousands)
 #   knp_refs       rules of other chains whose target is one of ours (the hooks among them)
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
-#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook;
-#                  knp_hook_fwd, knp_hook_in  their counts
+#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook (INPUT's
+#                  from an earlier version: there is none to install now); knp_hook_fwd,
+#                  knp_hook_in  their counts
 #   knp_hook_fwd_first, knp_hook_in_first  1 when the first rule of FORWARD/INPUT is a hook, else 0
 knp_scan() {
   # stderr stays out of the text we parse: iptables-nft-save warns there ("# Warning:

@@ -2,17 +2,18 @@
 # kubectl-netpol: NetworkPolicy rules for node node-a; generated, do not edit.
 # Run on the node as root: sh -s < this-file. It reads nothing from stdin.
 # KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.
-# IPv4: 10 chains, 45 rules, 6 sets (8 entries)
-# IPv6: 6 chains, 37 rules, 3 sets (3 entries)
+# IPv4: 9 chains, 35 rules, 6 sets (8 entries)
+# IPv6: 5 chains, 25 rules, 3 sets (3 entries)
+# Packet mark bits: egress 0x100000, ingress 0x200000 (--mark-bits 0x300000), zero again when a packet leaves our chain.
 knp_node='node-a'
 knp_prefix='KNP-'
 knp_hook_fwd_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD'
 knp_hook_in_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-INPUT'
-knp_want_chains_4='KNP-FORWARD KNP-INPUT KNP-POD-E-e0578aa031f6 KNP-POD-E-ffd5a10c416b KNP-POD-I-e0578aa031f6 KNP-POD-I-ffd5a10c416b KNP-POL-E-5651bd8cf5af KNP-POL-E-fbfe7d0121eb KNP-POL-I-5651bd8cf5af KNP-POL-I-fbfe7d0121eb'
-knp_rule_count_4=43
+knp_want_chains_4='KNP-FORWARD KNP-POD-E-e0578aa031f6 KNP-POD-E-ffd5a10c416b KNP-POD-I-e0578aa031f6 KNP-POD-I-ffd5a10c416b KNP-POL-E-5651bd8cf5af KNP-POL-E-fbfe7d0121eb KNP-POL-I-5651bd8cf5af KNP-POL-I-fbfe7d0121eb'
+knp_rule_count_4=34
 knp_enforcing_4=1
-knp_want_chains_6='KNP-FORWARD KNP-INPUT KNP-POD-E-e0578aa031f6 KNP-POD-I-e0578aa031f6 KNP-POL-E-fbfe7d0121eb KNP-POL-I-fbfe7d0121eb'
-knp_rule_count_6=35
+knp_want_chains_6='KNP-FORWARD KNP-POD-E-e0578aa031f6 KNP-POD-I-e0578aa031f6 KNP-POL-E-fbfe7d0121eb KNP-POL-I-fbfe7d0121eb'
+knp_rule_count_6=24
 knp_enforcing_6=1
 knp_want_sets='KNP-4N-bfc51a34ac9b9817 KNP-4N-db42a662cf9c1d11 KNP-4P-150da70c9ba25400 KNP-4P-9c1b08742fb22387 KNP-4T-18ffc0d55464ae22 KNP-4T-9319a144faab3ff4 KNP-6P-57c699639edca983 KNP-6T-2436231ad4e1c23c KNP-6T-f2050281986a4bb1'
 knp_set_entries=11
@@ -45,35 +46,26 @@ cat <<'KNP_RULES_EOF'
 -A KNP-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
 -A KNP-FORWARD -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
 -A KNP-FORWARD -s 10.244.1.10/32 -m physdev --physdev-is-bridged -m comment --comment "default/db egress (bridged)" -j KNP-POD-E-e0578aa031f6
--A KNP-FORWARD -s 10.244.1.10/32 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
+-A KNP-FORWARD -s 10.244.1.10/32 -m physdev ! --physdev-is-bridged -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
 -A KNP-FORWARD -s 10.244.1.12/32 -m physdev --physdev-is-bridged -m comment --comment "locked/job egress (bridged)" -j KNP-POD-E-ffd5a10c416b
--A KNP-FORWARD -s 10.244.1.12/32 -m comment --comment "locked/job egress" -j KNP-POD-E-ffd5a10c416b
+-A KNP-FORWARD -s 10.244.1.12/32 -m physdev ! --physdev-is-bridged -m comment --comment "locked/job egress" -j KNP-POD-E-ffd5a10c416b
 -A KNP-FORWARD -d 10.244.1.10/32 -m physdev --physdev-is-bridged -m comment --comment "default/db ingress (bridged)" -j KNP-POD-I-e0578aa031f6
--A KNP-FORWARD -d 10.244.1.10/32 -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
+-A KNP-FORWARD -d 10.244.1.10/32 -m physdev ! --physdev-is-bridged -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
 -A KNP-FORWARD -d 10.244.1.12/32 -m physdev --physdev-is-bridged -m comment --comment "locked/job ingress (bridged)" -j KNP-POD-I-ffd5a10c416b
--A KNP-FORWARD -d 10.244.1.12/32 -m comment --comment "locked/job ingress" -j KNP-POD-I-ffd5a10c416b
+-A KNP-FORWARD -d 10.244.1.12/32 -m physdev ! --physdev-is-bridged -m comment --comment "locked/job ingress" -j KNP-POD-I-ffd5a10c416b
 -A KNP-FORWARD -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
--A KNP-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
--A KNP-INPUT -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
--A KNP-INPUT -s 10.244.1.10/32 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
--A KNP-INPUT -s 10.244.1.12/32 -m comment --comment "locked/job egress" -j KNP-POD-E-ffd5a10c416b
--A KNP-INPUT -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
--A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted already" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -d 10.244.1.10/32 -m comment --comment "default/db egress: a pod to itself" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: policy default/test-network-policy" -j KNP-POL-E-fbfe7d0121eb
 -A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted by default/test-network-policy" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
--A KNP-POD-E-ffd5a10c416b -m mark --mark 0x100000/0x100000 -m comment --comment "locked/job egress: admitted already" -j RETURN
 -A KNP-POD-E-ffd5a10c416b -d 10.244.1.12/32 -m comment --comment "locked/job egress: a pod to itself" -j RETURN
 -A KNP-POD-E-ffd5a10c416b -m comment --comment "locked/job egress: policy locked/deny-all" -j KNP-POL-E-5651bd8cf5af
 -A KNP-POD-E-ffd5a10c416b -m mark --mark 0x100000/0x100000 -m comment --comment "locked/job egress: admitted by locked/deny-all" -j RETURN
 -A KNP-POD-E-ffd5a10c416b -m comment --comment "locked/job egress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
--A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted already" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -s 10.244.1.10/32 -m comment --comment "default/db ingress: a pod to itself" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: policy default/test-network-policy" -j KNP-POL-I-fbfe7d0121eb
 -A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted by default/test-network-policy" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: no policy admits" -j REJECT --reject-with icmp-port-unreachable
--A KNP-POD-I-ffd5a10c416b -m mark --mark 0x200000/0x200000 -m comment --comment "locked/job ingress: admitted already" -j RETURN
 -A KNP-POD-I-ffd5a10c416b -s 10.244.1.12/32 -m comment --comment "locked/job ingress: a pod to itself" -j RETURN
 -A KNP-POD-I-ffd5a10c416b -m comment --comment "locked/job ingress: policy locked/deny-all" -j KNP-POL-I-5651bd8cf5af
 -A KNP-POD-I-ffd5a10c416b -m mark --mark 0x200000/0x200000 -m comment --comment "locked/job ingress: admitted by locked/deny-all" -j RETURN
@@ -97,25 +89,14 @@ cat <<'KNP_RULES_EOF'
 -A KNP-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
 -A KNP-FORWARD -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
 -A KNP-FORWARD -s fd00:1::10/128 -m physdev --physdev-is-bridged -m comment --comment "default/db egress (bridged)" -j KNP-POD-E-e0578aa031f6
--A KNP-FORWARD -s fd00:1::10/128 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
+-A KNP-FORWARD -s fd00:1::10/128 -m physdev ! --physdev-is-bridged -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
 -A KNP-FORWARD -d fd00:1::10/128 -m physdev --physdev-is-bridged -m comment --comment "default/db ingress (bridged)" -j KNP-POD-I-e0578aa031f6
--A KNP-FORWARD -d fd00:1::10/128 -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
+-A KNP-FORWARD -d fd00:1::10/128 -m physdev ! --physdev-is-bridged -m comment --comment "default/db ingress" -j KNP-POD-I-e0578aa031f6
 -A KNP-FORWARD -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
--A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 133 -m comment --comment "IPv6 router solicitation is link plumbing, not policed" -j RETURN
--A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 134 -m comment --comment "IPv6 router advertisement is link plumbing, not policed" -j RETURN
--A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 135 -m comment --comment "IPv6 neighbour solicitation is link plumbing, not policed" -j RETURN
--A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 136 -m comment --comment "IPv6 neighbour advertisement is link plumbing, not policed" -j RETURN
--A KNP-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 137 -m comment --comment "IPv6 redirect is link plumbing, not policed" -j RETURN
--A KNP-INPUT -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
--A KNP-INPUT -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
--A KNP-INPUT -s fd00:1::10/128 -m comment --comment "default/db egress" -j KNP-POD-E-e0578aa031f6
--A KNP-INPUT -m comment --comment "our two mark bits cleared, so no later rule sees them; other bits untouched" -j MARK --set-xmark 0x0/0x300000
--A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted already" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -d fd00:1::10/128 -m comment --comment "default/db egress: a pod to itself" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: policy default/test-network-policy" -j KNP-POL-E-fbfe7d0121eb
 -A KNP-POD-E-e0578aa031f6 -m mark --mark 0x100000/0x100000 -m comment --comment "default/db egress: admitted by default/test-network-policy" -j RETURN
 -A KNP-POD-E-e0578aa031f6 -m comment --comment "default/db egress: no policy admits" -j REJECT --reject-with icmp6-port-unreachable
--A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted already" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -s fd00:1::10/128 -m comment --comment "default/db ingress: a pod to itself" -j RETURN
 -A KNP-POD-I-e0578aa031f6 -m comment --comment "default/db ingress: policy default/test-network-policy" -j KNP-POL-I-fbfe7d0121eb
 -A KNP-POD-I-e0578aa031f6 -m mark --mark 0x200000/0x200000 -m comment --comment "default/db ingress: admitted by default/test-network-policy" -j RETURN
@@ -288,8 +269,9 @@ knp_wait_flags() {
 #                  shell loop that appends line by line is quadratic, far too slow for thousands)
 #   knp_refs       rules of other chains whose target is one of ours (the hooks among them)
 #   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
-#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook;
-#                  knp_hook_fwd, knp_hook_in  their counts
+#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook (INPUT's
+#                  from an earlier version: there is none to install now); knp_hook_fwd,
+#                  knp_hook_in  their counts
 #   knp_hook_fwd_first, knp_hook_in_first  1 when the first rule of FORWARD/INPUT is a hook, else 0
 knp_scan() {
   # stderr stays out of the text we parse: iptables-nft-save warns there ("# Warning:
@@ -450,15 +432,16 @@ knp_apply_input() {
   printf '*filter\n'
   for knp_c in $knp_want $knp_stale; do printf ':%s - [0:0]\n' "$knp_c"; done
   knp_delete_lines "$knp_drop_refs"
-  # Our jumps become the first rules of FORWARD and INPUT on every run, wherever they were: a host
-  # rule above them that ACCEPTs (a CNI's "-s POD-CIDR -j ACCEPT", kube-proxy's KUBE-FORWARD) would
-  # let denied traffic through. Every copy is deleted by its exact text (-D removes the first
-  # match, so one -D a copy) and one inserted at 1, in this one transaction: there is no moment
-  # without the jump, and a rule inserted above ours since the scan ends up below it all the same.
+  # Our jump becomes the first rule of FORWARD on every run, wherever it was: a host rule above it
+  # that ACCEPTs (a CNI's "-s POD-CIDR -j ACCEPT", kube-proxy's KUBE-FORWARD) would let denied
+  # traffic through. Every copy is deleted by its exact text (-D removes the first match, so one
+  # -D a copy) and one inserted at 1, in this one transaction: there is no moment without the
+  # jump, and a rule inserted above ours since the scan ends up below it all the same.
   knp_delete_lines "$knp_hooks_fwd"
   if [ -n "$knp_want" ]; then printf '%s\n' "-I FORWARD 1 $knp_hook_fwd_spec"; fi
+  # An INPUT jump is an earlier version's (what pods send to their node is always allowed now):
+  # it goes, and its chain KNP-INPUT, stale, is deleted below.
   knp_delete_lines "$knp_hooks_in"
-  if [ -n "$knp_want" ]; then printf '%s\n' "-I INPUT 1 $knp_hook_in_spec"; fi
   "knp_rules_$1"
   for knp_c in $knp_stale; do printf '%s\n' "-X $knp_c"; done
   printf 'COMMIT\n'
@@ -477,7 +460,6 @@ knp_restore_family() {
   eval "knp_want=\$knp_want_chains_$1"
   if [ -n "$knp_want" ]; then
     if [ "$knp_hook_fwd" -gt 0 ] && [ "$knp_hook_fwd_first" -ne 1 ]; then knp_mv="$knp_mv FORWARD"; fi
-    if [ "$knp_hook_in" -gt 0 ] && [ "$knp_hook_in_first" -ne 1 ]; then knp_mv="$knp_mv INPUT"; fi
   fi
   eval "knp_moved_$1=\$knp_mv"
 }
@@ -520,7 +502,8 @@ knp_keep_before() {
 # knp_scan of that family just before. Declaring our chains, current and previous, flushes them;
 # every jump into them goes, the previous rules of our chains come back as iptables-save printed
 # them (the sets they use still exist: stale sets are destroyed only after every swap), the hooks
-# only where there were some (none on a first install), and chains that were not there go.
+# only where there were some (none on a first install; an INPUT one only where an earlier version
+# had put it), and chains that were not there go.
 knp_rollback_input() {
   eval "knp_bc=\$knp_before_chains_$1 knp_bo=\$knp_before_ours_$1 knp_bs=\$knp_before_strays_$1"
   eval "knp_bf=\$knp_before_fwd_$1 knp_bi=\$knp_before_in_$1"
@@ -565,16 +548,12 @@ knp_check_family() {
       knp_ok=1
     fi
   else
-    if [ "$knp_hook_fwd" -ne 1 ] || [ "$knp_hook_in" -ne 1 ]; then
-      knp_err "IPv$1: want one jump each from FORWARD and INPUT, found $knp_hook_fwd and $knp_hook_in"
+    if [ "$knp_hook_fwd" -ne 1 ] || [ "$knp_hook_in" -ne 0 ]; then
+      knp_err "IPv$1: want one jump from FORWARD and none from INPUT, found $knp_hook_fwd and $knp_hook_in"
       knp_ok=1
     fi
     if [ "$knp_hook_fwd_first" -ne 1 ]; then
       knp_err "IPv$1: our jump is not the first rule of FORWARD (another program inserted one above it just now?): $knp_first_fwd"
-      knp_ok=1
-    fi
-    if [ "$knp_hook_in_first" -ne 1 ]; then
-      knp_err "IPv$1: our jump is not the first rule of INPUT (another program inserted one above it just now?): $knp_first_in"
       knp_ok=1
     fi
   fi
@@ -730,7 +709,7 @@ knp_main() {
         if [ "$knp_all_exact" = 1 ]; then
           knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set; nothing changed"
         else
-          knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set (with our jumps once each at the top of FORWARD and INPUT, any other jump into our chains at the end of its chain)"
+          knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set (with each hook of ours once at the top of its chain, any other jump into our chains at the end of its chain)"
         fi
       fi
       return 1
