@@ -7,7 +7,7 @@
  * are errors, since the server would refuse them too.
  */
 import type { ClusterNode, Namespace, NodeAddress } from '../model/index.js';
-import { at, Decoder, type JsonObject } from './decode-fields.js';
+import { at, Decoder, type JsonObject, type LineFinder } from './decode-fields.js';
 import { decodeController, decodePodBody, decodeWorkload, type ControllerReference } from './decode-pod.js';
 import { decodePolicySpec } from './decode-policy.js';
 import { decodeLabels } from './decode-selector.js';
@@ -118,6 +118,8 @@ export interface DecodeOptions {
    * `default` when not given. It must be a valid namespace name.
    */
   readonly defaultNamespace?: string;
+  /** Where a field of this object is in its file, for error messages. */
+  readonly lineOf?: LineFinder;
 }
 
 /**
@@ -126,7 +128,7 @@ export interface DecodeOptions {
  */
 export function decodeEntry(raw: unknown, origin: Origin, options: DecodeOptions = {}): DecodedEntry | undefined {
   const kind = options.kind;
-  const dec = new Decoder(origin, kind ?? 'object');
+  const dec = new Decoder(origin, kind ?? 'object', options);
   const obj = dec.object(raw, '');
   if (obj === undefined) return dec.fail('', 'must be an object (got null)');
   const k = kind ?? dec.required(dec.string(obj['kind'], 'kind'), 'kind');

@@ -42,11 +42,11 @@ test('multi-document YAML: empty documents and ignored kinds are skipped, YAML 1
   assert.deepEqual(set.policies[0]?.ingress[0]?.ports, [{ protocol: 'TCP', port: 'http' }]);
 });
 
-test('an error names the file, the document and the line where that document starts', async () => {
+test('an error names the file, the document and the line of the field', async () => {
   const file = fixture('bad-endport.yaml');
   await rejectsCliError(
     () => readManifests([file]),
-    `${file} (document 2, line 10): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: must be >= port (8080)`,
+    `${file} (document 2, line 21): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: must be >= port (8080)`,
   );
 });
 
@@ -55,9 +55,9 @@ test('List and typed lists (items without kind), nested', async () => {
   assert.deepEqual(names(set), ['Namespace/shop', 'Pod/shop/a', 'Pod/shop/b']);
 });
 
-test('an error in a List item names the line of the item', async () => {
+test('an error in a List item names the line of the field in that item', async () => {
   const file = fixture('bad-list-item.yaml');
-  await rejectsCliError(() => readManifests([file]), new RegExp(`^${escape(file)} \\(document 1, line 8\\): Pod default/Not_Fine: metadata\\.name: `));
+  await rejectsCliError(() => readManifests([file]), new RegExp(`^${escape(file)} \\(document 1, line 11\\): Pod default/Not_Fine: metadata\\.name: `));
 });
 
 test('JSON file', async () => {
@@ -121,7 +121,7 @@ test('stdin with "-", between files', async () => {
 
 test('stdin errors are named <stdin>', async () => {
   const stdin = Readable.from(['kind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: "yes"\n']);
-  await rejectsCliError(() => readManifests(['-'], { stdin }), '<stdin> (document 1, line 1): Pod default/p: spec.hostNetwork: must be true or false (got a string)');
+  await rejectsCliError(() => readManifests(['-'], { stdin }), '<stdin> (document 1, line 5): Pod default/p: spec.hostNetwork: must be true or false (got a string)');
 });
 
 test('"-" given twice is an error', async () => {
@@ -342,7 +342,7 @@ const namespaceCases: { name: string; defaultNamespace?: string; file: string; c
     defaultNamespace: 'shop',
     file: 'a.yaml',
     content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: 1\n',
-    want: ' (document 1, line 1): Pod shop/p: spec.hostNetwork: must be true or false (got a number)',
+    want: ' (document 1, line 6): Pod shop/p: spec.hostNetwork: must be true or false (got a number)',
   },
   {
     name: 'a Deployment and a Pod that meet in the namespace given clash',
