@@ -8,7 +8,9 @@
  */
 import { CliError } from '../errors.js';
 import { PROTOCOLS, type Protocol } from '../model/index.js';
+import type { KnownFields } from './known-fields.js';
 import type { Origin } from './objects.js';
+import { closestName } from './suggest.js';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -59,14 +61,23 @@ export function pathSteps(path: string): (string | number)[] {
   return steps;
 }
 
+/**
+ * How unknown fields are treated, as kubectl's `--validate` names it: `strict` refuses them (files,
+ * as the API server would); `ignore` drops them (objects the server already accepted, which may
+ * carry fields newer than this tool).
+ */
+export type FieldValidation = 'strict' | 'ignore';
+
 /** 1-based line of the field at `steps` inside the object being decoded, when it can be found. */
 export type LineFinder = (steps: readonly (string | number)[]) => number | undefined;
 
 export interface DecoderOptions {
+  readonly fieldValidation?: FieldValidation;
   readonly lineOf?: LineFinder;
 }
 
 export class Decoder {
+  private readonly strict: boolean;
   private readonly lineOf: LineFinder | undefined;
 
   constructor(
@@ -75,6 +86,7 @@ export class Decoder {
     public subject: string,
     options: DecoderOptions = {},
   ) {
+    this.strict = (options.fieldValidation ?? 'strict') === 'strict';
     this.lineOf = options.lineOf;
   }
 
@@ -92,6 +104,16 @@ export class Decoder {
   fail(path: string, message: string): never {
     const where = path === '' ? '' : `${path}: `;
     throw new CliError(`${describeOrigin(this.originOf(path))}: ${this.subject}: ${where}${message}`);
+  }
+
+  /** Refuses a key of `obj` that `known` lacks, naming the closest known one, under strict validation. */
+  fields(obj: JsonObject, path: string, known: KnownFields): void {
+    if (!this.strict) return;
+    for (const key of Object.keys(obj)) {
+      if (known.includes(key)) continue;
+      const near = closestName(key, known);
+      this.fail(at(path, key), `unknown field ${JSON.stringify(key)}${near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`);
+    }
   }
 
   private typeError(path: string, want: string, v: unknown): never {

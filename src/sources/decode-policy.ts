@@ -10,8 +10,8 @@ import { at, decodeProtocol, type Decoder } from './decode-fields.js';
 import { decodeSelector } from './decode-selector.js';
 import { checkCidr } from './ip.js';
 import { cidrCovers } from '../engine/cidr.js';
+import { EGRESS_RULE, INGRESS_RULE, IP_BLOCK, POLICY_PEER, POLICY_PORT, POLICY_SPEC } from './known-fields.js';
 import { checkPortName, checkPortNumber } from './validate-names.js';
-
 
 function fieldState(list: readonly unknown[] | undefined): ListField {
   if (list === undefined) return 'absent';
@@ -27,6 +27,7 @@ function decodeCidr(dec: Decoder, v: unknown, path: string): Cidr {
 
 function decodePeer(dec: Decoder, v: unknown, path: string): Peer {
   const obj = dec.required(dec.object(v, path), path);
+  dec.fields(obj, path, POLICY_PEER);
   const has = (k: string): boolean => obj[k] !== undefined && obj[k] !== null;
   if (has('ipBlock')) {
     if (has('podSelector') || has('namespaceSelector')) {
@@ -34,6 +35,7 @@ function decodePeer(dec: Decoder, v: unknown, path: string): Peer {
     }
     const p = at(path, 'ipBlock');
     const block = dec.required(dec.object(obj['ipBlock'], p), p);
+    dec.fields(block, p, IP_BLOCK);
     const cidr = decodeCidr(dec, block['cidr'], at(p, 'cidr'));
     const exceptList = dec.list(block['except'], at(p, 'except')) ?? [];
     const except = exceptList.map((e, i) => {
@@ -62,6 +64,7 @@ function decodePeer(dec: Decoder, v: unknown, path: string): Peer {
 
 function decodePort(dec: Decoder, v: unknown, path: string): PortSpec {
   const obj = dec.required(dec.object(v, path), path);
+  dec.fields(obj, path, POLICY_PORT);
   const protocol = decodeProtocol(dec, obj['protocol'], at(path, 'protocol'));
   const port = dec.intOrString(obj['port'], at(path, 'port'));
   if (typeof port === 'number') dec.check(checkPortNumber(port), at(path, 'port'));
@@ -78,6 +81,7 @@ function decodePort(dec: Decoder, v: unknown, path: string): PortSpec {
 
 function decodeRule(dec: Decoder, v: unknown, path: string, peersKey: 'from' | 'to'): Rule {
   const obj = dec.object(v, path) ?? {};
+  dec.fields(obj, path, peersKey === 'from' ? INGRESS_RULE : EGRESS_RULE);
   const peerList = dec.list(obj[peersKey], at(path, peersKey));
   const portList = dec.list(obj['ports'], at(path, 'ports'));
   return {
@@ -105,6 +109,7 @@ function decodePolicyTypes(dec: Decoder, v: unknown, path: string): PolicyType[]
 /** The spec of a policy whose namespace and name are already validated. */
 export function decodePolicySpec(dec: Decoder, v: unknown, namespace: string, name: string): NetworkPolicy {
   const spec = dec.object(v, 'spec') ?? {};
+  dec.fields(spec, 'spec', POLICY_SPEC);
   const podSelector = decodeSelector(dec, spec['podSelector'], 'spec.podSelector');
   const explicitTypes = decodePolicyTypes(dec, spec['policyTypes'], 'spec.policyTypes');
   const ingressList = dec.list(spec['ingress'], 'spec.ingress');
