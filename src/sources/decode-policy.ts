@@ -18,11 +18,12 @@ function fieldState(list: readonly unknown[] | undefined): ListField {
   return list.length === 0 ? 'empty' : 'set';
 }
 
-function decodeCidr(dec: Decoder, v: unknown, path: string): Cidr {
-  const text = dec.required(dec.string(v, path), path);
-  const cidr = checkCidr(text);
-  if (typeof cidr === 'string') return dec.fail(path, `${JSON.stringify(text)} ${cidr}`);
-  return cidr;
+/** A CIDR, with its text as written: errors quote that, not the canonical form (`10.1.0.0/4` is `0.0.0.0/4`). */
+function decodeCidr(dec: Decoder, v: unknown, path: string): { cidr: Cidr; written: string } {
+  const written = dec.required(dec.string(v, path), path);
+  const cidr = checkCidr(written);
+  if (typeof cidr === 'string') return dec.fail(path, `${JSON.stringify(written)} ${cidr}`);
+  return { cidr, written };
 }
 
 function decodePeer(dec: Decoder, v: unknown, path: string): Peer {
@@ -36,15 +37,15 @@ function decodePeer(dec: Decoder, v: unknown, path: string): Peer {
     const p = at(path, 'ipBlock');
     const block = dec.required(dec.object(obj['ipBlock'], p), p);
     dec.fields(block, p, IP_BLOCK);
-    const cidr = decodeCidr(dec, block['cidr'], at(p, 'cidr'));
+    const { cidr, written } = decodeCidr(dec, block['cidr'], at(p, 'cidr'));
     const exceptList = dec.list(block['except'], at(p, 'except')) ?? [];
     const except = exceptList.map((e, i) => {
       const ep = at(at(p, 'except'), i);
       const ex = decodeCidr(dec, e, ep);
-      if (!(ex.prefix > cidr.prefix && cidrCovers(cidr, ex))) {
-        dec.fail(ep, `${ex.text} must lie strictly inside cidr ${cidr.text}`);
+      if (!(ex.cidr.prefix > cidr.prefix && cidrCovers(cidr, ex.cidr))) {
+        dec.fail(ep, `${JSON.stringify(ex.written)} must lie strictly inside cidr ${JSON.stringify(written)}`);
       }
-      return ex;
+      return ex.cidr;
     });
     return { kind: 'ip-block', cidr, except };
   }

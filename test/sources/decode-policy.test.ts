@@ -126,22 +126,22 @@ const errorCases: { name: string; raw: unknown; want: string }[] = [
   {
     name: 'except outside cidr',
     raw: ingressPeers({ ipBlock: { cidr: '172.17.0.0/16', except: ['172.17.1.0/24', '10.0.0.0/24'] } }),
-    want: 'spec.ingress[0].from[0].ipBlock.except[1]: 10.0.0.0/24 must lie strictly inside cidr 172.17.0.0/16',
+    want: 'spec.ingress[0].from[0].ipBlock.except[1]: "10.0.0.0/24" must lie strictly inside cidr "172.17.0.0/16"',
   },
   {
     name: 'except equal to cidr',
     raw: ingressPeers({ ipBlock: { cidr: '172.17.0.0/16', except: ['172.17.0.0/16'] } }),
-    want: 'spec.ingress[0].from[0].ipBlock.except[0]: 172.17.0.0/16 must lie strictly inside cidr 172.17.0.0/16',
+    want: 'spec.ingress[0].from[0].ipBlock.except[0]: "172.17.0.0/16" must lie strictly inside cidr "172.17.0.0/16"',
   },
   {
     name: 'except wider than cidr',
     raw: ingressPeers({ ipBlock: { cidr: '172.17.0.0/16', except: ['172.0.0.0/8'] } }),
-    want: 'spec.ingress[0].from[0].ipBlock.except[0]: 172.0.0.0/8 must lie strictly inside cidr 172.17.0.0/16',
+    want: 'spec.ingress[0].from[0].ipBlock.except[0]: "172.0.0.0/8" must lie strictly inside cidr "172.17.0.0/16"',
   },
   {
     name: 'except of the other family',
     raw: ingressPeers({ ipBlock: { cidr: '0.0.0.0/0', except: ['::/64'] } }),
-    want: 'spec.ingress[0].from[0].ipBlock.except[0]: ::/64 must lie strictly inside cidr 0.0.0.0/0',
+    want: 'spec.ingress[0].from[0].ipBlock.except[0]: "::/64" must lie strictly inside cidr "0.0.0.0/0"',
   },
   {
     name: 'except not a list',

@@ -378,3 +378,65 @@ for (const c of namespaceCases) {
     });
   });
 }
+
+const POLICY_HEAD = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\n';
+/** An error names the line of its own field, and quotes the value as written, not its canonical form. */
+const fieldLineCases: { name: string; file: string; content: string; want: string }[] = [
+  {
+    name: 'a bad cidr, YAML block',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.0\n`,
+    want: '(document 1, line 9): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.cidr: "10.0.0.0" must be a CIDR (address/prefix), e.g. 10.0.0.0/24',
+  },
+  {
+    name: 'an except outside its cidr, YAML, quoted as written',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.0/8\n        except:\n        - 10.1.0.0/16\n        - 10.1.0.0/4\n`,
+    want: '(document 1, line 11): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.except[1]: "10.1.0.0/4" must lie strictly inside cidr "10.0.0.0/8"',
+  },
+  {
+    name: 'IPv6 as written, not compressed, YAML flow',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  egress:\n  - to: [{ipBlock: {cidr: 'fd00:0:0:0::/64', except: ['FD00:0000::/48']}}]\n`,
+    want: '(document 1, line 6): NetworkPolicy shop/web: spec.egress[0].to[0].ipBlock.except[0]: "FD00:0000::/48" must lie strictly inside cidr "fd00:0:0:0::/64"',
+  },
+  {
+    name: 'a required field names the line of its parent',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  ingress:\n  - from:\n    - ipBlock:\n        except: []\n`,
+    want: '(document 1, line 7): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.cidr: required',
+  },
+  {
+    name: 'a label key with a slash, second document',
+    file: 'a.yaml',
+    content: `kind: Namespace\napiVersion: v1\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: web\n    example.com/tier: "-x"\n`,
+    want: '(document 2, line 11): Pod default/p: metadata.labels["example.com/tier"]: value "-x" must consist of letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
+  },
+  {
+    name: 'a bad port, JSON',
+    file: 'a.json',
+    content: `{\n "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",\n "metadata": {"name": "web", "namespace": "shop"},\n "spec": {"ingress": [\n  {"ports": [{"port": 80},\n   {"port": 80, "endPort": 70}]}]}}\n`,
+    want: '(document 1, line 6): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: must be >= port (80)',
+  },
+  {
+    name: 'an except outside its cidr, JSON List, quoted as written',
+    file: 'a.json',
+    content: `{"kind": "List", "items": [\n {"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "shop"}},\n {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",\n  "metadata": {"name": "web", "namespace": "shop"},\n  "spec": {"ingress": [{"from": [{"ipBlock": {"cidr": "10.0.0.0/8", "except": [\n   "10.1.0.0/16", "10.2.0.0/16",\n   "10.1.0.0/4"]}}]}]}}]}\n`,
+    want: '(document 1, line 7): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.except[2]: "10.1.0.0/4" must lie strictly inside cidr "10.0.0.0/8"',
+  },
+  {
+    name: 'a field not found (a merged key) names the nearest found',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  ingress:\n  - from:\n    - ipBlock:\n        <<: {cidr: 10.0.0.0}\n`,
+    want: '(document 1, line 7): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.cidr: "10.0.0.0" must be a CIDR (address/prefix), e.g. 10.0.0.0/24',
+  },
+];
+for (const c of fieldLineCases) {
+  test(`field line: ${c.name}`, async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, c.file);
+      await writeFile(file, c.content);
+      await rejectsCliError(() => readManifests([file]), `${file} ${c.want}`);
+    });
+  });
+}
