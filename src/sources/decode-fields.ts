@@ -3,11 +3,14 @@
  * Reading untrusted wire JSON one field at a time. A `Decoder` knows where the object came from and
  * which object it is, so every failure becomes one line naming origin, object and field path, e.g.
  * `policies.yaml (document 2, line 14): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: ...`.
- * As in the API server's JSON decoding, `null` means the same as an absent field.
+ * As in the API server's JSON decoding, `null` means the same as an absent field. The line named is
+ * that of the field itself when the reader of the file can find it, else the object's.
  */
 import { CliError } from '../errors.js';
 import { PROTOCOLS, type Protocol } from '../model/index.js';
+import type { KnownFields } from './known-fields.js';
 import type { Origin } from './objects.js';
+import { closestName } from './suggest.js';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -44,16 +47,73 @@ export function at(path: string, key: string | number): string {
   return safe === undefined ? `${path}[${JSON.stringify(key)}]` : `${path}.${safe}`;
 }
 
+/** The keys and indexes of a path made by `at`: `spec.ingress[0]["a.b"]` -> spec, ingress, 0, a.b. */
+export function pathSteps(path: string): (string | number)[] {
+  const steps: (string | number)[] = [];
+  const step = /\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[?("(?:[^"\\]|\\.)*")\]?/y;
+  while (step.lastIndex < path.length) {
+    const m = step.exec(path);
+    if (m === null) break; // not made by `at`; the steps so far still locate an ancestor
+    if (m[1] !== undefined) steps.push(m[1]);
+    else if (m[2] !== undefined) steps.push(Number(m[2]));
+    else steps.push(JSON.parse(m[3]!) as string);
+  }
+  return steps;
+}
+
+/**
+ * How unknown fields are treated, as kubectl's `--validate` names it: `strict` refuses them (files,
+ * as the API server would); `ignore` drops them (objects the server already accepted, which may
+ * carry fields newer than this tool).
+ */
+export type FieldValidation = 'strict' | 'ignore';
+
+/** 1-based line of the field at `steps` inside the object being decoded, when it can be found. */
+export type LineFinder = (steps: readonly (string | number)[]) => number | undefined;
+
+export interface DecoderOptions {
+  readonly fieldValidation?: FieldValidation;
+  readonly lineOf?: LineFinder;
+}
+
 export class Decoder {
+  private readonly strict: boolean;
+  private readonly lineOf: LineFinder | undefined;
+
   constructor(
     readonly origin: Origin,
     /** `NetworkPolicy shop/web`; refined once the name is known. */
     public subject: string,
-  ) {}
+    options: DecoderOptions = {},
+  ) {
+    this.strict = (options.fieldValidation ?? 'strict') === 'strict';
+    this.lineOf = options.lineOf;
+  }
+
+  /** The origin with the line of `path`, or of its nearest ancestor found; looked up only on error. */
+  private originOf(path: string): Origin {
+    if (this.lineOf === undefined || path === '') return this.origin;
+    const steps = pathSteps(path);
+    for (let n = steps.length; n > 0; n--) {
+      const line = this.lineOf(steps.slice(0, n));
+      if (line !== undefined) return { ...this.origin, line };
+    }
+    return this.origin;
+  }
 
   fail(path: string, message: string): never {
     const where = path === '' ? '' : `${path}: `;
-    throw new CliError(`${describeOrigin(this.origin)}: ${this.subject}: ${where}${message}`);
+    throw new CliError(`${describeOrigin(this.originOf(path))}: ${this.subject}: ${where}${message}`);
+  }
+
+  /** Refuses a key of `obj` that `known` lacks, naming the closest known one, under strict validation. */
+  fields(obj: JsonObject, path: string, known: KnownFields): void {
+    if (!this.strict) return;
+    for (const key of Object.keys(obj)) {
+      if (known.includes(key)) continue;
+      const near = closestName(key, known);
+      this.fail(at(path, key), `unknown field ${JSON.stringify(key)}${near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`);
+    }
   }
 
   private typeError(path: string, want: string, v: unknown): never {

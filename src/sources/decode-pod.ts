@@ -2,12 +2,16 @@
  * @module sources/decode-pod
  * Pods, and workloads read as the pod their template would create. A workload (Deployment, Job,
  * ...) becomes one Pod named after it, with the template's labels and container ports and no IP:
- * enough for selectors and named ports to be explained before anything runs.
+ * enough for selectors and named ports to be explained before anything runs. Of a pod's fields,
+ * unknown ones are refused only where the type is small and stable (the template, container ports,
+ * pod IPs, owner references): PodSpec and Container gain fields nearly every release, and a list
+ * of theirs would refuse manifests written for a newer server.
  */
 import type { ContainerPort, IpAddress, Pod } from '../model/index.js';
 import { at, decodeProtocol, type Decoder, type JsonObject } from './decode-fields.js';
 import { decodeLabels } from './decode-selector.js';
 import { checkIp } from './ip.js';
+import { CONTAINER_PORT, OBJECT_META, OWNER_REFERENCE, POD_IP, TEMPLATE_SPEC } from './known-fields.js';
 import { checkPortName, checkPortNumber } from './validate-names.js';
 
 function decodeContainerPorts(dec: Decoder, podSpec: JsonObject, path: string): ContainerPort[] {
@@ -21,6 +25,7 @@ function decodeContainerPorts(dec: Decoder, podSpec: JsonObject, path: string): 
     ports.forEach((p, pi) => {
       const pp = at(at(cp, 'ports'), pi);
       const port = dec.required(dec.object(p, pp), pp);
+      dec.fields(port, pp, CONTAINER_PORT);
       const number = dec.required(dec.integer(port['containerPort'], at(pp, 'containerPort')), at(pp, 'containerPort'));
       dec.check(checkPortNumber(number), at(pp, 'containerPort'));
       const protocol = decodeProtocol(dec, port['protocol'], at(pp, 'protocol'));
@@ -44,6 +49,7 @@ function decodePodIps(dec: Decoder, status: JsonObject): IpAddress[] {
   list.forEach((entry, i) => {
     const p = at('status.podIPs', i);
     const obj = dec.required(dec.object(entry, p), p);
+    dec.fields(obj, p, POD_IP);
     const ip = dec.string(obj['ip'], at(p, 'ip'));
     if (ip !== undefined && ip !== '') texts.push([ip, at(p, 'ip')]);
   });
@@ -76,6 +82,7 @@ export function decodeController(dec: Decoder, metadata: JsonObject): Controller
   refs.forEach((entry, i) => {
     const p = at(path, i);
     const obj = dec.required(dec.object(entry, p), p);
+    dec.fields(obj, p, OWNER_REFERENCE);
     const field = (key: string): string => {
       const v = dec.required(dec.string(obj[key], at(p, key)), at(p, key));
       if (v === '') dec.fail(at(p, key), 'required');
@@ -119,7 +126,9 @@ export function decodeWorkload(dec: Decoder, raw: JsonObject, kind: string, name
     node = dec.required(dec.object((node as JsonObject)[step], path), path);
   }
   const template = node as JsonObject;
+  dec.fields(template, path, TEMPLATE_SPEC);
   const metadata = dec.object(template['metadata'], at(path, 'metadata')) ?? {};
+  dec.fields(metadata, at(path, 'metadata'), OBJECT_META);
   const spec = dec.object(template['spec'], at(path, 'spec')) ?? {};
   return {
     namespace,

@@ -10,23 +10,25 @@ import { at, decodeProtocol, type Decoder } from './decode-fields.js';
 import { decodeSelector } from './decode-selector.js';
 import { checkCidr } from './ip.js';
 import { cidrCovers } from '../engine/cidr.js';
+import { EGRESS_RULE, INGRESS_RULE, IP_BLOCK, POLICY_PEER, POLICY_PORT, POLICY_SPEC } from './known-fields.js';
 import { checkPortName, checkPortNumber } from './validate-names.js';
-
 
 function fieldState(list: readonly unknown[] | undefined): ListField {
   if (list === undefined) return 'absent';
   return list.length === 0 ? 'empty' : 'set';
 }
 
-function decodeCidr(dec: Decoder, v: unknown, path: string): Cidr {
-  const text = dec.required(dec.string(v, path), path);
-  const cidr = checkCidr(text);
-  if (typeof cidr === 'string') return dec.fail(path, `${JSON.stringify(text)} ${cidr}`);
-  return cidr;
+/** A CIDR, with its text as written: errors quote that, not the canonical form (`10.1.0.0/4` is `0.0.0.0/4`). */
+function decodeCidr(dec: Decoder, v: unknown, path: string): { cidr: Cidr; written: string } {
+  const written = dec.required(dec.string(v, path), path);
+  const cidr = checkCidr(written);
+  if (typeof cidr === 'string') return dec.fail(path, `${JSON.stringify(written)} ${cidr}`);
+  return { cidr, written };
 }
 
 function decodePeer(dec: Decoder, v: unknown, path: string): Peer {
   const obj = dec.required(dec.object(v, path), path);
+  dec.fields(obj, path, POLICY_PEER);
   const has = (k: string): boolean => obj[k] !== undefined && obj[k] !== null;
   if (has('ipBlock')) {
     if (has('podSelector') || has('namespaceSelector')) {
@@ -34,15 +36,16 @@ function decodePeer(dec: Decoder, v: unknown, path: string): Peer {
     }
     const p = at(path, 'ipBlock');
     const block = dec.required(dec.object(obj['ipBlock'], p), p);
-    const cidr = decodeCidr(dec, block['cidr'], at(p, 'cidr'));
+    dec.fields(block, p, IP_BLOCK);
+    const { cidr, written } = decodeCidr(dec, block['cidr'], at(p, 'cidr'));
     const exceptList = dec.list(block['except'], at(p, 'except')) ?? [];
     const except = exceptList.map((e, i) => {
       const ep = at(at(p, 'except'), i);
       const ex = decodeCidr(dec, e, ep);
-      if (!(ex.prefix > cidr.prefix && cidrCovers(cidr, ex))) {
-        dec.fail(ep, `${ex.text} must lie strictly inside cidr ${cidr.text}`);
+      if (!(ex.cidr.prefix > cidr.prefix && cidrCovers(cidr, ex.cidr))) {
+        dec.fail(ep, `${JSON.stringify(ex.written)} must lie strictly inside cidr ${JSON.stringify(written)}`);
       }
-      return ex;
+      return ex.cidr;
     });
     return { kind: 'ip-block', cidr, except };
   }
@@ -62,6 +65,7 @@ function decodePeer(dec: Decoder, v: unknown, path: string): Peer {
 
 function decodePort(dec: Decoder, v: unknown, path: string): PortSpec {
   const obj = dec.required(dec.object(v, path), path);
+  dec.fields(obj, path, POLICY_PORT);
   const protocol = decodeProtocol(dec, obj['protocol'], at(path, 'protocol'));
   const port = dec.intOrString(obj['port'], at(path, 'port'));
   if (typeof port === 'number') dec.check(checkPortNumber(port), at(path, 'port'));
@@ -78,6 +82,7 @@ function decodePort(dec: Decoder, v: unknown, path: string): PortSpec {
 
 function decodeRule(dec: Decoder, v: unknown, path: string, peersKey: 'from' | 'to'): Rule {
   const obj = dec.object(v, path) ?? {};
+  dec.fields(obj, path, peersKey === 'from' ? INGRESS_RULE : EGRESS_RULE);
   const peerList = dec.list(obj[peersKey], at(path, peersKey));
   const portList = dec.list(obj['ports'], at(path, 'ports'));
   return {
@@ -105,6 +110,7 @@ function decodePolicyTypes(dec: Decoder, v: unknown, path: string): PolicyType[]
 /** The spec of a policy whose namespace and name are already validated. */
 export function decodePolicySpec(dec: Decoder, v: unknown, namespace: string, name: string): NetworkPolicy {
   const spec = dec.object(v, 'spec') ?? {};
+  dec.fields(spec, 'spec', POLICY_SPEC);
   const podSelector = decodeSelector(dec, spec['podSelector'], 'spec.podSelector');
   const explicitTypes = decodePolicyTypes(dec, spec['policyTypes'], 'spec.policyTypes');
   const ingressList = dec.list(spec['ingress'], 'spec.ingress');

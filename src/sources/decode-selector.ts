@@ -5,6 +5,7 @@
  */
 import type { LabelSelector, Labels, SelectorOperator, SelectorRequirement } from '../model/index.js';
 import { at, type Decoder } from './decode-fields.js';
+import { LABEL_SELECTOR, SELECTOR_REQUIREMENT } from './known-fields.js';
 import { checkLabelKey, checkLabelValue } from './validate-names.js';
 
 const OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
@@ -30,6 +31,7 @@ export function decodeLabels(dec: Decoder, v: unknown, path: string): Labels {
 
 function decodeRequirement(dec: Decoder, v: unknown, path: string): SelectorRequirement {
   const obj = dec.required(dec.object(v, path), path);
+  dec.fields(obj, path, SELECTOR_REQUIREMENT);
   const key = dec.required(dec.string(obj['key'], at(path, 'key')), at(path, 'key'));
   dec.check(checkLabelKey(key), at(path, 'key'));
   const opText = dec.required(dec.string(obj['operator'], at(path, 'operator')), at(path, 'operator'));
@@ -63,6 +65,7 @@ function decodeRequirement(dec: Decoder, v: unknown, path: string): SelectorRequ
 export function decodeSelector(dec: Decoder, v: unknown, path: string): LabelSelector {
   const obj = dec.object(v, path);
   if (obj === undefined) return { matchLabels: {}, matchExpressions: [] };
+  dec.fields(obj, path, LABEL_SELECTOR);
   const matchLabels = decodeLabels(dec, obj['matchLabels'], at(path, 'matchLabels'));
   const exprs = dec.list(obj['matchExpressions'], at(path, 'matchExpressions')) ?? [];
   const matchExpressions = exprs.map((e, i) => decodeRequirement(dec, e, at(at(path, 'matchExpressions'), i)));

@@ -4,14 +4,16 @@
  * validated model object. Files and the live cluster share this code path, so both are held to
  * the API server's rules. Kinds the tool does not use, and same-named kinds of other API groups
  * (Calico's `NetworkPolicy`, say), decode to undefined; API versions the server no longer serves
- * are errors, since the server would refuse them too.
+ * are errors, since the server would refuse them too. Unknown fields are errors in files and
+ * ignored in objects from the server (DecodeOptions.fieldValidation).
  */
 import type { ClusterNode, Namespace, NodeAddress } from '../model/index.js';
-import { at, Decoder, type JsonObject } from './decode-fields.js';
+import { at, Decoder, type FieldValidation, type JsonObject, type LineFinder } from './decode-fields.js';
 import { decodeController, decodePodBody, decodeWorkload, type ControllerReference } from './decode-pod.js';
 import { decodePolicySpec } from './decode-policy.js';
 import { decodeLabels } from './decode-selector.js';
 import { checkIp } from './ip.js';
+import { NODE_ADDRESS, OBJECT_META, TOP_LEVEL } from './known-fields.js';
 import type { DecodedObject, Origin } from './objects.js';
 import { checkDns1123Label, checkDns1123Subdomain } from './validate-names.js';
 
@@ -72,6 +74,7 @@ function decodeNode(dec: Decoder, raw: JsonObject, name: string): ClusterNode {
   list.forEach((entry, i) => {
     const p = at('status.addresses', i);
     const obj = dec.required(dec.object(entry, p), p);
+    dec.fields(obj, p, NODE_ADDRESS);
     const type = dec.string(obj['type'], at(p, 'type')) ?? '';
     const text = dec.string(obj['address'], at(p, 'address')) ?? '';
     // Hostname and DNS entries are not addresses; only IPs matter to ipBlocks.
@@ -118,6 +121,10 @@ export interface DecodeOptions {
    * `default` when not given. It must be a valid namespace name.
    */
   readonly defaultNamespace?: string;
+  /** `strict` (the default, for files) or `ignore` (objects from the API server). */
+  readonly fieldValidation?: FieldValidation;
+  /** Where a field of this object is in its file, for error messages. */
+  readonly lineOf?: LineFinder;
 }
 
 /**
@@ -126,7 +133,7 @@ export interface DecodeOptions {
  */
 export function decodeEntry(raw: unknown, origin: Origin, options: DecodeOptions = {}): DecodedEntry | undefined {
   const kind = options.kind;
-  const dec = new Decoder(origin, kind ?? 'object');
+  const dec = new Decoder(origin, kind ?? 'object', options);
   const obj = dec.object(raw, '');
   if (obj === undefined) return dec.fail('', 'must be an object (got null)');
   const k = kind ?? dec.required(dec.string(obj['kind'], 'kind'), 'kind');
@@ -153,6 +160,9 @@ export function decodeEntry(raw: unknown, origin: Origin, options: DecodeOptions
     dec.subject = `${k} ${name}`;
   }
   dec.check(k === 'Namespace' ? checkDns1123Label(name) : checkDns1123Subdomain(name), 'metadata.name');
+  // Checked once the message can name the object.
+  dec.fields(obj, '', TOP_LEVEL);
+  dec.fields(metadata, 'metadata', OBJECT_META);
 
   switch (k) {
     case 'Namespace':
@@ -170,7 +180,7 @@ export function decodeEntry(raw: unknown, origin: Origin, options: DecodeOptions
   }
 }
 
-/** Decodes one object; `kind` overrides `raw.kind` (API list items carry none). See decodeEntry. */
-export function decodeObject(raw: unknown, origin: Origin, kind?: string): DecodedObject | undefined {
-  return decodeEntry(raw, origin, kind === undefined ? {} : { kind })?.object;
+/** Decodes one object, without what only files need. See decodeEntry. */
+export function decodeObject(raw: unknown, origin: Origin, options: DecodeOptions = {}): DecodedObject | undefined {
+  return decodeEntry(raw, origin, options)?.object;
 }

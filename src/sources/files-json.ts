@@ -5,7 +5,8 @@
  * 18 MB pod list cost seconds and over a gigabyte. `JSON.parse` knows no line numbers, no nesting
  * limit and no duplicate keys, so one linear scan of the text first supplies them: the depth
  * (checked before anything is allocated), the line of every `kind: List` item, and the first key an
- * object repeats. Text that is not strict JSON, or nests too deep, goes to the YAML reader, whose
+ * object repeats. The line of any other field is looked for only when an error names it, by a second
+ * walk that skips every value off the path. Text that is not strict JSON, or nests too deep, goes to the YAML reader, whose
  * guards and messages then apply, since YAML is a superset of JSON.
  */
 import { CliError } from '../errors.js';
@@ -80,6 +81,69 @@ function keyText(text: string, start: number, end: number): string {
   } catch {
     return raw; // not JSON after all; JSON.parse of the whole text will say so
   }
+}
+
+const OPEN_OBJECT = 0x7b;
+const OPEN_ARRAY = 0x5b;
+
+function skipSpace(text: string, start: number): number {
+  let i = start;
+  for (let c = text.charCodeAt(i); c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
+  return i;
+}
+
+/** Offset just past the value starting at `start`, in text `JSON.parse` accepted. */
+function valueEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = stringEnd(text, i);
+      if (depth === 0) return i;
+      continue;
+    }
+    if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      if (depth === 0) return i; // the end of a number, true, false or null
+      if (--depth === 0) return i + 1;
+    } else if (depth === 0 && (c === 0x2c || c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09)) return i;
+    i++;
+  }
+  return text.length;
+}
+
+/**
+ * Offset of the key or item at `path` in text `JSON.parse` accepted (so keys are unique), or
+ * undefined when the path is not there.
+ */
+function offsetOfPath(text: string, path: readonly (string | number)[]): number | undefined {
+  let i = skipSpace(text, 0);
+  let found = i;
+  for (const step of path) {
+    const numeric = typeof step === 'number';
+    if (text.charCodeAt(i) !== (numeric ? OPEN_ARRAY : OPEN_OBJECT)) return undefined;
+    i = skipSpace(text, i + 1);
+    for (let n = 0; ; n++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x7d || c === 0x5d) return undefined;
+      let value = i;
+      let key: string | number = n;
+      if (!numeric) {
+        const end = stringEnd(text, i);
+        key = keyText(text, i, end);
+        value = skipSpace(text, skipSpace(text, end) + 1); // past the ':'
+      }
+      if (key === step) {
+        found = i;
+        i = value;
+        break;
+      }
+      i = skipSpace(text, valueEnd(text, value));
+      if (text.charCodeAt(i) !== 0x2c) return undefined;
+      i = skipSpace(text, i + 1);
+    }
+  }
+  return found;
 }
 
 /**
@@ -214,8 +278,10 @@ export function parseJsonDocument(text: string, source: string, maxValues = MAX_
     value,
     lineAt: (path) => {
       const last = path[path.length - 1];
-      if (typeof last !== 'number') return undefined;
-      return scan.itemLines.get(path.slice(0, -1).join('/'))?.[last];
+      const item = typeof last === 'number' ? scan.itemLines.get(path.slice(0, -1).join('/'))?.[last] : undefined;
+      if (item !== undefined) return item;
+      const offset = offsetOfPath(text, path);
+      return offset === undefined ? undefined : lineAtOffset(text, offset);
     },
   };
 }

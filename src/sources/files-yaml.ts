@@ -16,7 +16,7 @@
  * The schema is YAML 1.1 as kubectl reads it (`yes`/`on` are booleans, `<<` merges), minus
  * timestamps and sexagesimal numbers, which kubectl leaves as strings.
  */
-import { Composer, CST, isAlias, isMap, isPair, isSeq, Lexer, LineCounter, Parser, type Document, type Node } from 'yaml';
+import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node } from 'yaml';
 import { CliError } from '../errors.js';
 
 /** Far deeper than any manifest (~20 levels) and far shallower than the stack. */
@@ -47,7 +47,10 @@ export interface YamlDocument {
   readonly line: number | undefined;
   /** The plain value; null for an empty document. */
   readonly value: unknown;
-  /** 1-based line of the node at `path` (e.g. ['items', 3]), when it can be found. */
+  /**
+   * 1-based line of the field at `path` (['items', 3], ['spec', 'podSelector']), when it can be
+   * found: a key's own line (its value may start below), an item's first line. For errors only.
+   */
   lineAt(path: readonly (string | number)[]): number | undefined;
 }
 
@@ -156,6 +159,31 @@ function resolvedDepth(doc: Document.Parsed, fail: (msg: string, node: Node) => 
     max = Math.max(max, d);
   }
   return max;
+}
+
+/**
+ * Offset of the key or item at `path` in a composed document. Keys are compared as the plain value
+ * reads them (`on:` is the key "true" in YAML 1.1); a key brought in by a `<<` merge has no place of
+ * its own here and is not found. An alias is followed to its anchor.
+ */
+function offsetOfPath(doc: Document.Parsed, path: readonly (string | number)[]): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = doc.contents?.range[0];
+  for (const step of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isSeq(node) && typeof step === 'number') {
+      node = node.items[step];
+      offset = (node as Node | undefined)?.range?.[0];
+    } else if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
+      node = pair?.value;
+      offset = (pair?.key as Node | undefined)?.range?.[0];
+    } else {
+      return undefined;
+    }
+    if (offset === undefined) return undefined;
+  }
+  return offset;
 }
 
 /** 1-based line of `offset`; for errors only (one pass over the text). */
@@ -278,9 +306,8 @@ export function* parseYamlDocuments(text: string, source: string, limits: YamlLi
       line: contents === null ? undefined : lineOf(contents.range[0]),
       value,
       lineAt: (path) => {
-        const node: unknown = doc.getIn(path, true);
-        const range = (node as { range?: [number, number, number] } | undefined)?.range;
-        return range === undefined ? undefined : lineOf(range[0]);
+        const offset = offsetOfPath(doc, path);
+        return offset === undefined ? undefined : lineOf(offset);
       },
     };
   };

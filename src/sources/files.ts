@@ -84,6 +84,7 @@ function addValue(
   const itemKind = typeof kind === 'string' ? undefined : impliedKind;
   const decoded = decodeEntry(value, origin, {
     defaultNamespace: ctx.defaultNamespace,
+    lineOf: (steps) => ctx.doc.lineAt([...path, ...steps]),
     ...(itemKind === undefined ? {} : { kind: itemKind }),
   });
   if (decoded !== undefined) ctx.collector.add(decoded.object, origin, decoded.owner);

@@ -2,6 +2,9 @@
 // verdict exit codes, and one clear line with exit 2 for bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { example, netpol, run } from './run.js';
 
 interface Case {
@@ -226,4 +229,21 @@ test('cli: kubectl completes the plugin\'s subcommands and flags', async () => {
 test('cli: --version prints the package version', async () => {
   const r = await netpol(['--version']);
   assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('cli: a misspelt field in a file is one error naming file, line and field, not a deny-all', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'netpol-cli-'));
+  try {
+    const file = join(dir, 'typo.yaml');
+    await writeFile(file, 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  podSelecter:\n    matchLabels: {app: web}\n');
+    const r = await netpol(['explain', '-f', file]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      `error: ${file} (document 1, line 5): NetworkPolicy shop/web: spec.podSelecter: unknown field "podSelecter" (did you mean "podSelector"?)\n`,
+    );
+    assert.equal(r.stdout, '');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

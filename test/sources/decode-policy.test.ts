@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isOneLineCliError } from './manifest-helpers.js';
 import type { NetworkPolicy } from '../../src/model/index.js';
-import { decodeObject } from '../../src/sources/decode.js';
+import { decodeObject, type DecodeOptions } from '../../src/sources/decode.js';
 import { cidr } from '../support/addresses.js';
 import type { Origin } from '../../src/sources/objects.js';
 
@@ -18,8 +18,8 @@ function ingressPorts(...ports: unknown[]): Record<string, unknown> {
 function ingressPeers(...from: unknown[]): Record<string, unknown> {
   return policy({ podSelector: {}, ingress: [{ from }] });
 }
-function decodePolicy(raw: unknown): NetworkPolicy {
-  const d = decodeObject(raw, ORIGIN);
+function decodePolicy(raw: unknown, options: DecodeOptions = {}): NetworkPolicy {
+  const d = decodeObject(raw, ORIGIN, options);
   assert.equal(d?.kind, 'NetworkPolicy');
   return d.value as NetworkPolicy;
 }
@@ -126,22 +126,22 @@ const errorCases: { name: string; raw: unknown; want: string }[] = [
   {
     name: 'except outside cidr',
     raw: ingressPeers({ ipBlock: { cidr: '172.17.0.0/16', except: ['172.17.1.0/24', '10.0.0.0/24'] } }),
-    want: 'spec.ingress[0].from[0].ipBlock.except[1]: 10.0.0.0/24 must lie strictly inside cidr 172.17.0.0/16',
+    want: 'spec.ingress[0].from[0].ipBlock.except[1]: "10.0.0.0/24" must lie strictly inside cidr "172.17.0.0/16"',
   },
   {
     name: 'except equal to cidr',
     raw: ingressPeers({ ipBlock: { cidr: '172.17.0.0/16', except: ['172.17.0.0/16'] } }),
-    want: 'spec.ingress[0].from[0].ipBlock.except[0]: 172.17.0.0/16 must lie strictly inside cidr 172.17.0.0/16',
+    want: 'spec.ingress[0].from[0].ipBlock.except[0]: "172.17.0.0/16" must lie strictly inside cidr "172.17.0.0/16"',
   },
   {
     name: 'except wider than cidr',
     raw: ingressPeers({ ipBlock: { cidr: '172.17.0.0/16', except: ['172.0.0.0/8'] } }),
-    want: 'spec.ingress[0].from[0].ipBlock.except[0]: 172.0.0.0/8 must lie strictly inside cidr 172.17.0.0/16',
+    want: 'spec.ingress[0].from[0].ipBlock.except[0]: "172.0.0.0/8" must lie strictly inside cidr "172.17.0.0/16"',
   },
   {
     name: 'except of the other family',
     raw: ingressPeers({ ipBlock: { cidr: '0.0.0.0/0', except: ['::/64'] } }),
-    want: 'spec.ingress[0].from[0].ipBlock.except[0]: ::/64 must lie strictly inside cidr 0.0.0.0/0',
+    want: 'spec.ingress[0].from[0].ipBlock.except[0]: "::/64" must lie strictly inside cidr "0.0.0.0/0"',
   },
   {
     name: 'except not a list',
@@ -355,7 +355,7 @@ test('the seed article policy decodes to the expected model', () => {
   assert.deepEqual(p, want);
 });
 
-const ruleCases: { name: string; rule: unknown; want: unknown }[] = [
+const ruleCases: { name: string; rule: unknown; want: unknown; options?: DecodeOptions }[] = [
   { name: 'empty rule admits everything', rule: {}, want: { peers: [], ports: [], peersField: 'absent', portsField: 'absent' } },
   { name: 'null rule reads as {}', rule: null, want: { peers: [], ports: [], peersField: 'absent', portsField: 'absent' } },
   { name: 'empty lists', rule: { from: [], ports: [] }, want: { peers: [], ports: [], peersField: 'empty', portsField: 'empty' } },
@@ -412,17 +412,18 @@ const ruleCases: { name: string; rule: unknown; want: unknown }[] = [
     },
   },
   {
-    name: 'unknown fields ignored',
+    name: 'unknown fields ignored in objects from the API server',
     rule: { from: [{ podSelector: {}, comment: 'x' }], ports: [{ port: 80, extra: true }], note: 1 },
+    options: { fieldValidation: 'ignore' },
     want: { peers: [{ kind: 'selector', podSelector: EMPTY }], ports: [{ protocol: 'TCP', port: 80 }], peersField: 'set', portsField: 'set' },
   },
 ];
 
 for (const c of ruleCases) {
   test(`rule decoding: ${c.name}`, () => {
-    const p = decodePolicy(policy({ podSelector: {}, ingress: [c.rule] }));
+    const p = decodePolicy(policy({ podSelector: {}, ingress: [c.rule] }), c.options);
     assert.deepEqual(p.ingress[0], c.want);
-    const e = decodePolicy(policy({ podSelector: {}, egress: [renameFrom(c.rule)] }));
+    const e = decodePolicy(policy({ podSelector: {}, egress: [renameFrom(c.rule)] }), c.options);
     assert.deepEqual(e.egress[0], c.want);
   });
 }

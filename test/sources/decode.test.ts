@@ -22,7 +22,7 @@ for (const c of originCases) {
 
 test('an origin without document or line names only the source', () => {
   assert.throws(
-    () => decodeObject({ metadata: { name: 'Bad_Name' } }, { source: 'https://10.0.0.1:6443' }, 'Pod'),
+    () => decodeObject({ metadata: { name: 'Bad_Name' } }, { source: 'https://10.0.0.1:6443' }, { kind: 'Pod' }),
     { message: `https://10.0.0.1:6443: Pod default/Bad_Name: metadata.name: "Bad_Name" must be an RFC 1123 subdomain: lower case letters, digits, '-' and '.', starting and ending with a letter or digit` },
   );
 });
@@ -209,7 +209,7 @@ const errorCases: { name: string; raw: unknown; kind?: string; want: string }[] 
 for (const c of errorCases) {
   test(`rejected: ${c.name}`, () => {
     assert.throws(
-      () => decodeObject(c.raw, ORIGIN, c.kind),
+      () => decodeObject(c.raw, ORIGIN, { kind: c.kind }),
       (e: unknown) => {
         assert.ok(e instanceof CliError);
         assert.equal(e.message, AT + c.want);
@@ -235,12 +235,12 @@ test('decodeObject takes the kind as an argument (API list items carry no kind o
     metadata: { name: 'web', namespace: 'shop' },
     spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }] }] },
   };
-  const d = decodeObject(item, { source: 'https://127.0.0.1:6443' }, 'NetworkPolicy');
+  const d = decodeObject(item, { source: 'https://127.0.0.1:6443' }, { kind: 'NetworkPolicy' });
   assert.equal(d?.kind, 'NetworkPolicy');
   assert.equal(d.value.namespace, 'shop');
   assert.equal(d.value.ingress[0]?.peers[0]?.kind, 'ip-block');
   // The argument wins over a kind in the object.
-  assert.equal(decodeObject({ kind: 'Service', metadata: { name: 'n' } }, ORIGIN, 'Namespace')?.kind, 'Namespace');
+  assert.equal(decodeObject({ kind: 'Service', metadata: { name: 'n' } }, ORIGIN, { kind: 'Namespace' })?.kind, 'Namespace');
 });
 
 const okCases: { name: string; raw: unknown; kind?: string; want: DecodedObject }[] = [
@@ -329,7 +329,7 @@ const okCases: { name: string; raw: unknown; kind?: string; want: DecodedObject 
   },
 ];
 for (const c of okCases) {
-  test(`decoded: ${c.name}`, () => assert.deepEqual(decodeObject(c.raw, ORIGIN, c.kind), c.want));
+  test(`decoded: ${c.name}`, () => assert.deepEqual(decodeObject(c.raw, ORIGIN, { kind: c.kind }), c.want));
 }
 
 const TEMPLATE = {

@@ -28,10 +28,10 @@ const readCases: {
     want: { count: 30_000 },
   },
   {
-    name: 'an error in a List item names the line where the item starts',
+    name: 'an error in a List item names the line of the field',
     file: 'list.json',
     content: () => `{\n  "kind": "List",\n  "items": [\n    ${pod('a')},\n    {\n      "kind": "Pod",\n      "metadata": {"name": "Not_Fine"}\n    }\n  ]\n}\n`,
-    want: { error: /^ \(document 1, line 5\): Pod default\/Not_Fine: metadata\.name: / },
+    want: { error: /^ \(document 1, line 7\): Pod default\/Not_Fine: metadata\.name: / },
   },
   {
     name: 'lines stay right past strings holding brackets, quotes and escaped newlines',
@@ -145,7 +145,7 @@ test('parseJsonDocument: the line of each List item, at any depth of Lists, from
   assert.equal(itemStarts.length, 3);
   assert.deepEqual([0, 1, 2].map((i) => doc.lineAt(['items', i])), itemStarts);
   assert.equal(doc.lineAt(['items', 3]), undefined);
-  assert.equal(doc.lineAt(['metadata']), undefined);
+  assert.equal(doc.lineAt(['metadata']), lines.indexOf('    "metadata": {') + 1);
   assert.equal(doc.line, 1);
   assert.equal((doc.value as { items: unknown[] }).items.length, 3);
 });

@@ -42,11 +42,11 @@ test('multi-document YAML: empty documents and ignored kinds are skipped, YAML 1
   assert.deepEqual(set.policies[0]?.ingress[0]?.ports, [{ protocol: 'TCP', port: 'http' }]);
 });
 
-test('an error names the file, the document and the line where that document starts', async () => {
+test('an error names the file, the document and the line of the field', async () => {
   const file = fixture('bad-endport.yaml');
   await rejectsCliError(
     () => readManifests([file]),
-    `${file} (document 2, line 10): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: must be >= port (8080)`,
+    `${file} (document 2, line 21): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: must be >= port (8080)`,
   );
 });
 
@@ -55,9 +55,9 @@ test('List and typed lists (items without kind), nested', async () => {
   assert.deepEqual(names(set), ['Namespace/shop', 'Pod/shop/a', 'Pod/shop/b']);
 });
 
-test('an error in a List item names the line of the item', async () => {
+test('an error in a List item names the line of the field in that item', async () => {
   const file = fixture('bad-list-item.yaml');
-  await rejectsCliError(() => readManifests([file]), new RegExp(`^${escape(file)} \\(document 1, line 8\\): Pod default/Not_Fine: metadata\\.name: `));
+  await rejectsCliError(() => readManifests([file]), new RegExp(`^${escape(file)} \\(document 1, line 11\\): Pod default/Not_Fine: metadata\\.name: `));
 });
 
 test('JSON file', async () => {
@@ -121,7 +121,7 @@ test('stdin with "-", between files', async () => {
 
 test('stdin errors are named <stdin>', async () => {
   const stdin = Readable.from(['kind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: "yes"\n']);
-  await rejectsCliError(() => readManifests(['-'], { stdin }), '<stdin> (document 1, line 1): Pod default/p: spec.hostNetwork: must be true or false (got a string)');
+  await rejectsCliError(() => readManifests(['-'], { stdin }), '<stdin> (document 1, line 5): Pod default/p: spec.hostNetwork: must be true or false (got a string)');
 });
 
 test('"-" given twice is an error', async () => {
@@ -342,7 +342,7 @@ const namespaceCases: { name: string; defaultNamespace?: string; file: string; c
     defaultNamespace: 'shop',
     file: 'a.yaml',
     content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: 1\n',
-    want: ' (document 1, line 1): Pod shop/p: spec.hostNetwork: must be true or false (got a number)',
+    want: ' (document 1, line 6): Pod shop/p: spec.hostNetwork: must be true or false (got a number)',
   },
   {
     name: 'a Deployment and a Pod that meet in the namespace given clash',
@@ -375,6 +375,68 @@ for (const c of namespaceCases) {
         return;
       }
       assert.deepEqual(names(await readManifests([file], io)), c.want);
+    });
+  });
+}
+
+const POLICY_HEAD = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\n';
+/** An error names the line of its own field, and quotes the value as written, not its canonical form. */
+const fieldLineCases: { name: string; file: string; content: string; want: string }[] = [
+  {
+    name: 'a bad cidr, YAML block',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.0\n`,
+    want: '(document 1, line 9): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.cidr: "10.0.0.0" must be a CIDR (address/prefix), e.g. 10.0.0.0/24',
+  },
+  {
+    name: 'an except outside its cidr, YAML, quoted as written',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.0/8\n        except:\n        - 10.1.0.0/16\n        - 10.1.0.0/4\n`,
+    want: '(document 1, line 11): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.except[1]: "10.1.0.0/4" must lie strictly inside cidr "10.0.0.0/8"',
+  },
+  {
+    name: 'IPv6 as written, not compressed, YAML flow',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  egress:\n  - to: [{ipBlock: {cidr: 'fd00:0:0:0::/64', except: ['FD00:0000::/48']}}]\n`,
+    want: '(document 1, line 6): NetworkPolicy shop/web: spec.egress[0].to[0].ipBlock.except[0]: "FD00:0000::/48" must lie strictly inside cidr "fd00:0:0:0::/64"',
+  },
+  {
+    name: 'a required field names the line of its parent',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  ingress:\n  - from:\n    - ipBlock:\n        except: []\n`,
+    want: '(document 1, line 7): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.cidr: required',
+  },
+  {
+    name: 'a label key with a slash, second document',
+    file: 'a.yaml',
+    content: `kind: Namespace\napiVersion: v1\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: web\n    example.com/tier: "-x"\n`,
+    want: '(document 2, line 11): Pod default/p: metadata.labels["example.com/tier"]: value "-x" must consist of letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
+  },
+  {
+    name: 'a bad port, JSON',
+    file: 'a.json',
+    content: `{\n "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",\n "metadata": {"name": "web", "namespace": "shop"},\n "spec": {"ingress": [\n  {"ports": [{"port": 80},\n   {"port": 80, "endPort": 70}]}]}}\n`,
+    want: '(document 1, line 6): NetworkPolicy shop/web: spec.ingress[0].ports[1].endPort: must be >= port (80)',
+  },
+  {
+    name: 'an except outside its cidr, JSON List, quoted as written',
+    file: 'a.json',
+    content: `{"kind": "List", "items": [\n {"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "shop"}},\n {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",\n  "metadata": {"name": "web", "namespace": "shop"},\n  "spec": {"ingress": [{"from": [{"ipBlock": {"cidr": "10.0.0.0/8", "except": [\n   "10.1.0.0/16", "10.2.0.0/16",\n   "10.1.0.0/4"]}}]}]}}]}\n`,
+    want: '(document 1, line 7): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.except[2]: "10.1.0.0/4" must lie strictly inside cidr "10.0.0.0/8"',
+  },
+  {
+    name: 'a field not found (a merged key) names the nearest found',
+    file: 'a.yaml',
+    content: `${POLICY_HEAD}spec:\n  ingress:\n  - from:\n    - ipBlock:\n        <<: {cidr: 10.0.0.0}\n`,
+    want: '(document 1, line 7): NetworkPolicy shop/web: spec.ingress[0].from[0].ipBlock.cidr: "10.0.0.0" must be a CIDR (address/prefix), e.g. 10.0.0.0/24',
+  },
+];
+for (const c of fieldLineCases) {
+  test(`field line: ${c.name}`, async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, c.file);
+      await writeFile(file, c.content);
+      await rejectsCliError(() => readManifests([file]), `${file} ${c.want}`);
     });
   });
 }
