@@ -1,53 +1,53 @@
 /**
  * @module suggest
- * "Did you mean ...?" for names a user mistyped: flags, commands and manifest fields. A leaf that
- * every layer may import. Distance is optimal string alignment (Levenshtein plus swapping two
- * neighbours), since the commonest typos are one letter wrong, missing, extra or transposed.
+ * "Did you mean" for a misspelt name (a manifest field, a flag, a command): the closest known name by optimal string alignment
+ * distance (Levenshtein plus the swap of two neighbouring letters, each edit costing one), when it
+ * is close enough to be the likely intent. A letter in the wrong case is one edit, so
+ * `podselector` finds `podSelector`. A leaf: every layer may import it.
  */
 
-/** Edits (insert, delete, replace, swap neighbours) that turn `a` into `b`, case-insensitively. */
-export function editDistance(a: string, b: string): number {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  // Three rows of the alignment table: the swap looks two rows back.
-  let prev2: number[] = [];
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= s.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, (prev2[j - 2] ?? 0) + 1);
-      row.push(d);
+/** Edits allowed: one for names of up to three letters (`to` is no typo of `ip`), else two. */
+function maxEdits(word: string): number {
+  return word.length <= 3 ? 1 : 2;
+}
+
+/** Optimal string alignment distance, giving up (returning limit + 1) once it must exceed `limit`. */
+export function editDistance(a: string, b: string, limit = Number.MAX_SAFE_INTEGER): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  // Three rows suffice: the swap looks two rows back.
+  let before = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = new Array<number>(b.length + 1);
+    row[0] = i;
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row[j] = d;
+      best = Math.min(best, d);
     }
-    prev2 = prev;
+    if (best > limit) return limit + 1;
+    before = prev;
     prev = row;
   }
-  return prev[t.length] ?? 0;
+  return prev[b.length]!;
 }
 
-/**
- * The closest of `known` to `typed`, when it is close enough to be the likely intent: at most two
- * edits, and fewer than half the typed length (so `-x` does not "mean" `-n`). Ties go to the
- * earlier entry of `known`; a name that merely differs in case is always close.
- */
-export function closest(typed: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const d = editDistance(typed, k);
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
+/** The known name `word` most likely misspells, or undefined when none is close. */
+export function closestName(word: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const limit = Math.min(maxEdits(word), maxEdits(name));
+    const distance = editDistance(word, name, limit);
+    if (distance <= limit && (best === undefined || distance < best.distance)) best = { name, distance };
   }
-  if (best === undefined) return undefined;
-  if (best.toLowerCase() === typed.toLowerCase()) return best;
-  return bestDistance <= 2 && bestDistance * 2 < typed.length ? best : undefined;
+  return best?.name;
 }
 
-/** ` (did you mean "x"?)`, or '' when nothing is close. */
-export function didYouMean(typed: string, known: readonly string[], quote = (s: string): string => `"${s}"`): string {
-  const hit = closest(typed, known);
+/** ` (did you mean "x"?)`, or '' when nothing is close; `quote` writes the name (flags go bare). */
+export function didYouMean(word: string, known: readonly string[], quote = (s: string): string => `"${s}"`): string {
+  const hit = closestName(word, known);
   return hit === undefined ? '' : ` (did you mean ${quote(hit)}?)`;
 }

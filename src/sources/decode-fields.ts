@@ -10,7 +10,7 @@ import { CliError } from '../errors.js';
 import { PROTOCOLS, type Protocol } from '../model/index.js';
 import type { KnownFields } from './known-fields.js';
 import type { Origin } from './objects.js';
-import { closestName } from './suggest.js';
+import { didYouMean } from '../suggest.js';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -111,8 +111,7 @@ export class Decoder {
     if (!this.strict) return;
     for (const key of Object.keys(obj)) {
       if (known.includes(key)) continue;
-      const near = closestName(key, known);
-      this.fail(at(path, key), `unknown field ${JSON.stringify(key)}${near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`);
+      this.fail(at(path, key), `unknown field ${JSON.stringify(key)}${didYouMean(key, known, (s) => JSON.stringify(s))}`);
     }
   }
 

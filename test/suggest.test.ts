@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closestName, editDistance } from '../../src/sources/suggest.js';
+import { closestName, didYouMean, editDistance } from '../src/suggest.js';
 
 const distanceCases: { a: string; b: string; want: number }[] = [
   { a: 'cidr', b: 'cidr', want: 0 },
@@ -29,3 +29,14 @@ const suggestCases: { word: string; want: string | undefined }[] = [
 for (const c of suggestCases) {
   test(`closestName(${c.word}) is ${String(c.want)}`, () => assert.equal(closestName(c.word, KNOWN), c.want));
 }
+
+const phraseCases: { word: string; known: readonly string[]; want: string }[] = [
+  { word: 'matirx', known: ['explain', 'can-reach', 'matrix', 'apply-node'], want: ' (did you mean "matrix"?)' },
+  { word: 'frobnicate', known: ['explain', 'can-reach', 'matrix', 'apply-node'], want: '' },
+  { word: '--prot', known: ['--port', '--ip-family', '--filename'], want: ' (did you mean "--port"?)' },
+];
+for (const c of phraseCases) {
+  test(`didYouMean(${c.word}) is ${JSON.stringify(c.want)}`, () => assert.equal(didYouMean(c.word, c.known), c.want));
+}
+
+test('didYouMean writes the name as asked: flags go bare', () => assert.equal(didYouMean('--selecter', ['--selector'], (s) => s), ' (did you mean --selector?)'));
