@@ -25,8 +25,8 @@ export class DeadlineHttpLibrary implements HttpLibrary {
 }
 
 interface ListPage<T> {
-  readonly items: T[];
-  readonly metadata?: { readonly _continue?: string };
+  readonly items: readonly T[];
+  readonly continueToken: string | undefined;
 }
 
 /** Every item of a list, following `continue` tokens until the server sends none. */
@@ -36,9 +36,9 @@ export async function listAll<T>(fetchPage: (cont: string | undefined) => Promis
   let cont: string | undefined;
   for (;;) {
     const page = await fetchPage(cont);
-    out.push(...page.items);
-    cont = page.metadata?._continue;
-    if (cont === undefined || cont === '') return out;
+    for (const item of page.items) out.push(item);
+    cont = page.continueToken;
+    if (cont === undefined) return out;
     // A server that hands back a token it already gave would make this loop forever.
     if (seen.has(cont)) throw new CliError('the server returned the same list continue token twice');
     seen.add(cont);

@@ -11,11 +11,12 @@ import {
   createConfiguration,
   NetworkingV1Api,
   ServerConfiguration,
+  type Configuration,
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { describeApiError, type ApiCall } from './api-errors.js';
 import type { CliError } from '../errors.js';
-import { namespaceToWire, nodeToWire, podToWire, policyToWire, type WireObject } from './cluster-convert.js';
+import { getJson, getListPage, type WireObject } from './cluster-raw.js';
 import { DeadlineHttpLibrary, listAll, PAGE_SIZE } from './cluster-request.js';
 import { decodeObject } from './decode.js';
 import { resolveKubeconfig, type KubeconfigEnv } from './kubeconfig.js';
@@ -41,6 +42,14 @@ export interface Need {
 }
 
 export type NameKind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes';
+
+/** Where each kind is listed, and what its list items are (they carry no kind on the wire). */
+const RESOURCES: Readonly<Record<NameKind, { readonly prefix: string; readonly clusterScoped: boolean; readonly item: { readonly kind: string; readonly apiVersion: string } }>> = {
+  namespaces: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Namespace', apiVersion: 'v1' } },
+  nodes: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Node', apiVersion: 'v1' } },
+  pods: { prefix: '/api/v1', clusterScoped: false, item: { kind: 'Pod', apiVersion: 'v1' } },
+  networkpolicies: { prefix: '/apis/networking.k8s.io/v1', clusterScoped: false, item: { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1' } },
+};
 
 /** The typed API clients, with the user's --request-timeout, for modules (exec) that make their own calls. */
 export interface ClusterApis {
@@ -68,6 +77,8 @@ class LiveCluster implements ClusterConnection {
   readonly apis: ClusterApis;
   readonly warnings: string[] = [];
   private readonly origin: Origin;
+  /** Reads go through it as wire JSON (cluster-raw); the typed clients serve exec. */
+  private readonly config: Configuration;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -77,12 +88,13 @@ class LiveCluster implements ClusterConnection {
     requestTimeoutMs: number,
     private readonly timeoutText: string | undefined,
   ) {
-    const config = () =>
+    const config = (): Configuration =>
       createConfiguration({
         baseServer: new ServerConfiguration(server, {}),
         authMethods: { default: kc },
         httpApi: new DeadlineHttpLibrary(requestTimeoutMs),
       });
+    this.config = config();
     this.apis = { core: new CoreV1Api(config()), networking: new NetworkingV1Api(config()) };
     this.origin = { source: server };
   }
@@ -103,36 +115,14 @@ class LiveCluster implements ClusterConnection {
     return describeApiError(e, { ...what, server: this.server, ...(this.timeoutText !== undefined ? { timeout: this.timeoutText } : {}) });
   }
 
-  private list<T>(resource: NameKind, namespace: string | undefined, page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
-    return this.request({ verb: 'list', resource, ...(namespace !== undefined ? { namespace } : {}) }, () => listAll(page));
-  }
-
-  private namespaces(): Promise<WireObject[]> {
-    const core = this.apis.core;
-    return this.list('namespaces', undefined, (c) => core.listNamespace({ limit: PAGE_SIZE, _continue: c })).then((l) => l.map(namespaceToWire));
-  }
-
-  private nodes(): Promise<WireObject[]> {
-    const core = this.apis.core;
-    return this.list('nodes', undefined, (c) => core.listNode({ limit: PAGE_SIZE, _continue: c })).then((l) => l.map(nodeToWire));
-  }
-
-  private pods(namespace: string | undefined): Promise<WireObject[]> {
-    const core = this.apis.core;
-    const page =
-      namespace === undefined
-        ? (c: string | undefined) => core.listPodForAllNamespaces({ limit: PAGE_SIZE, _continue: c })
-        : (c: string | undefined) => core.listNamespacedPod({ namespace, limit: PAGE_SIZE, _continue: c });
-    return this.list('pods', namespace, page).then((l) => l.map(podToWire));
-  }
-
-  private policies(namespace: string | undefined): Promise<WireObject[]> {
-    const net = this.apis.networking;
-    const page =
-      namespace === undefined
-        ? (c: string | undefined) => net.listNetworkPolicyForAllNamespaces({ limit: PAGE_SIZE, _continue: c })
-        : (c: string | undefined) => net.listNamespacedNetworkPolicy({ namespace, limit: PAGE_SIZE, _continue: c });
-    return this.list('networkpolicies', namespace, page).then((l) => l.map(policyToWire));
+  /** Every page of one resource's list, in the namespace or cluster-wide. */
+  private list(resource: NameKind, namespace: string | undefined): Promise<WireObject[]> {
+    const r = RESOURCES[resource];
+    const path = namespace === undefined || r.clusterScoped ? `${r.prefix}/${resource}` : `${r.prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
+    const what = { verb: 'list', resource, ...(namespace !== undefined && !r.clusterScoped ? { namespace } : {}) } as const;
+    return this.request(what, () =>
+      listAll((cont) => getListPage(this.config, path, r.item, { limit: String(PAGE_SIZE), ...(cont === undefined ? {} : { continue: cont }) })),
+    );
   }
 
   /**
@@ -143,8 +133,8 @@ class LiveCluster implements ClusterConnection {
    */
   private async namespace(name: string): Promise<WireObject[]> {
     try {
-      const ns = await this.apis.core.readNamespace({ name });
-      return [namespaceToWire(ns)];
+      const ns = await getJson(this.config, `/api/v1/namespaces/${encodeURIComponent(name)}`);
+      return [{ ...RESOURCES.namespaces.item, ...(ns as WireObject) }];
     } catch (e) {
       if (e instanceof ApiException && e.code === 403) {
         this.warnings.push(
@@ -158,13 +148,13 @@ class LiveCluster implements ClusterConnection {
   }
 
   async load(need: Need): Promise<ObjectSet> {
-    const nodes = need.nodes ? this.nodes() : Promise.resolve([]);
+    const nodes = need.nodes ? this.list('nodes', undefined) : Promise.resolve([]);
     let groups: Promise<WireObject[]>[];
     if (need.namespaces === 'all') {
-      groups = [this.namespaces(), this.pods(undefined), this.policies(undefined)];
+      groups = [this.list('namespaces', undefined), this.list('pods', undefined), this.list('networkpolicies', undefined)];
     } else {
       const names = [...new Set(need.namespaces)];
-      groups = names.flatMap((ns) => [this.namespace(ns), this.pods(ns), this.policies(ns)]);
+      groups = names.flatMap((ns) => [this.namespace(ns), this.list('pods', ns), this.list('networkpolicies', ns)]);
     }
     const results = await Promise.all([nodes, ...groups]);
     const out = new ObjectCollector();
@@ -177,25 +167,7 @@ class LiveCluster implements ClusterConnection {
   }
 
   async listNames(kind: NameKind, namespace?: string): Promise<string[]> {
-    let objs: WireObject[];
-    switch (kind) {
-      case 'namespaces':
-        objs = await this.namespaces();
-        break;
-      case 'nodes':
-        objs = await this.nodes();
-        break;
-      case 'pods':
-        objs = await this.pods(namespace);
-        break;
-      case 'networkpolicies':
-        objs = await this.policies(namespace);
-        break;
-      default: {
-        const never: never = kind;
-        throw new Error(`unexpected kind ${String(never)}`);
-      }
-    }
+    const objs = await this.list(kind, namespace);
     return objs.map((o) => (o['metadata'] as { name?: string } | undefined)?.name ?? '').filter((n) => n !== '').sort();
   }
 }

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { connectCluster, type ClusterConnection, type Need } from '../../src/sources/cluster.js';
-import { policyToWire } from '../../src/sources/cluster-convert.js';
 import { startApiServer, type FakeApiServer } from '../support/apiserver.js';
 import { namespaceObj, nodeObj, podObj, policyObj } from '../support/objects.js';
 
@@ -123,7 +121,7 @@ test('load decodes pods, namespaces and nodes through the shared decoder', async
   assert.deepEqual(set.nodes[0]?.addresses.map((a) => `${a.type}=${a.ip.text}`), ['InternalIP=192.168.1.10']);
 });
 
-test('policies keep from (client-node _from) and ipBlock except, and absent vs empty peers', async () => {
+test('policies are read as wire JSON: from and ipBlock except kept, and absent vs empty peers', async () => {
   const set = await conn.load({ namespaces: ['shop'], nodes: false });
   const p = set.policies.find((x) => x.name === 'mixed');
   assert.ok(p);
@@ -139,33 +137,6 @@ test('policies keep from (client-node _from) and ipBlock except, and absent vs e
   const egressBlock = p.egress[0]?.peers[0];
   assert.deepEqual(egressBlock?.kind === 'ip-block' ? egressBlock.except.map((e) => e.text) : [], ['169.254.169.254/32']);
 });
-
-const convertCases: { name: string; model: V1NetworkPolicy; want: unknown }[] = [
-  {
-    name: '_from becomes from, except stays, Dates and unknown fields are dropped',
-    model: {
-      metadata: { name: 'p', namespace: 'n', creationTimestamp: new Date('2024-01-01T00:00:00Z') },
-      spec: { podSelector: {}, ingress: [{ _from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/9'] } }] }] },
-    },
-    want: {
-      kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', metadata: { name: 'p', namespace: 'n' },
-      spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/9'] } }] }] },
-    },
-  },
-  {
-    name: 'absent rule fields stay absent, empty ones stay empty',
-    model: { metadata: { name: 'p' }, spec: { podSelector: { matchLabels: { a: 'b' } }, ingress: [{}, { _from: [], ports: [] }] } },
-    want: {
-      kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', metadata: { name: 'p' },
-      spec: { podSelector: { matchLabels: { a: 'b' } }, ingress: [{}, { from: [], ports: [] }] },
-    },
-  },
-];
-for (const c of convertCases) {
-  test(`policyToWire: ${c.name}`, () => {
-    assert.deepEqual(policyToWire(c.model), c.want);
-  });
-}
 
 test('paging: 1200 pods read across pages the server caps at 100', async () => {
   const big = await startApiServer({ pageSizeCap: 100 });

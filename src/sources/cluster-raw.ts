@@ -1,0 +1,49 @@
+/**
+ * @module sources/cluster-raw
+ * Reads from the API server as wire JSON, the form files have, so that both go through one decoder.
+ * Requests are built and sent by client-node's own configuration (server URL, TLS and client
+ * certificates, tokens and exec credential plugins, the --request-timeout deadline) exactly as its
+ * typed calls send them; only its model decoding is skipped. That decoding cost more than the
+ * reading itself on large lists, and its models are not wire JSON anyway (`from` is `_from`,
+ * timestamps become Dates, unknown fields vanish), so they had to be turned back field by field.
+ */
+import { ApiException, HttpMethod, type Configuration } from '@kubernetes/client-node';
+import { CliError } from '../errors.js';
+
+export type WireObject = Record<string, unknown>;
+
+/**
+ * GET `path` and parse the JSON answer. A status outside 2xx throws client-node's ApiException,
+ * with the body as its typed calls give it (none on 401), so api-errors words both alike.
+ */
+export async function getJson(config: Configuration, path: string, query: Readonly<Record<string, string>> = {}): Promise<unknown> {
+  const request = config.baseServer.makeRequestContext(path, HttpMethod.GET);
+  request.setHeaderParam('Accept', 'application/json, */*;q=0.8');
+  for (const [k, v] of Object.entries(query)) request.setQueryParam(k, v);
+  await config.authMethods.default?.applySecurityAuthentication(request);
+  const response = await config.httpApi.send(request).toPromise();
+  const text = await response.body.text();
+  const code = response.httpStatusCode;
+  if (code === 401) throw new ApiException(code, 'Unauthorized', undefined, response.headers);
+  if (code < 200 || code > 299) throw new ApiException(code, 'Unknown API Status Code!', text, response.headers);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new CliError(`the server's answer to GET ${path} is not JSON`, { cause: e });
+  }
+}
+
+interface ListPage {
+  readonly items: readonly WireObject[];
+  readonly continueToken: string | undefined;
+}
+
+/** One page of a list; its items lack kind and apiVersion on the wire, so they are given them. */
+export async function getListPage(config: Configuration, path: string, item: { readonly kind: string; readonly apiVersion: string }, query: Readonly<Record<string, string>>): Promise<ListPage> {
+  const body = await getJson(config, path, query);
+  const list = (typeof body === 'object' && body !== null ? body : {}) as { items?: unknown; metadata?: { continue?: unknown } };
+  if (!Array.isArray(list.items)) throw new CliError(`the server's answer to GET ${path} is not a list`);
+  const items = list.items.map((o): WireObject => ({ kind: item.kind, apiVersion: item.apiVersion, ...(o as WireObject) }));
+  const token = list.metadata?.continue;
+  return { items, continueToken: typeof token === 'string' && token !== '' ? token : undefined };
+}
