@@ -8,3 +8,5 @@ export * from './verdict.js';
 export * from './resolve.js';
 export * from './explain.js';
 export * from './direction.js';
+// Re-exported so that every layer keeps taking it from the engine's index; it lives in a leaf.
+export { assertNever } from '../assert-never.js';
