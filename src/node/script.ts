@@ -11,6 +11,11 @@ import { hex, hookSpec, renderChainRules, renderIpsetRestore } from './restore.j
 import { entryCount, ruleCount, type FamilyRules, type RuleSet } from './rule-data.js';
 import { APPLY_MAIN, CLEANUP_MAIN, SHELL_LIB } from './script-lib.js';
 
+/** Text for a comment line: nothing that could end the line or confuse a terminal. */
+function commentText(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?');
+}
+
 /** Single-quoted for sh. */
 export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -70,7 +75,7 @@ export function renderApplyScript(rs: RuleSet): string {
   const setText = renderIpsetRestore(sets).split('\n').filter((l) => l !== '');
   const lines = [
     '#!/bin/sh',
-    `# kubectl-netpol: NetworkPolicy rules for node ${rs.node.replace(/[^\x20-\x7e]/g, '?')}; generated, do not edit.`,
+    `# kubectl-netpol: NetworkPolicy rules for node ${commentText(rs.node)}; generated, do not edit.`,
     '# Run on the node as root: sh -s < this-file. It reads nothing from stdin.',
     '# KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.',
     ...families.map((f) => `# ${summary(f)}`),
@@ -105,4 +110,13 @@ const CLEANUP_SCRIPT = [
 
 export function renderCleanupScript(): string {
   return CLEANUP_SCRIPT;
+}
+
+/**
+ * The line before each node's script when apply-node --all --dry-run prints them all. A comment,
+ * so the output stays sh text, but not one script to run: each script ends in `exit`, and each
+ * belongs on its own node only.
+ */
+export function renderScriptHeading(node: string): string {
+  return `# ===== node ${commentText(node)}: its script follows; run each script on its own node, never this whole output =====\n`;
 }
