@@ -147,27 +147,24 @@ export function findCycles(graph: ImportGraph): string[][] {
   const stack: string[] = [];
   const components: string[][] = [];
   let counter = 0;
+  const work: { node: string; edge: number }[] = [];
+  const enter = (n: string): void => {
+    index.set(n, counter);
+    low.set(n, counter++);
+    stack.push(n);
+    onStack.add(n);
+    work.push({ node: n, edge: 0 });
+  };
   for (const root of nodes) {
     if (index.has(root)) continue;
-    const work: { node: string; edge: number }[] = [{ node: root, edge: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
+    enter(root);
     while (work.length > 0) {
       const top = work[work.length - 1] as { node: string; edge: number };
       const edges = next(top.node);
       if (top.edge < edges.length) {
         const to = edges[top.edge++] as string;
-        if (!index.has(to)) {
-          index.set(to, counter);
-          low.set(to, counter++);
-          stack.push(to);
-          onStack.add(to);
-          work.push({ node: to, edge: 0 });
-        } else if (onStack.has(to)) {
-          low.set(top.node, Math.min(low.get(top.node) ?? 0, index.get(to) ?? 0));
-        }
+        if (!index.has(to)) enter(to);
+        else if (onStack.has(to)) low.set(top.node, Math.min(low.get(top.node) ?? 0, index.get(to) ?? 0));
         continue;
       }
       work.pop();
