@@ -79,7 +79,7 @@ export const COMMAND_FLAGS = {
   },
   'apply-node': {
     all: { type: 'boolean', default: false, describe: 'Every node (Node objects and nodes that pods run on)', group: OWN },
-    'dry-run': { type: 'string', describe: 'none (install), or client or server (both: print the node-side script, to run with sh -s on the node, and change nothing); alone: client', group: OWN },
+    'dry-run': { type: 'string', describe: 'none (install), or client or server (both: print the node-side script, to run with sh -s on the node, and change nothing; with --all every node\'s); alone: client', group: OWN },
     cleanup: { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead', group: OWN },
     image: { type: 'string', describe: 'Helper image with iptables and ipset', group: OWN },
     'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod', group: OWN },

@@ -3,28 +3,14 @@
  * Indexes a snapshot once so that verdicts, explanations and the node rule set read the same
  * structure: namespace labels by name, and for each pod the policies that select it per direction.
  */
-import type { Labels, NetworkPolicy, Peer, Pod, PolicyType, Snapshot } from '../model/index.js';
+import type { Labels, NetworkPolicy, Peer, Pod, Snapshot } from '../model/index.js';
 import { isFinished } from './endpoint.js';
 import { selectorMatches } from './selector.js';
-import type { PeerContext } from './peer.js';
+import type { CompiledSnapshot } from './compiled.js';
 import { peerPods } from './resolve.js';
 
-export interface CompiledSnapshot extends PeerContext {
-  readonly snapshot: Snapshot;
-  /** Pods that take part: not Succeeded/Failed. */
-  readonly pods: readonly Pod[];
-  /** Policies selecting `pod` that isolate it in `direction`, in snapshot order. */
-  isolating(pod: Pod, direction: PolicyType): readonly NetworkPolicy[];
-  /** Policies whose podSelector matches the pod (any type). */
-  selecting(pod: Pod): readonly NetworkPolicy[];
-  /** Pods a policy selects. */
-  selectedBy(policy: NetworkPolicy): readonly Pod[];
-  /**
-   * Pods a peer admits (see resolve.peerPods), remembered: explanations and every node's rule set
-   * ask for the same peers many times, and each answer scans every pod.
-   */
-  peerPods(policy: NetworkPolicy, peer: Peer): readonly Pod[];
-}
+// Declared in compiled.ts (see there why); callers keep taking it from here or the index.
+export type { CompiledSnapshot } from './compiled.js';
 
 /**
  * Policy P selects pod Q iff Q is in P's namespace and P.spec.podSelector matches Q's labels.

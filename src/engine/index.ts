@@ -1,5 +1,4 @@
 export * from './selector.js';
-export * from './cidr.js';
 export * from './endpoint.js';
 export * from './peer.js';
 export * from './port.js';
@@ -8,3 +7,7 @@ export * from './verdict.js';
 export * from './resolve.js';
 export * from './explain.js';
 export * from './direction.js';
+// Re-exported so that every layer keeps taking it from the engine's index; it lives in a leaf.
+export { assertNever } from '../assert-never.js';
+// The same for the address arithmetic, which lives in model/ so that sources/ can use it.
+export { bitsOf, cidrContains, cidrCovers } from '../model/index.js';

@@ -8,8 +8,7 @@
  * An ipBlock matches by address, pod addresses included; hostNetwork pods and non-pods are matched
  * only by ipBlocks.
  */
-import { qualifiedName, type Cidr, type IpAddress, type LabelSelector, type Labels, type NetworkPolicy, type Peer, type SelectorRequirement } from '../model/index.js';
-import { cidrContains } from './cidr.js';
+import { cidrContains, qualifiedName, type Cidr, type IpAddress, type LabelSelector, type Labels, type NetworkPolicy, type Peer, type SelectorRequirement } from '../model/index.js';
 import { isFinished, type Endpoint } from './endpoint.js';
 import { firstUnmet } from './selector.js';
 

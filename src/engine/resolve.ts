@@ -6,7 +6,7 @@
  */
 import type { Namespace, NetworkPolicy, Peer, Pod, PortSpec } from '../model/index.js';
 import { matchIpBlock, matchSelectorPeer } from './peer.js';
-import type { CompiledSnapshot } from './compile.js';
+import type { CompiledSnapshot } from './compiled.js';
 import { selectorMatches } from './selector.js';
 import { namedPortTarget, resolveNamedPort } from './port.js';
 

@@ -5,6 +5,7 @@
  * fails, so that a denial can say which label did not match.
  */
 import type { LabelSelector, Labels, SelectorRequirement } from '../model/index.js';
+import { assertNever } from '../assert-never.js';
 
 /** Every requirement of a selector, matchLabels written as `In` of one value. */
 export function requirementsOf(sel: LabelSelector): SelectorRequirement[] {
@@ -50,8 +51,4 @@ export function firstUnmet(sel: LabelSelector, labels: Labels): SelectorRequirem
 
 export function selectorMatches(sel: LabelSelector, labels: Labels): boolean {
   return firstUnmet(sel, labels) === undefined;
-}
-
-export function assertNever(x: never): never {
-  throw new Error(`unexpected variant: ${JSON.stringify(x)}`);
 }

@@ -40,17 +40,12 @@
  * here sees them either; their replies come back through INPUT. A pod's connection to another
  * node's address is routed out through FORWARD, and its egress rules decide it like any address.
  */
-import { qualifiedName, type IpAddress, type IpFamily, type NetworkPolicy, type Peer, type Pod, type Rule } from '../model/index.js';
-import { policySelects, policyTypeOf, resolvePortOn, rulesOf, type CompiledSnapshot, type Direction } from '../engine/index.js';
-import {
-  FORWARD_CHAIN,
-  DEFAULT_MARKS,
-  podChainName,
-  policyChainName,
-  sanitizeComment,
-} from './names.js';
-import type { Chain, ChainRule, FamilyRules, MarkBits, Match, RuleSet, Target } from './rule-data.js';
+import { qualifiedName, type IpFamily, type Pod } from '../model/index.js';
+import { policyTypeOf, type CompiledSnapshot, type Direction } from '../engine/index.js';
+import { FORWARD_CHAIN, DEFAULT_MARKS, podChainName } from './names.js';
+import type { Chain, ChainRule, FamilyRules, MarkBits, Match, RuleSet } from './rule-data.js';
 import { SetRegistry } from './sets.js';
+import { chainRule as rule, markOf, PolicyChains } from './policy-chains.js';
 
 export type { RuleSet } from './rule-data.js';
 
@@ -82,34 +77,19 @@ const NDP_TYPES: readonly { readonly type: number; readonly name: string }[] = [
   { type: 137, name: 'redirect' },
 ];
 
-function rule(matches: Match[], target: Target, comment: string): ChainRule {
-  return { matches, target, comment: sanitizeComment(comment) };
-}
-
-function ipsOf(pods: readonly Pod[], family: IpFamily): IpAddress[] {
-  return pods.flatMap((p) => p.ips.filter((ip) => ip.family === family));
-}
-
-interface Part {
-  readonly matches: Match[];
-  readonly label: string;
-}
-
+/** One node's rules of one family; the policy chains come from the snapshot's shared PolicyChains. */
 class FamilyBuilder {
-  readonly sets: SetRegistry;
+  private readonly sets: SetRegistry;
   private readonly policyChains = new Map<string, Chain>();
 
   constructor(
     private readonly c: CompiledSnapshot,
+    private readonly shared: PolicyChains,
     private readonly local: readonly Pod[],
     private readonly family: IpFamily,
     private readonly marks: MarkBits,
   ) {
     this.sets = new SetRegistry(family);
-  }
-
-  private markOf(direction: Direction): number {
-    return direction === 'ingress' ? this.marks.ingress : this.marks.egress;
   }
 
   build(): FamilyRules {
@@ -177,7 +157,7 @@ class FamilyBuilder {
 
   /** Group 2: the pod's decision chain. */
   private podChain(pod: Pod, direction: Direction): Chain {
-    const admitted: Match = { kind: 'mark', bits: this.markOf(direction) };
+    const admitted: Match = { kind: 'mark', bits: markOf(this.marks, direction) };
     const who = `${qualifiedName(pod)} ${direction}`;
     const rules: ChainRule[] = [];
     for (const address of pod.ips.filter((ip) => ip.family === this.family)) {
@@ -186,98 +166,48 @@ class FamilyBuilder {
     }
     const policies = [...this.c.isolating(pod, policyTypeOf(direction))].sort(byKey);
     for (const policy of policies) {
-      const chain = this.policyChain(policy, direction);
+      const shared = this.shared.chainOf(policy, direction, this.local);
+      const chain = shared.chain.name;
+      this.policyChains.set(chain, shared.chain);
+      for (const set of shared.sets) this.sets.include(set);
       rules.push(rule([], { kind: 'jump', chain }, `${who}: policy ${qualifiedName(policy)}`));
       rules.push(rule([admitted], { kind: 'return' }, `${who}: admitted by ${qualifiedName(policy)}`));
     }
     rules.push(rule([], { kind: 'reject' }, `${who}: no policy admits`));
     return { name: podChainName(pod.namespace, pod.name, direction), rules };
   }
+}
 
-  private policyChain(policy: NetworkPolicy, direction: Direction): string {
-    const name = policyChainName(policy.namespace, policy.name, direction);
-    if (!this.policyChains.has(name)) {
-      const rules = rulesOf(policy, direction).flatMap((r, i) => this.ruleLines(policy, direction, r, i));
-      this.policyChains.set(name, { name, rules });
-    }
-    return name;
+/**
+ * The rule sets of one compiled snapshot's nodes, with one pair of mark bits. Everything that is
+ * the same on every node is built once and shared: the policy chains and their sets, per family
+ * (policy-chains.ts). What remains per node is unavoidable: its local pods, their interception
+ * rules and decision chains, and the choice of policy chains and sets they need.
+ */
+export class RuleSetBuilder {
+  private readonly v4: PolicyChains;
+  private readonly v6: PolicyChains;
+
+  constructor(
+    private readonly c: CompiledSnapshot,
+    private readonly marks: MarkBits = DEFAULT_MARKS,
+  ) {
+    this.v4 = new PolicyChains(c, 4, marks);
+    this.v6 = new PolicyChains(c, 6, marks);
   }
 
-  /** One line per (peer part, port part): a rule admits when any peer AND any port match. */
-  private ruleLines(policy: NetworkPolicy, direction: Direction, r: Rule, index: number): ChainRule[] {
-    const peers = this.peerParts(policy, direction, r);
-    const ports = this.portParts(policy, direction, r);
-    const target: Target = { kind: 'set-mark', bits: this.markOf(direction) };
-    const where = `${qualifiedName(policy)} ${direction}[${index}]`;
-    return peers.flatMap((p) =>
-      ports.map((q) => rule([...p.matches, ...q.matches], target, [where, p.label, q.label].filter((s) => s !== '').join(' '))),
-    );
-  }
-
-  private peerParts(policy: NetworkPolicy, direction: Direction, r: Rule): Part[] {
-    // An empty from/to admits every peer, pods and addresses alike.
-    if (r.peers.length === 0) return [{ matches: [], label: '' }];
-    const field = direction === 'ingress' ? 'from' : 'to';
-    const flags = direction === 'ingress' ? 'src' : 'dst';
-    const parts: Part[] = [];
-    const selectorIdx = r.peers.flatMap((p, i) => (p.kind === 'selector' ? [i] : []));
-    if (selectorIdx.length > 0) {
-      const pods = selectorIdx.flatMap((i) => this.c.peerPods(policy, r.peers[i] as Peer));
-      const set = this.sets.addresses(ipsOf(pods, this.family));
-      if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${selectorIdx.join(',')}]` });
-    }
-    r.peers.forEach((p, i) => {
-      if (p.kind !== 'ip-block') return;
-      const set = this.sets.ipBlock(p.cidr, p.except);
-      if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${i}]` });
-    });
-    return parts;
-  }
-
-  private portParts(policy: NetworkPolicy, direction: Direction, r: Rule): Part[] {
-    // An empty ports list admits every port of every protocol.
-    if (r.ports.length === 0) return [{ matches: [], label: '' }];
-    const parts: Part[] = [];
-    r.ports.forEach((spec, i) => {
-      const label = `ports[${i}]`;
-      if (spec.port === undefined) {
-        parts.push({ matches: [{ kind: 'protocol', protocol: spec.protocol }], label });
-      } else if (typeof spec.port === 'number') {
-        const m: Match = { kind: 'dest-port', protocol: spec.protocol, first: spec.port, last: spec.endPort ?? spec.port };
-        parts.push({ matches: [m], label });
-      } else {
-        // A named port matches the DESTINATION pod's number for that name: the (address, port) pairs
-        // of every pod that could be the destination here, so that no other address ever matches.
-        const targets = resolvePortOn(spec, this.namedPortCandidates(policy, direction, r)).flatMap(({ pod, port }) =>
-          pod.ips.map((ip) => ({ ip, protocol: spec.protocol, port })),
-        );
-        const set = this.sets.namedPorts(targets);
-        if (set !== undefined) {
-          parts.push({ matches: [{ kind: 'protocol', protocol: spec.protocol }, { kind: 'in-set', set, flags: 'dst,dst' }], label });
-        }
-      }
-    });
-    return parts;
-  }
-
-  /**
-   * Ingress: the destination is the selected local pod. Egress: the destination is the peer, so
-   * only pods some peer of the rule admits can meet both halves of a line (every pod when the rule
-   * has no peers).
-   */
-  private namedPortCandidates(policy: NetworkPolicy, direction: Direction, r: Rule): readonly Pod[] {
-    if (direction === 'ingress') return this.local.filter((p) => policySelects(policy, p));
-    if (r.peers.length === 0) return this.c.pods;
-    return r.peers.flatMap((p) => this.c.peerPods(policy, p));
+  build(nodeName: string): RuleSet {
+    const local = localPods(this.c, nodeName);
+    return {
+      node: nodeName,
+      marks: this.marks,
+      v4: new FamilyBuilder(this.c, this.v4, local, 4, this.marks).build(),
+      v6: new FamilyBuilder(this.c, this.v6, local, 6, this.marks).build(),
+    };
   }
 }
 
+/** One node's rule set; for several nodes of one snapshot, one RuleSetBuilder shares their work. */
 export function buildRuleSet(c: CompiledSnapshot, nodeName: string, marks: MarkBits = DEFAULT_MARKS): RuleSet {
-  const local = localPods(c, nodeName);
-  return {
-    node: nodeName,
-    marks,
-    v4: new FamilyBuilder(c, local, 4, marks).build(),
-    v6: new FamilyBuilder(c, local, 6, marks).build(),
-  };
+  return new RuleSetBuilder(c, marks).build(nodeName);
 }

@@ -109,6 +109,11 @@ export class SetRegistry {
     return this.add('hash:ip,port', 'T', entries);
   }
 
+  /** A set another registry of this family made (a shared policy chain's, see policy-chains.ts). */
+  include(set: IpSet): void {
+    if (!this.byName.has(set.name)) this.byName.set(set.name, set);
+  }
+
   sets(): IpSet[] {
     return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }

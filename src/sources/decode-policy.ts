@@ -5,11 +5,10 @@
  * absent or empty, Ingress plus Egress when spec.egress has at least one rule. Whether lists were
  * absent, empty or set is kept so explanations can tell `ingress: []` from no ingress at all.
  */
-import type { Cidr, ListField, NetworkPolicy, Peer, PolicyType, PortSpec, Rule } from '../model/index.js';
+import { cidrCovers, type Cidr, type ListField, type NetworkPolicy, type Peer, type PolicyType, type PortSpec, type Rule } from '../model/index.js';
 import { at, decodeProtocol, type Decoder } from './decode-fields.js';
 import { decodeSelector } from './decode-selector.js';
 import { checkCidr } from './ip.js';
-import { cidrCovers } from '../engine/cidr.js';
 import { EGRESS_RULE, INGRESS_RULE, IP_BLOCK, POLICY_PEER, POLICY_PORT, POLICY_SPEC } from './known-fields.js';
 import { checkPortName, checkPortNumber } from './validate-names.js';
 

@@ -6,8 +6,7 @@
  * is checked against strict grammars first and ipaddr.js only does the arithmetic and formatting.
  */
 import ipaddr from 'ipaddr.js';
-import type { Cidr, IpAddress, IpFamily } from '../model/index.js';
-import { bitsOf } from '../engine/cidr.js';
+import { bitsOf, type Cidr, type IpAddress, type IpFamily } from '../model/index.js';
 
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);

@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ExecHandler, type FakeApiServer } from '../support/apiserver.js';
 import type { JsonObject } from '../support/selectors.js';
+import { renderData } from '../../src/render/data.js';
 import { example, netpol, plugin, repo } from './run.js';
 
 let server: FakeApiServer;
@@ -265,6 +266,57 @@ test('apply-node offline: --dry-run prints the script; a node nobody knows is an
   const cleanup = await netpol(['apply-node', 'node-a', '--cleanup', '--dry-run']);
   assert.equal(cleanup.code, 0);
   assert.match(cleanup.stdout, /KNP-/);
+});
+
+/** --all --dry-run's text: [node, script] in print order, split at each node's heading line. */
+function scriptsOf(text: string): [string, string][] {
+  const headings = [...text.matchAll(/^# ===== node (\S+): its script follows; run each script on its own node, never this whole output =====\n/gm)];
+  assert.equal(headings[0]?.index, 0, 'the output starts with a heading');
+  return headings.map((h, i) => [h[1] ?? '', text.slice((h.index ?? 0) + h[0].length, headings[i + 1]?.index ?? text.length)]);
+}
+
+const ALL_DRY_RUNS: { readonly name: string; readonly input: readonly string[]; readonly nodes: readonly string[]; readonly extra?: readonly string[] }[] = [
+  { name: 'the seed example', input: ['-f', example], nodes: ['node-a', 'node-b'] },
+  { name: 'the seed example, --mark-bits 0x3000', input: ['-f', example], nodes: ['node-a', 'node-b'], extra: ['--mark-bits', '0x3000'] },
+  { name: 'the multi-namespace fixture', input: ['-f', `${repo}test/fixtures/multi-namespace/cluster`], nodes: ['node-1', 'node-2', 'node-3'] },
+  { name: '--cleanup: the same script for every node', input: ['-f', example], nodes: ['node-a', 'node-b'], extra: ['--cleanup'] },
+];
+
+for (const c of ALL_DRY_RUNS) {
+  test(`apply-node --all --dry-run offline, ${c.name}: every node's script, sorted, each byte for byte apply-node NODE --dry-run's, in text, json and yaml`, async () => {
+    const args = ['apply-node', '--all', '--dry-run', ...c.input, ...(c.extra ?? [])];
+    const singles = await Promise.all(c.nodes.map((n) => netpol(['apply-node', n, '--dry-run', ...c.input, ...(c.extra ?? [])])));
+    const records = c.nodes.map((node, i) => ({ node, script: singles[i]?.stdout ?? '' }));
+    assert.ok(singles.every((s) => s.code === 0 && /^#!\/bin\/sh\n/.test(s.stdout)), singles.map((s) => s.stderr).join(''));
+    if (c.extra?.includes('--cleanup')) assert.equal(new Set(records.map((r) => r.script)).size, 1, 'the cleanup script names no node');
+    const text = await netpol(args);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stderr, '');
+    assert.deepEqual(scriptsOf(text.stdout), records.map((r) => [r.node, r.script]));
+    const json = await netpol([...args, '-o', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.stdout, renderData({ nodes: records }, 'json'), 'printed piece by piece, equal to JSON.stringify of the whole');
+    assert.deepEqual(JSON.parse(json.stdout), { nodes: records });
+    const yaml = await netpol([...args, '-o', 'yaml']);
+    assert.equal(yaml.code, 0, yaml.stderr);
+    assert.equal(yaml.stdout, renderData({ nodes: records }, 'yaml'), 'printed piece by piece, equal to stringify of the whole');
+  });
+}
+
+test('apply-node --all --dry-run against the cluster: every node\'s script, the same as from the files; no pod created, no script run', async () => {
+  server.setExecHandler(receiver(0, 'IPv4: 3 chains added\n'));
+  const execs = received.length;
+  const changes = () => server.requests(/\/pods/).filter((x) => x.method !== 'GET').length;
+  const before = changes();
+  for (const extra of [[], ['-o', 'json'], ['--cleanup'], ['--cleanup', '-o', 'yaml']]) {
+    const live = await netpol(['apply-node', '--all', '--dry-run', ...extra, '--kubeconfig', kubeconfig]);
+    assert.equal(live.code, 0, live.stderr);
+    assert.equal(live.stderr, '');
+    const offline = await netpol(['apply-node', '--all', '--dry-run', ...extra, '-f', example]);
+    assert.equal(live.stdout, offline.stdout, extra.join(' '));
+  }
+  assert.equal(changes(), before, 'no pod created or deleted');
+  assert.equal(received.length, execs, 'no script run');
 });
 
 /** Every way a kubectl user may spell a dry run, each against the live cluster: none may reach a node. */

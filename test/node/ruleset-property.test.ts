@@ -19,7 +19,7 @@ import {
   isAllowed,
   type Endpoint,
 } from '../../src/engine/index.js';
-import { buildRuleSet, DEFAULT_MARKS, type MarkBits, type RuleSet } from '../../src/node/index.js';
+import { buildRuleSet, DEFAULT_MARKS, renderApplyScript, RuleSetBuilder, type MarkBits, type RuleSet } from '../../src/node/index.js';
 import { deliver } from './interpret.js';
 import { block, ip, node, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './fixtures.js';
 
@@ -174,6 +174,23 @@ test('rule sets decide every packet as evaluateConnection does (random snapshots
 
 test('the same with other mark bits (--mark-bits 0x80000001: bit 31 too)', () => {
   fc.assert(fc.property(snapshotArb, (s) => check(s, { egress: 0x1, ingress: 0x80000000 })), { numRuns: 50 });
+});
+
+test('one RuleSetBuilder for every node, in either order, builds each node what buildRuleSet alone does (random snapshots)', () => {
+  fc.assert(
+    fc.property(snapshotArb, fc.boolean(), (s, reverse) => {
+      const c = compileSnapshot(s);
+      const shared = new RuleSetBuilder(c);
+      const names = s.nodes.map((n) => n.name);
+      for (const name of reverse ? names.reverse() : names) {
+        const alone = buildRuleSet(c, name);
+        const built = shared.build(name);
+        assert.deepEqual(built, alone, name);
+        assert.equal(renderApplyScript(built), renderApplyScript(alone), name);
+      }
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('replies of admitted connections pass every hook', () => {

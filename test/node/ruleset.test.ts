@@ -6,6 +6,7 @@ import {
   DEFAULT_MARKS,
   FORWARD_CHAIN,
   INPUT_CHAIN,
+  RuleSetBuilder,
   buildRuleSet,
   entryText,
   podChainName,
@@ -321,4 +322,21 @@ test('--mark-bits: every set-mark, clear-mark and mark match uses the rule set\'
   const used = [...text.join('\n').matchAll(/(?:--mark|--set-xmark) (0x[0-9a-f]+)\/(0x[0-9a-f]+)/g)].map((m) => `${m[1]}/${m[2]}`);
   assert.deepEqual([...new Set(used)].sort(), ['0x0/0x80000001', '0x1/0x1', '0x80000000/0x80000000']);
   assert.ok(text.every((l) => !l.includes('0x300000') && !l.includes('0x100000') && !l.includes('0x200000')));
+});
+
+test('RuleSetBuilder: nodes share a policy chain and its sets, unless an ingress named port resolves on their own pods', () => {
+  const s = snapshot({
+    pods: [web, web2, remoteWeb, client],
+    policies: [
+      policy('a', 'numbered', { ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('TCP', 8080)])] }),
+      policy('a', 'named', { ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('TCP', 'http')])] }),
+    ],
+  });
+  const c = compileSnapshot(s);
+  const shared = new RuleSetBuilder(c);
+  const [n1, n2] = [shared.build('n1'), shared.build('n2')];
+  const chain = (f: FamilyRules, name: string) => f.chains.find((x) => x.name === policyChainName('a', name, 'ingress'));
+  assert.ok(chain(n1.v4, 'numbered') !== undefined && chain(n1.v4, 'numbered') === chain(n2.v4, 'numbered'), 'built once, for both nodes');
+  assert.notDeepEqual(chain(n1.v4, 'named'), chain(n2.v4, 'named'), 'web and web2 name 8080 and 9090, web3 7070');
+  for (const node of ['n1', 'n2']) assert.deepEqual(shared.build(node), buildRuleSet(c, node), node);
 });

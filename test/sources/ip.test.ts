@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkCidr, checkIp, formatIp } from '../../src/sources/ip.js';
 import { cidr as parseCidr, ip as parseIp } from '../support/addresses.js';
-import { cidrCovers } from '../../src/engine/cidr.js';
+import { cidrCovers } from '../../src/model/index.js';
 
 const ipCases: { name: string; text: string; want?: { family: 4 | 6; value: bigint; text: string }; error?: RegExp }[] = [
   { name: 'ipv4', text: '172.17.0.10', want: { family: 4, value: 0xac11000an, text: '172.17.0.10' } },

@@ -1,18 +1,19 @@
 /**
  * @module cli/commands/apply-node
  * `apply-node NODE | --all`: build each node's iptables rule set from the snapshot and install it
- * through a privileged helper pod, or print the node-side script (--dry-run), or remove everything
- * of ours (--cleanup). Offline (-f) only --dry-run makes sense: there is no node to reach.
+ * through a privileged helper pod, or print the node-side script (--dry-run; with --all every
+ * node's, one after the other), or remove everything of ours (--cleanup). Offline (-f) only
+ * --dry-run makes sense: there is no node to reach.
  */
 import type { Snapshot } from '../../model/index.js';
 import { compileSnapshot } from '../../engine/index.js';
-import { buildRuleSet, checkMarkMask, renderApplyScript, renderCleanupScript, type MarkBits } from '../../node/index.js';
+import { checkMarkMask, renderApplyScript, renderCleanupScript, renderScriptHeading, RuleSetBuilder, type MarkBits } from '../../node/index.js';
 import { CliError } from '../../errors.js';
 import { usesCluster, type DryRun, type GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, type Loaded } from '../source.js';
 import { parseDuration } from '../../duration.js';
 import type { Output } from '../output.js';
-import { renderData } from '../../render/data.js';
+import { renderData, renderDataList, type DataFormat } from '../../render/data.js';
 
 export interface ApplyNodeOptions {
   readonly node?: string;
@@ -52,12 +53,28 @@ function checkNode(known: readonly string[], node: string, offline: boolean): vo
   );
 }
 
+/**
+ * --all --dry-run: every node's script in install order, each built only as it is printed, so
+ * that the whole never sits in memory at once. Text: each script under renderScriptHeading's
+ * line; -o json|yaml: {"nodes": [{"node", "script"}]}. With --cleanup each node gets the same
+ * cleanup script, so that the output says which nodes --all --cleanup would reach.
+ */
+function printScripts(nodes: readonly string[], scriptFor: (node: string) => string, data: DataFormat | undefined, out: Output): void {
+  if (data === undefined) {
+    for (const node of nodes) out.write(`${renderScriptHeading(node)}${scriptFor(node)}`);
+    return;
+  }
+  function* records(): Generator<{ node: string; script: string }> {
+    for (const node of nodes) yield { node, script: scriptFor(node) };
+  }
+  for (const piece of renderDataList('nodes', records(), data)) out.write(piece);
+}
+
 export async function runApplyNode(args: GlobalArgs, options: ApplyNodeOptions, out: Output): Promise<number> {
   const printOnly = options.dryRun !== 'none';
   const o = { ...options, dryRun: printOnly };
   if (o.all && o.node !== undefined) throw new CliError('name a NODE or use --all, not both');
   if (!o.all && o.node === undefined) throw new CliError('apply-node needs a NODE name, or --all');
-  if (o.dryRun && o.all) throw new CliError('--dry-run prints one node\'s script: name the NODE instead of --all');
   if (!o.dryRun && !usesCluster(args)) {
     throw new CliError('apply-node with -f alone can only --dry-run: installing needs the cluster (add --cluster to lay the files over it)');
   }
@@ -73,7 +90,8 @@ export async function runApplyNode(args: GlobalArgs, options: ApplyNodeOptions, 
     }
   }
   const data = args.output === 'json' || args.output === 'yaml' ? args.output : undefined;
-  if (o.cleanup && o.dryRun) {
+  // One node's cleanup script names no node: printed without reading anything. --all needs the nodes.
+  if (o.cleanup && o.dryRun && !o.all) {
     out.write(data ? renderData({ node: o.node ?? null, cleanup: true, script: renderCleanupScript() }, data) : renderCleanupScript());
     return 0;
   }
@@ -83,8 +101,13 @@ export async function runApplyNode(args: GlobalArgs, options: ApplyNodeOptions, 
   const known = knownNodes(loaded.snapshot);
   const nodes = o.all ? known : [o.node as string];
   if (!o.all) checkNode(known, o.node as string, loaded.offline);
-  const c = compileSnapshot(loaded.snapshot);
-  const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(buildRuleSet(c, node, marks)));
+  // One builder for every node: what the nodes' rule sets have in common is built once.
+  const rules = new RuleSetBuilder(compileSnapshot(loaded.snapshot), marks);
+  const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(rules.build(node)));
+  if (o.dryRun && o.all) {
+    printScripts(nodes, scriptFor, data, out);
+    return 0;
+  }
   if (o.dryRun) {
     const node = nodes[0] as string;
     out.write(data ? renderData({ node, cleanup: o.cleanup, script: scriptFor(node) }, data) : scriptFor(node));

@@ -1,9 +1,11 @@
 /**
- * @module engine/cidr
+ * @module model/cidr
  * Address arithmetic on the model's integer form of IPv4/IPv6 addresses. Parsing lives in
- * sources/; here addresses are already bigints with a family.
+ * sources/; here addresses are already bigints with a family. In model/ rather than engine/
+ * because sources/ needs it too (prefix lengths, excepts inside their cidr), and sources/ may
+ * import the model but not the engine.
  */
-import type { Cidr, IpAddress, IpFamily } from '../model/index.js';
+import type { Cidr, IpAddress, IpFamily } from './types.js';
 
 export function bitsOf(family: IpFamily): number {
   return family === 4 ? 32 : 128;
