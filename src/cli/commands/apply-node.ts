@@ -70,19 +70,18 @@ function printScripts(nodes: readonly string[], scriptFor: (node: string) => str
   for (const piece of renderDataList('nodes', records(), data)) out.write(piece);
 }
 
-export async function runApplyNode(args: GlobalArgs, options: ApplyNodeOptions, out: Output): Promise<number> {
-  const printOnly = options.dryRun !== 'none';
-  const o = { ...options, dryRun: printOnly };
+export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: Output): Promise<number> {
+  const printOnly = o.dryRun !== 'none';
   if (o.all && o.node !== undefined) throw new CliError('name a NODE or use --all, not both');
   if (!o.all && o.node === undefined) throw new CliError('apply-node needs a NODE name, or --all');
-  if (!o.dryRun && !usesCluster(args)) {
+  if (!printOnly && !usesCluster(args)) {
     throw new CliError('apply-node with -f alone can only --dry-run: installing needs the cluster (add --cluster to lay the files over it)');
   }
   if (!Number.isInteger(o.parallel) || o.parallel < 1) throw new CliError('--parallel must be a whole number >= 1');
   const marks = parseMarkBits(o.markBits);
   const timeoutMs = parseDuration(o.timeout);
   if (timeoutMs === undefined) throw new CliError(`--timeout "${o.timeout}": expected a duration such as 30s, 2m or 0 (no limit)`);
-  if (!o.dryRun) {
+  if (!printOnly) {
     // Only an install loads the helper pod's module (offline runs load nothing of exec/).
     const { MAX_LIFETIME_SECONDS, MAX_TIMEOUT_MS } = await import('../../exec/helper-pod.js');
     if (timeoutMs > MAX_TIMEOUT_MS) {
@@ -91,7 +90,7 @@ export async function runApplyNode(args: GlobalArgs, options: ApplyNodeOptions, 
   }
   const data = args.output === 'json' || args.output === 'yaml' ? args.output : undefined;
   // One node's cleanup script names no node: printed without reading anything. --all needs the nodes.
-  if (o.cleanup && o.dryRun && !o.all) {
+  if (o.cleanup && printOnly && !o.all) {
     out.write(data ? renderData({ node: o.node ?? null, cleanup: true, script: renderCleanupScript() }, data) : renderCleanupScript());
     return 0;
   }
@@ -104,11 +103,11 @@ export async function runApplyNode(args: GlobalArgs, options: ApplyNodeOptions, 
   // One builder for every node: what the nodes' rule sets have in common is built once.
   const rules = new RuleSetBuilder(compileSnapshot(loaded.snapshot), marks);
   const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(rules.build(node)));
-  if (o.dryRun && o.all) {
+  if (printOnly && o.all) {
     printScripts(nodes, scriptFor, data, out);
     return 0;
   }
-  if (o.dryRun) {
+  if (printOnly) {
     const node = nodes[0] as string;
     out.write(data ? renderData({ node, cleanup: o.cleanup, script: scriptFor(node) }, data) : scriptFor(node));
     return 0;
