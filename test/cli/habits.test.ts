@@ -178,3 +178,11 @@ for (const c of EXPECT_ERRORS) {
     assert.equal(r.stderr.split('\n').length, 2, 'one line');
   });
 }
+
+test('matrix -o json is streamed, and is exactly the formatted JSON of its value', async () => {
+  for (const args of [['matrix', '-f', BIG, '--port', '80,dns/UDP', '-o', 'json'], ['matrix', '-n', 'default', '-f', example, '--expect', EXPECT_OK, '-o', 'json']]) {
+    const r = await netpol(args);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.equal(`${JSON.stringify(JSON.parse(r.stdout), null, 2)}\n`, r.stdout);
+  }
+});

@@ -42,3 +42,13 @@ test('renderDataList reads its items one at a time, as it prints them', () => {
   pieces.next();
   assert.deepEqual(made, ['a']);
 });
+
+const around = { before: { pods: ['a/x', 'b/y'], ipFamily: 'IPv4', empty: [] }, after: { expectations: { checked: 2, differing: [{ from: 'a/x', got: null }] }, includesLocalFiles: ['f.yaml'] } };
+for (const c of cases) {
+  for (const format of ['json', 'yaml'] as const satisfies readonly DataFormat[]) {
+    test(`renderDataList ${format} with fields before and after the list: ${c.name}`, () => {
+      const pieces = [...renderDataList('results', c.items(), format, around)];
+      assert.equal(pieces.join(''), renderData({ ...around.before, results: c.items(), ...around.after }, format));
+    });
+  }
+}

@@ -12,7 +12,7 @@ import { verdictReason } from '../../render/verdict.js';
 import { renderMatrixGrid, renderMatrixWide, type MatrixCell, type MatrixView } from '../../render/matrix.js';
 import { renderExpectationMisses, type ExpectationMiss } from '../../render/expectations.js';
 import { describeAddressless } from '../../render/notes.js';
-import { renderData } from '../../render/data.js';
+import { renderDataList } from '../../render/data.js';
 import { CliError } from '../../errors.js';
 import { readExpectations, type Expectation } from '../../sources/expectations.js';
 import { parsePortArg, parseSelectorArg, protocolOn, type PortArg } from '../args.js';
@@ -92,19 +92,28 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
     .filter((p) => (scope === undefined || scope.includes(p.namespace)) && (selector === undefined || selectorMatches(selector, p.labels)))
     .sort(byName);
   const withReason = args.output !== 'table' || expectations !== undefined;
-  const grids = [...new Map(ports.map((pa) => [columnOf(pa), pa])).values()].map((pa) => ({
-    column: columnOf(pa),
-    cells: pods.flatMap((src) => pods.map((dst) => cell(c, src, dst, pa, o.ipFamily, withReason))),
-  }));
-  const misses = expectations === undefined ? undefined : checkExpectations(expectations, grids);
-  const code = misses !== undefined && misses.length > 0 ? 1 : 0;
+  const columns = [...new Map(ports.map((pa) => [columnOf(pa), pa])).values()];
+  function* cellsOf(pa: PortArg): Generator<Cell> {
+    for (const src of pods) for (const dst of pods) yield cell(c, src, dst, pa, o.ipFamily, withReason);
+  }
   const addressless = describeAddressless(pods);
   if (addressless) out.error(addressless);
   const notice = overlayNotice(loaded);
+  const head = { pods: pods.map(qualifiedName), ...(o.ipFamily ? { ipFamily: o.ipFamily } : {}) };
+  if ((args.output === 'json' || args.output === 'yaml') && expectations === undefined) {
+    // Pairs grow as the square of the pods: each result is made as it is printed, never all kept.
+    function* results(): Generator<Cell> {
+      for (const pa of columns) yield* cellsOf(pa);
+    }
+    for (const piece of renderDataList('results', results(), args.output, { before: head, after: overlayField(loaded) })) out.write(piece);
+    return 0;
+  }
+  const grids = columns.map((pa) => ({ column: columnOf(pa), cells: [...cellsOf(pa)] }));
+  const misses = expectations === undefined ? undefined : checkExpectations(expectations, grids);
+  const code = misses !== undefined && misses.length > 0 ? 1 : 0;
   if (args.output === 'json' || args.output === 'yaml') {
-    const results = grids.flatMap((g) => g.cells);
-    const checked = expectations === undefined ? {} : { expectations: { checked: expectations.length, differing: misses ?? [] } };
-    out.write(renderData({ pods: pods.map(qualifiedName), ...(o.ipFamily ? { ipFamily: o.ipFamily } : {}), results, ...checked, ...overlayField(loaded) }, args.output));
+    const after = { expectations: { checked: expectations?.length ?? 0, differing: misses ?? [] }, ...overlayField(loaded) };
+    for (const piece of renderDataList('results', grids.flatMap((g) => g.cells), args.output, { before: head, after })) out.write(piece);
     return code;
   }
   if (pods.length === 0) {
