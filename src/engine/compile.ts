@@ -23,6 +23,7 @@ export function policySelects(policy: NetworkPolicy, pod: Pod): boolean {
 }
 
 const EMPTY: readonly NetworkPolicy[] = [];
+const NO_PODS: readonly Pod[] = [];
 
 export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
   const nsLabels = new Map<string, Labels>(snapshot.namespaces.map((n) => [n.name, n.labels]));
@@ -33,6 +34,17 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     list.push(p);
     policiesByNs.set(p.namespace, list);
   }
+  // Selectors are matched within a namespace's pods, not against every pod of the cluster.
+  const podsByNs = new Map<string, Pod[]>();
+  const order = new Map<Pod, number>();
+  pods.forEach((pod, i) => {
+    order.set(pod, i);
+    const list = podsByNs.get(pod.namespace);
+    if (list === undefined) podsByNs.set(pod.namespace, [pod]);
+    else list.push(pod);
+  });
+  const podsIn = (ns: string): readonly Pod[] => podsByNs.get(ns) ?? NO_PODS;
+  const selectedCache = new Map<NetworkPolicy, readonly Pod[]>();
   const selectingCache = new Map<Pod, readonly NetworkPolicy[]>();
   const selecting = (pod: Pod): readonly NetworkPolicy[] => {
     let hit = selectingCache.get(pod);
@@ -48,10 +60,17 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
   const compiled: CompiledSnapshot = {
     snapshot,
     pods,
+    podsIn,
+    podNamespaces: [...podsByNs.keys()],
+    inSnapshotOrder: (list) => [...list].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
     namespaceLabels: (ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns },
     selecting,
     isolating: (pod, direction) => selecting(pod).filter((p) => p.policyTypes.includes(direction)),
-    selectedBy: (policy) => pods.filter((pod) => policySelects(policy, pod)),
+    selectedBy: (policy) => {
+      let hit = selectedCache.get(policy);
+      if (hit === undefined) selectedCache.set(policy, (hit = podsIn(policy.namespace).filter((pod) => policySelects(policy, pod))));
+      return hit;
+    },
     peerPods: (policy, peer) => {
       let byNs = peerCache.get(peer);
       if (byNs === undefined) peerCache.set(peer, (byNs = new Map()));

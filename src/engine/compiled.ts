@@ -11,6 +11,12 @@ export interface CompiledSnapshot extends PeerContext {
   readonly snapshot: Snapshot;
   /** Pods that take part: not Succeeded/Failed. */
   readonly pods: readonly Pod[];
+  /** The pods of `pods` in one namespace, in the same order. */
+  podsIn(namespace: string): readonly Pod[];
+  /** Namespaces that hold at least one pod of `pods`. */
+  readonly podNamespaces: readonly string[];
+  /** Sorts pods into the order of `pods`, so that answers keep the snapshot's order. */
+  inSnapshotOrder(pods: readonly Pod[]): Pod[];
   /** Policies selecting `pod` that isolate it in `direction`, in snapshot order. */
   isolating(pod: Pod, direction: PolicyType): readonly NetworkPolicy[];
   /** Policies whose podSelector matches the pod (any type). */
@@ -19,7 +25,7 @@ export interface CompiledSnapshot extends PeerContext {
   selectedBy(policy: NetworkPolicy): readonly Pod[];
   /**
    * Pods a peer admits (see resolve.peerPods), remembered: explanations and every node's rule set
-   * ask for the same peers many times, and each answer scans every pod.
+   * ask for the same peers many times.
    */
   peerPods(policy: NetworkPolicy, peer: Peer): readonly Pod[];
 }

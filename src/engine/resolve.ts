@@ -27,7 +27,12 @@ export function peerPods(c: CompiledSnapshot, policy: NetworkPolicy, peer: Peer)
   if (peer.kind === 'ip-block') {
     return c.pods.filter((pod) => pod.ips.some((ip) => matchIpBlock(peer.cidr, peer.except, ip).matched));
   }
-  return c.pods.filter((pod) => matchSelectorPeer(c, policy, peer, { kind: 'pod', pod }).matched);
+  // Only pods of the namespaces the peer reaches can match: its namespaceSelector is matched once
+  // per namespace, and its podSelector only against their pods.
+  const sel = peer.namespaceSelector;
+  const namespaces = sel === undefined ? [policy.namespace] : c.podNamespaces.filter((ns) => selectorMatches(sel, c.namespaceLabels(ns)));
+  const hits = namespaces.flatMap((ns) => c.podsIn(ns).filter((pod) => matchSelectorPeer(c, policy, peer, { kind: 'pod', pod }).matched));
+  return namespaces.length > 1 ? c.inSnapshotOrder(hits) : hits;
 }
 
 /** For a named port entry: the number it resolves to on each given pod (pods lacking it are left out). */
