@@ -247,3 +247,19 @@ test('cli: a misspelt field in a file is one error naming file, line and field, 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('cli: -o yaml repeats shared values instead of printing YAML anchors and aliases', async () => {
+  const multi = new URL('../../../test/fixtures/multi-namespace/cluster', import.meta.url).pathname;
+  for (const args of [['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', '-f', example], ['explain', '-A', '-f', multi]]) {
+    const r = await netpol([...args, '-o', 'yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /(?:^|\s)[&*]a\d+(?:\s|$)/m, args.join(' '));
+  }
+});
+
+test('cli: can-reach -o json carries exactly the record render/verdict-record names', async () => {
+  const r = await netpol(['can-reach', 'my-namespace/batch-0', 'default/db-0', '--port', '6379', '-o', 'json', '-f', example]);
+  const j = JSON.parse(r.stdout) as Record<string, unknown> & { ingress: { policies: { rules: Record<string, unknown>[] }[] } };
+  assert.deepEqual(Object.keys(j), ['allowed', 'from', 'to', 'port', 'protocol', 'ipFamily', 'egress', 'ingress']);
+  assert.deepEqual(Object.keys(j.ingress.policies[0]?.rules[0] ?? {}), ['policy', 'direction', 'rule', 'admitted', 'peerMisses', 'portMisses', 'matchedPort']);
+});

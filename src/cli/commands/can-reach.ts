@@ -7,6 +7,7 @@ import { qualifiedName, type IpFamily, type Protocol } from '../../model/index.j
 import { compileSnapshot, destinationPort, endpointName, evaluateConnection, isAllowed, isFinished, type Endpoint } from '../../engine/index.js';
 import { renderVerdictText } from '../../render/verdict.js';
 import { renderData } from '../../render/data.js';
+import { verdictRecord } from '../../render/verdict-record.js';
 import { CliError } from '../../errors.js';
 import { parseEndpointArg, parsePortArg, protocolOn, type EndpointArg } from '../args.js';
 import type { FamilyArg, GlobalArgs } from '../global-args.js';
@@ -90,9 +91,8 @@ export async function runCanReach(args: GlobalArgs, srcText: string, dstText: st
   const allowed = isAllowed(verdict);
   const notice = overlayNotice(loaded);
   if (args.output === 'json' || args.output === 'yaml') {
-    const { from, to, protocol, egress, ingress, bypass } = verdict;
-    const ipFamily = verdict.family === undefined ? {} : { ipFamily: verdict.family === 4 ? 'IPv4' : 'IPv6' };
-    out.write(renderData({ allowed, from, to, port, protocol, ...ipFamily, ...(typeof portArg.port === 'string' ? { portName: portArg.port } : {}), ...(bypass ? { bypass } : {}), egress, ingress, ...overlayField(loaded) }, args.output));
+    const record = verdictRecord(verdict, allowed, typeof portArg.port === 'string' ? portArg.port : undefined);
+    out.write(renderData({ ...record, ...overlayField(loaded) }, args.output));
   } else {
     out.write(renderVerdictText(verdict, args.output === 'wide', isDualStack(src) || isDualStack(dst)));
     if (notice) out.write(`${notice}\n`);

@@ -5,6 +5,7 @@
 import { compileSnapshot, explainPod, explainPolicy } from '../../engine/index.js';
 import { renderPodExplanation, renderPolicyExplanation } from '../../render/explain.js';
 import { renderData } from '../../render/data.js';
+import { podRecord, policyRecord } from '../../render/explain-record.js';
 import { CliError } from '../../errors.js';
 import type { GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, scopeNamespaces, type Loaded } from '../source.js';
@@ -40,7 +41,7 @@ export async function runExplain(args: GlobalArgs, targetText: string | undefine
   if (target.kind === 'pod') {
     const pod = findNamed(loaded.snapshot.pods, target.name, scope, 'pod', 'pick one with -n');
     const e = explainPod(c, pod);
-    if (args.output === 'json' || args.output === 'yaml') out.write(renderData({ ...e, ...overlayField(loaded) }, args.output));
+    if (args.output === 'json' || args.output === 'yaml') out.write(renderData({ ...podRecord(e), ...overlayField(loaded) }, args.output));
     else out.write(renderPodExplanation(e, { wide }));
   } else {
     const policies =
@@ -49,7 +50,7 @@ export async function runExplain(args: GlobalArgs, targetText: string | undefine
         : loaded.snapshot.policies.filter((p) => scope === undefined || scope.includes(p.namespace));
     const explained = policies.map((p) => explainPolicy(c, p));
     if (args.output === 'json' || args.output === 'yaml') {
-      out.write(renderData({ policies: explained, ...overlayField(loaded) }, args.output));
+      out.write(renderData({ policies: explained.map(policyRecord), ...overlayField(loaded) }, args.output));
     } else if (explained.length === 0) {
       out.error(`No NetworkPolicy found ${scope === undefined ? 'in the input' : `in namespace ${scope.join(', ')}`}.`);
     } else {

@@ -1,0 +1,104 @@
+/**
+ * @module render/verdict-record
+ * can-reach's `-o json|yaml` record, built field by field from the engine's Verdict. The output is
+ * a contract scripts rely on, so every field is named here: a field renamed or added inside the
+ * engine changes nothing users see until this module says so, and a new variant of a union does
+ * not compile until it is given its record.
+ */
+import { assertNever, type PeerMiss, type PolicyOutcome, type PortMiss, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
+import type { SelectorRequirement } from '../model/index.js';
+
+type Data = { readonly [key: string]: unknown };
+
+function requirementRecord(r: SelectorRequirement): Data {
+  return { key: r.key, operator: r.operator, values: [...r.values] };
+}
+
+function peerMissRecord(m: PeerMiss): Data {
+  switch (m.kind) {
+    case 'not-a-pod':
+    case 'host-network':
+    case 'no-address':
+      return { kind: m.kind };
+    case 'finished-pod':
+      return { kind: m.kind, phase: m.phase };
+    case 'other-namespace':
+      return { kind: m.kind, want: m.want, got: m.got };
+    case 'namespace-labels':
+      return { kind: m.kind, namespace: m.namespace, unmet: requirementRecord(m.unmet) };
+    case 'pod-labels':
+      return { kind: m.kind, pod: m.pod, unmet: requirementRecord(m.unmet) };
+    case 'outside-cidr':
+      return { kind: m.kind, address: m.address, cidr: m.cidr };
+    case 'in-except':
+      return { kind: m.kind, address: m.address, cidr: m.cidr, except: m.except };
+    default:
+      return assertNever(m);
+  }
+}
+
+function portMissRecord(m: PortMiss): Data {
+  switch (m.kind) {
+    case 'protocol':
+      return { kind: m.kind, want: m.want };
+    case 'port':
+      return { kind: m.kind, want: m.want, ...(m.endPort === undefined ? {} : { endPort: m.endPort }) };
+    case 'named-port-not-a-pod':
+      return { kind: m.kind, name: m.name };
+    case 'named-port-undefined':
+      return { kind: m.kind, name: m.name, protocol: m.protocol, pod: m.pod };
+    case 'named-port-other-number':
+      return { kind: m.kind, name: m.name, pod: m.pod, resolved: m.resolved };
+    default:
+      return assertNever(m);
+  }
+}
+
+function ruleRecord(r: RuleOutcome): Data {
+  return {
+    policy: r.policy,
+    direction: r.direction,
+    rule: r.rule,
+    admitted: r.admitted,
+    peerMisses: r.peerMisses.map(peerMissRecord),
+    portMisses: r.portMisses.map(portMissRecord),
+    ...(r.matchedPeer === undefined ? {} : { matchedPeer: r.matchedPeer }),
+    ...(r.matchedPort === undefined ? {} : { matchedPort: r.matchedPort }),
+  };
+}
+
+function policyRecord(p: PolicyOutcome): Data {
+  return { policy: p.policy, rules: p.rules.map(ruleRecord) };
+}
+
+export function sideRecord(side: SideResult): Data {
+  switch (side.kind) {
+    case 'not-a-pod':
+      return { kind: side.kind, direction: side.direction };
+    case 'host-network':
+    case 'not-isolated':
+      return { kind: side.kind, direction: side.direction, pod: side.pod };
+    case 'allowed':
+      return { kind: side.kind, direction: side.direction, pod: side.pod, admittedBy: side.admittedBy.map(ruleRecord), policies: side.policies.map(policyRecord) };
+    case 'denied':
+      return { kind: side.kind, direction: side.direction, pod: side.pod, policies: side.policies.map(policyRecord) };
+    default:
+      return assertNever(side);
+  }
+}
+
+/** `portName`: the name the user gave for the port, when it was one. */
+export function verdictRecord(v: Verdict, allowed: boolean, portName: string | undefined): Data {
+  return {
+    allowed,
+    from: v.from,
+    to: v.to,
+    port: v.port,
+    protocol: v.protocol,
+    ...(v.family === undefined ? {} : { ipFamily: v.family === 4 ? 'IPv4' : 'IPv6' }),
+    ...(portName === undefined ? {} : { portName }),
+    ...(v.bypass === undefined ? {} : { bypass: v.bypass }),
+    egress: sideRecord(v.egress),
+    ingress: sideRecord(v.ingress),
+  };
+}
