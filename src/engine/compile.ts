@@ -3,7 +3,7 @@
  * Indexes a snapshot once so that verdicts, explanations and the node rule set read the same
  * structure: namespace labels by name, and for each pod the policies that select it per direction.
  */
-import type { Labels, NetworkPolicy, Peer, Pod, Snapshot } from '../model/index.js';
+import type { LabelSelector, Labels, NetworkPolicy, Peer, Pod, Snapshot } from '../model/index.js';
 import { isFinished } from './endpoint.js';
 import { selectorMatches } from './selector.js';
 import type { CompiledSnapshot } from './compiled.js';
@@ -23,6 +23,22 @@ export function policySelects(policy: NetworkPolicy, pod: Pod): boolean {
 }
 
 const EMPTY: readonly NetworkPolicy[] = [];
+
+function selectorKey(sel: LabelSelector | undefined): string {
+  if (sel === undefined) return '-';
+  const labels = Object.entries(sel.matchLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([labels, sel.matchExpressions.map((r) => [r.key, r.operator, r.values])]);
+}
+
+/**
+ * What a peer's pods depend on: an ipBlock's CIDR and excepts; a selector peer's selectors and,
+ * without a namespaceSelector, the policy's namespace.
+ */
+function peerKey(policy: NetworkPolicy, peer: Peer): string {
+  if (peer.kind === 'ip-block') return `ip\u0000${peer.cidr.text}\u0000${peer.except.map((e) => e.text).join(',')}`;
+  const ns = peer.namespaceSelector === undefined ? policy.namespace : '';
+  return `sel\u0000${ns}\u0000${selectorKey(peer.podSelector)}\u0000${selectorKey(peer.namespaceSelector)}`;
+}
 const NO_PODS: readonly Pod[] = [];
 
 export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
@@ -54,9 +70,9 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     }
     return hit;
   };
-  // A selector peer's pods depend only on the peer and, without a namespaceSelector, on the
-  // policy's namespace; an ipBlock's on the peer alone.
-  const peerCache = new Map<Peer, Map<string, readonly Pod[]>>();
+  // Peers are remembered by what they say, not by object: policies repeat the same peers (every
+  // namespace's "allow from monitoring", say), and each is resolved once.
+  const peerCache = new Map<string, readonly Pod[]>();
   const compiled: CompiledSnapshot = {
     snapshot,
     pods,
@@ -72,10 +88,9 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
       return hit;
     },
     peerPods: (policy, peer) => {
-      let byNs = peerCache.get(peer);
-      if (byNs === undefined) peerCache.set(peer, (byNs = new Map()));
-      let hit = byNs.get(policy.namespace);
-      if (hit === undefined) byNs.set(policy.namespace, (hit = peerPods(compiled, policy, peer)));
+      const key = peerKey(policy, peer);
+      let hit = peerCache.get(key);
+      if (hit === undefined) peerCache.set(key, (hit = peerPods(compiled, policy, peer)));
       return hit;
     },
   };
