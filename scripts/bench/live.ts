@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { liveArgv, type BenchCommand } from './commands.js';
-import type { LiveReply, LiveRequest, LiveStats } from './live-server.js';
+import type { LiveReply, LiveRequest, LiveStats } from './live-protocol.js';
 import { median, type Runner } from './measure.js';
 import type { Result } from './report.js';
 
