@@ -7,16 +7,21 @@
  * then how each figure grows from size to size, and at 10k one node's rule-set figures. It asserts
  * nothing and exits 0 whatever it finds; a command that fails is reported with its stderr's first line.
  *
+ * Then, up to 10k pods, the live rows (scripts/bench/live): can-reach and explain of one policy read
+ * from the test API server, paged, against the same on the file.
+ *
  * KNP_BENCH_SIZES=1k,10k picks sizes (default 1k,10k,50k); KNP_BENCH_RUNS=N the runs per command
- * (default 5); KNP_BENCH_TIMEOUT=S the seconds one run may take (default 180).
+ * (default 5); KNP_BENCH_TIMEOUT=S the seconds one run may take (default 180); KNP_BENCH_ONLY=live
+ * runs the live rows alone (no file tables, rule set or growth), for a quick look at them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterShape, SAMPLE, writeCluster, type ClusterShape } from './bench/cluster.js';
-import { BASELINE, COMMANDS, TARGET_PODS, type BenchCommand } from './bench/commands.js';
+import { BASELINE, COMMANDS, LIVE_COMMANDS, LIVE_TARGET, TARGET_PODS, type BenchCommand } from './bench/commands.js';
+import { measureLive, startLiveServer } from './bench/live.js';
 import { createRunner, median, type Runner } from './bench/measure.js';
-import { growthTable, sizeName, sizeTable, type Measured, type Result, type SizeResult } from './bench/report.js';
+import { growthTable, liveTable, sizeName, sizeTable, type Measured, type Result, type SizeResult } from './bench/report.js';
 import { ruleSetFigures } from './bench/ruleset.js';
 
 /** Above the target size, a command that would take longer than this per run is left out. */
@@ -94,10 +99,31 @@ async function measureSize(runner: Runner, file: string, shape: ClusterShape, by
   };
 }
 
+/**
+ * The live rows at one size. The server runs as a child process of its own rather than in this one:
+ * here it would share the event loop that stamps each plugin process's spawn and exit, and this
+ * process's heap (the generated cluster) would lengthen its GC pauses. Either way it shares the CPUs.
+ */
+async function liveRows(runner: Runner, file: string, dir: string, shape: ClusterShape, runs: number, timeoutMs: number): Promise<string[]> {
+  if (shape.pods > TARGET_PODS) {
+    return [`${sizeName(shape.pods)} pods, live: skipped (the issue sets the live target at ${sizeName(TARGET_PODS)}; a second process holding every object would add its memory and minutes to the largest size)`];
+  }
+  const server = await startLiveServer(file, dir);
+  try {
+    const live = await measureLive(runner, file, server, LIVE_COMMANDS, runs, timeoutMs, sizeName(shape.pods));
+    return liveTable({ shape, ...live }, LIVE_COMMANDS, runs, LIVE_TARGET, cpus().length);
+  } finally {
+    await server.close();
+  }
+}
+
 async function main(): Promise<void> {
   const shapes = parseSizes(setting('KNP_BENCH_SIZES', '1k,10k,50k'));
   const runs = positive('KNP_BENCH_RUNS', 5);
   const timeoutMs = positive('KNP_BENCH_TIMEOUT', 180) * 1000;
+  const only = setting('KNP_BENCH_ONLY', '');
+  if (only !== '' && only !== 'live') throw new Error(`KNP_BENCH_ONLY: "${only}" is not "live"`);
+  const fileRows = only === '';
   const dir = mkdtempSync(join(tmpdir(), 'knp-bench-'));
   try {
     const runner = createRunner(dir);
@@ -106,14 +132,18 @@ async function main(): Promise<void> {
     for (const shape of shapes) {
       const file = join(dir, `cluster-${sizeName(shape.pods)}.json`);
       const bytes = writeCluster(file, shape);
-      const size = await measureSize(runner, file, shape, bytes, sizes.at(-1), runs, timeoutMs);
-      sizes.push(size);
-      console.log();
-      for (const line of sizeTable(size, COMMANDS, runs)) console.log(line);
-      if (shape.pods === TARGET_PODS) {
+      if (fileRows) {
+        const size = await measureSize(runner, file, shape, bytes, sizes.at(-1), runs, timeoutMs);
+        sizes.push(size);
         console.log();
-        for (const line of await ruleSetFigures(file, SAMPLE.node)) console.log(line);
+        for (const line of sizeTable(size, COMMANDS, runs)) console.log(line);
+        if (shape.pods === TARGET_PODS) {
+          console.log();
+          for (const line of await ruleSetFigures(file, SAMPLE.node)) console.log(line);
+        }
       }
+      console.log();
+      for (const line of await liveRows(runner, file, dir, shape, runs, timeoutMs)) console.log(line);
       rmSync(file);
     }
     if (sizes.length > 1) {

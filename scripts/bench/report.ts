@@ -110,3 +110,38 @@ export function growthTable(what: 'time' | 'memory', sizes: readonly SizeResult[
   ];
   return table(header, rows);
 }
+
+/** The live rows of one size (scripts/bench/live), as measureLive gives them. */
+export interface LiveSizeResult {
+  readonly shape: ClusterShape;
+  readonly server: { readonly objects: number; readonly loadMs: number };
+  readonly rows: readonly { readonly file: Result; readonly live: Result; readonly stats: { readonly lists: number; readonly pages: number; readonly limited: number } | undefined }[];
+}
+
+export function liveTable(size: LiveSizeResult, commands: readonly BenchCommand[], runs: number, target: number, cpuCount: number): string[] {
+  const { shape, server } = size;
+  const targets = shape.pods === TARGET_PODS;
+  const head = [
+    `${sizeName(shape.pods)} pods, live: the test API server (its own process) loaded the file's ${server.objects.toLocaleString('en-US')} objects ` +
+      `in ${seconds(server.loadMs)}; each command with --kubeconfig, interleaved with it on -f FILE, median of ${runs} runs` +
+      (targets ? '; target (issue 7) judged at this size' : ''),
+  ];
+  const cell = (r: Result) => (r.kind === 'measured' ? fixed(r.ms, 0) : r.kind);
+  const rows = commands.map((command, k): string[] => {
+    const row = size.rows[k];
+    if (row === undefined) return [command.label, '', '', '', '', '', '', ''];
+    const { file, live, stats } = row;
+    const why = [file, live].flatMap((r, i) => (r.kind === 'measured' ? [] : [`${i === 0 ? 'file' : 'live'}: ${r.reason}`])).join('; ');
+    const ratio = file.kind === 'measured' && live.kind === 'measured' ? live.ms / file.ms : undefined;
+    const verdict = !targets ? '' : ratio === undefined ? `${target}x MISSED` : judge(ratio, target);
+    const lists = stats === undefined ? '' : `${stats.lists}${stats.limited === stats.lists ? '' : ` (${stats.lists - stats.limited} unpaged)`}`;
+    return [command.label, cell(file), cell(live), ratio === undefined ? '' : fixed(ratio, 2), verdict, lists, stats === undefined ? '' : String(stats.pages), why];
+  });
+  return [
+    ...head,
+    ...table(['command', 'file ms', 'live ms', 'live/file', 'target', 'lists', 'pages', ''], rows, true),
+    'lists and pages: what the server saw during one live run (a list is its first page; the plugin asks for pages of 500 with limit/continue).',
+    `note: ${cpuCount} CPUs here, shared: the server process builds and encrypts its pages on the cores the plugin runs on, so the live times include that ` +
+      'contention, which a real API server on another host would not cause (nor would it answer in microseconds over loopback).',
+  ];
+}
