@@ -22,20 +22,20 @@ function flagsOf(command: string | undefined): FlagInfo[] {
 }
 
 /** The command named: the first word that is neither a flag nor a flag's value. */
-function findCommand(argv: readonly string[]): { readonly command?: string; readonly index: number } {
+function findCommand(argv: readonly string[]): string | undefined {
   const valueFlags = new Set(GLOBAL.filter((f) => f.takesValue).flatMap((f) => f.spellings));
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i] ?? '';
-    if (w === '--') return { index: -1 };
-    if (!w.startsWith('-') || w === '-') return { command: w, index: i };
+    if (w === '--') return undefined;
+    if (!w.startsWith('-') || w === '-') return w;
     if (valueFlags.has(w)) i++;
   }
-  return { index: -1 };
+  return undefined;
 }
 
 /** Throws kubectl's error for the first unknown command or flag; returns the command named, if any. */
 export function checkArgv(argv: readonly string[]): string | undefined {
-  const { command } = findCommand(argv);
+  const command = findCommand(argv);
   if (command !== undefined && !COMMAND_NAMES.includes(command)) {
     throw new CliError(`unknown command "${command}" for "kubectl netpol"${didYouMean(command, COMMAND_NAMES)}`);
   }

@@ -62,8 +62,9 @@ export interface CanReachOptions {
 }
 
 export async function runCanReach(args: GlobalArgs, srcText: string, dstText: string, o: CanReachOptions, out: Output): Promise<number> {
-  if (o.ports.length !== 1) {
-    throw new CliError(o.ports.length === 0 ? 'required flag(s) "port" not set' : `--port given ${o.ports.length} times (${o.ports.join(', ')}): can-reach judges one connection; use matrix for several ports`);
+  // yargs demands --port; a repeated one would silently judge only the last.
+  if (o.ports.length > 1) {
+    throw new CliError(`--port given ${o.ports.length} times (${o.ports.join(', ')}): can-reach judges one connection; use matrix for several ports`);
   }
   const portArg = parsePortArg(o.ports[0] ?? '');
   const ends = [parseEndpointArg(srcText, 'SRC'), parseEndpointArg(dstText, 'DST')] as const;
@@ -84,7 +85,7 @@ export async function runCanReach(args: GlobalArgs, srcText: string, dstText: st
   const family = familyFor(o.ipFamily, [src, dst]);
   const gap = connectionGap(src, dst, undefined);
   if (gap !== undefined) throw new CliError(`${endpointName(src)} -> ${endpointName(dst)}: ${gap}: there is no such connection to judge`);
-  const addressless = describeAddressless([src, dst].flatMap((e) => (e.kind === 'pod' ? [e.pod] : [])));
+  const addressless = describeAddressless([...new Set([src, dst].flatMap((e) => (e.kind === 'pod' ? [e.pod] : [])))]);
   if (addressless) out.error(addressless);
   const c = compileSnapshot(loaded.snapshot);
   const verdict = evaluateConnection(c, { src, dst, port, protocol, ...(family === undefined ? {} : { family }) });
