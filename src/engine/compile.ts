@@ -1,56 +1,41 @@
 /**
  * @module engine/compile
- * Indexes a snapshot once so that verdicts, explanations and the node rule set read the same
- * structure: namespace labels by name, and for each pod the policies that select it per direction.
+ * Compiles a snapshot once so that verdicts, explanations and the node rule set read the same
+ * structure: every policy in its compiled form (policy.ts), the pods by namespace and by label,
+ * and, worked out on first use and then remembered, which policies select each pod and which pods
+ * each peer admits. Peers are remembered by what they say, not by object: policies repeat the same
+ * peers (every namespace's "allow from monitoring", say), and each is resolved once, so that a
+ * question about a pair of pods is a few set look-ups.
  */
-import type { LabelSelector, Labels, NetworkPolicy, Peer, Pod, Snapshot } from '../model/index.js';
-import { isFinished } from './endpoint.js';
-import { selectorMatches } from './selector.js';
+import type { IpFamily, Labels, Namespace, NetworkPolicy, Pod, Snapshot } from '../model/index.js';
+import { assertNever } from '../assert-never.js';
 import type { CompiledSnapshot } from './compiled.js';
-import { peerPods } from './resolve.js';
+import { isFinished } from './endpoint.js';
+import { compilePolicy, type CompiledPolicy, type NamespaceScope, type PeerMatcher } from './policy.js';
+import { podsInBlock, podsOfScope, AddressIndex, LabelIndex } from './resolve.js';
+import { selectorMatches } from './selector.js';
 
 // Declared in compiled.ts (see there why); callers keep taking it from here or the index.
 export type { CompiledSnapshot } from './compiled.js';
 
-/**
- * Policy P selects pod Q iff Q is in P's namespace and P.spec.podSelector matches Q's labels.
- * hostNetwork pods are never selected: their traffic is the node's.
- */
-export function policySelects(policy: NetworkPolicy, pod: Pod): boolean {
-  return (
-    !pod.hostNetwork && !isFinished(pod) && pod.namespace === policy.namespace && selectorMatches(policy.podSelector, pod.labels)
-  );
-}
-
-const EMPTY: readonly NetworkPolicy[] = [];
-
-function selectorKey(sel: LabelSelector | undefined): string {
-  if (sel === undefined) return '-';
-  const labels = Object.entries(sel.matchLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([labels, sel.matchExpressions.map((r) => [r.key, r.operator, r.values])]);
-}
-
-/**
- * What a peer's pods depend on: an ipBlock's CIDR and excepts; a selector peer's selectors and,
- * without a namespaceSelector, the policy's namespace.
- */
-function peerKey(policy: NetworkPolicy, peer: Peer): string {
-  if (peer.kind === 'ip-block') return `ip\u0000${peer.cidr.text}\u0000${peer.except.map((e) => e.text).join(',')}`;
-  const ns = peer.namespaceSelector === undefined ? policy.namespace : '';
-  return `sel\u0000${ns}\u0000${selectorKey(peer.podSelector)}\u0000${selectorKey(peer.namespaceSelector)}`;
-}
 const NO_PODS: readonly Pod[] = [];
+const NO_POLICIES: readonly CompiledPolicy[] = [];
+
+type PodsPeer = Extract<PeerMatcher, { kind: 'pods' }>;
+
+function memo<K, V>(make: (k: K) => V): (k: K) => V {
+  const cache = new Map<K, V>();
+  return (k) => {
+    let hit = cache.get(k);
+    if (hit === undefined) cache.set(k, (hit = make(k)));
+    return hit;
+  };
+}
 
 export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
   const nsLabels = new Map<string, Labels>(snapshot.namespaces.map((n) => [n.name, n.labels]));
+  const namespaceLabels = (ns: string): Labels => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns };
   const pods = snapshot.pods.filter((p) => !isFinished(p));
-  const policiesByNs = new Map<string, NetworkPolicy[]>();
-  for (const p of snapshot.policies) {
-    const list = policiesByNs.get(p.namespace) ?? [];
-    list.push(p);
-    policiesByNs.set(p.namespace, list);
-  }
-  // Selectors are matched within a namespace's pods, not against every pod of the cluster.
   const podsByNs = new Map<string, Pod[]>();
   const order = new Map<Pod, number>();
   pods.forEach((pod, i) => {
@@ -60,39 +45,94 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     else list.push(pod);
   });
   const podsIn = (ns: string): readonly Pod[] => podsByNs.get(ns) ?? NO_PODS;
-  const selectedCache = new Map<NetworkPolicy, readonly Pod[]>();
-  const selectingCache = new Map<Pod, readonly NetworkPolicy[]>();
-  const selecting = (pod: Pod): readonly NetworkPolicy[] => {
-    let hit = selectingCache.get(pod);
+  const podNamespaces = [...podsByNs.keys()];
+  const inSnapshotOrder = (list: readonly Pod[]): Pod[] => [...list].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+
+  const byRaw = new Map<NetworkPolicy, CompiledPolicy>();
+  const policies = snapshot.policies.map((raw) => {
+    const p = compilePolicy(raw);
+    byRaw.set(raw, p);
+    return p;
+  });
+  const policiesByNs = new Map<string, CompiledPolicy[]>();
+  for (const p of policies) {
+    const list = policiesByNs.get(p.namespace);
+    if (list === undefined) policiesByNs.set(p.namespace, [p]);
+    else list.push(p);
+  }
+
+  /** Policy P selects pod Q iff Q is in P's namespace and P's podSelector matches Q; hostNetwork pods never (their traffic is the node's). */
+  const selects = (policy: CompiledPolicy, pod: Pod): boolean =>
+    !pod.hostNetwork && !isFinished(pod) && pod.namespace === policy.namespace && selectorMatches(policy.podSelector, pod.labels);
+  const selecting = memo((pod: Pod) => (policiesByNs.get(pod.namespace) ?? NO_POLICIES).filter((p) => selects(p, pod)));
+  const isolatingIngress = memo((pod: Pod) => selecting(pod).filter((p) => p.ingress.isolates));
+  const isolatingEgress = memo((pod: Pod) => selecting(pod).filter((p) => p.egress.isolates));
+
+  const labelIndex = new LabelIndex(pods);
+  const addresses = new Map<IpFamily, AddressIndex>();
+  const addressIndex = (family: IpFamily): AddressIndex => {
+    let hit = addresses.get(family);
+    if (hit === undefined) addresses.set(family, (hit = new AddressIndex(pods, family)));
+    return hit;
+  };
+  const namespacesOf = memo((scope: NamespaceScope): readonly string[] => {
+    switch (scope.kind) {
+      case 'own':
+        return [scope.namespace];
+      case 'selected':
+        return podNamespaces.filter((ns) => selectorMatches(scope.selector, namespaceLabels(ns)));
+      default:
+        return assertNever(scope);
+    }
+  });
+  const byKey = new Map<string, readonly Pod[]>();
+  const setByKey = new Map<string, ReadonlySet<Pod>>();
+  const peerPods = (peer: PeerMatcher): readonly Pod[] => {
+    if (peer.kind === 'any') return pods;
+    let hit = byKey.get(peer.key);
     if (hit === undefined) {
-      hit = (policiesByNs.get(pod.namespace) ?? EMPTY).filter((p) => policySelects(p, pod));
-      selectingCache.set(pod, hit);
+      hit =
+        peer.kind === 'pods'
+          ? podsOfScope({ namespaces: namespacesOf(peer.namespaces), pods: peer.pods, podsIn, labels: labelIndex, inSnapshotOrder })
+          : inSnapshotOrder(podsInBlock(addressIndex(peer.cidr.family), peer.cidr, peer.except));
+      byKey.set(peer.key, hit);
     }
     return hit;
   };
-  // Peers are remembered by what they say, not by object: policies repeat the same peers (every
-  // namespace's "allow from monitoring", say), and each is resolved once.
-  const peerCache = new Map<string, readonly Pod[]>();
-  const compiled: CompiledSnapshot = {
+
+  return {
     snapshot,
     pods,
     podsIn,
-    podNamespaces: [...podsByNs.keys()],
-    inSnapshotOrder: (list) => [...list].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
-    namespaceLabels: (ns) => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns },
-    selecting,
-    isolating: (pod, direction) => selecting(pod).filter((p) => p.policyTypes.includes(direction)),
-    selectedBy: (policy) => {
-      let hit = selectedCache.get(policy);
-      if (hit === undefined) selectedCache.set(policy, (hit = podsIn(policy.namespace).filter((pod) => policySelects(policy, pod))));
+    podNamespaces,
+    inSnapshotOrder,
+    namespaceLabels,
+    policies,
+    compiled: (raw) => {
+      const hit = byRaw.get(raw);
+      if (hit === undefined) throw new Error(`internal: policy ${raw.namespace}/${raw.name} is not of this snapshot`);
       return hit;
     },
-    peerPods: (policy, peer) => {
-      const key = peerKey(policy, peer);
-      let hit = peerCache.get(key);
-      if (hit === undefined) peerCache.set(key, (hit = peerPods(compiled, policy, peer)));
+    selecting,
+    isolating: (pod, direction) => (direction === 'ingress' ? isolatingIngress(pod) : isolatingEgress(pod)),
+    selects,
+    selectedBy: memo((policy: CompiledPolicy) => podsIn(policy.namespace).filter((pod) => selects(policy, pod))),
+    hostNetworkMatched: (policy) => podsIn(policy.namespace).filter((p) => p.hostNetwork && selectorMatches(policy.podSelector, p.labels)),
+    peerPods,
+    peerSet: (peer: PodsPeer) => {
+      let hit = setByKey.get(peer.key);
+      if (hit === undefined) setByKey.set(peer.key, (hit = new Set(peerPods(peer))));
       return hit;
+    },
+    namespacesIn: (scope): readonly Namespace[] => {
+      switch (scope.kind) {
+        case 'own':
+          return snapshot.namespaces.filter((n) => n.name === scope.namespace);
+        case 'selected':
+          return snapshot.namespaces.filter((n) => selectorMatches(scope.selector, n.labels));
+        default:
+          return assertNever(scope);
+      }
     },
   };
-  return compiled;
 }

@@ -1,11 +1,13 @@
 /**
  * @module engine/compiled
- * What compileSnapshot (compile.ts) returns: the snapshot indexed once, read by verdicts,
- * explanations, the resolvers and the node rule set. Apart from compile.ts so that resolve.ts,
- * which compile.ts uses, can take the type without an import cycle.
+ * What compileSnapshot (compile.ts) returns: every policy compiled (policy.ts) and the snapshot
+ * indexed once, read by verdicts, explanations, the resolvers and the node rule set. Apart from
+ * compile.ts so that resolve.ts, which compile.ts uses, can take the type without an import cycle.
  */
-import type { NetworkPolicy, Peer, Pod, PolicyType, Snapshot } from '../model/index.js';
+import type { Namespace, NetworkPolicy, Pod, Snapshot } from '../model/index.js';
+import type { Direction } from './direction.js';
 import type { PeerContext } from './peer.js';
+import type { CompiledPolicy, NamespaceScope, PeerMatcher } from './policy.js';
 
 export interface CompiledSnapshot extends PeerContext {
   readonly snapshot: Snapshot;
@@ -17,15 +19,22 @@ export interface CompiledSnapshot extends PeerContext {
   readonly podNamespaces: readonly string[];
   /** Sorts pods into the order of `pods`, so that answers keep the snapshot's order. */
   inSnapshotOrder(pods: readonly Pod[]): Pod[];
+  /** Every policy, compiled, in snapshot order. */
+  readonly policies: readonly CompiledPolicy[];
+  /** The compiled form of one of the snapshot's policies. */
+  compiled(policy: NetworkPolicy): CompiledPolicy;
   /** Policies selecting `pod` that isolate it in `direction`, in snapshot order. */
-  isolating(pod: Pod, direction: PolicyType): readonly NetworkPolicy[];
+  isolating(pod: Pod, direction: Direction): readonly CompiledPolicy[];
   /** Policies whose podSelector matches the pod (any type). */
-  selecting(pod: Pod): readonly NetworkPolicy[];
+  selecting(pod: Pod): readonly CompiledPolicy[];
   /** Pods a policy selects. */
-  selectedBy(policy: NetworkPolicy): readonly Pod[];
-  /**
-   * Pods a peer admits (see resolve.peerPods), remembered: explanations and every node's rule set
-   * ask for the same peers many times.
-   */
-  peerPods(policy: NetworkPolicy, peer: Peer): readonly Pod[];
+  selectedBy(policy: CompiledPolicy): readonly Pod[];
+  /** Whether `policy` selects `pod`. */
+  selects(policy: CompiledPolicy, pod: Pod): boolean;
+  /** hostNetwork pods the policy's podSelector matches in its namespace: never selected, worth a note. */
+  hostNetworkMatched(policy: CompiledPolicy): readonly Pod[];
+  /** Pods a peer admits, in snapshot order (every pod for `any`); worked out once per peer key. */
+  peerPods(peer: PeerMatcher): readonly Pod[];
+  /** Namespaces of the snapshot a pods peer reaches into. */
+  namespacesIn(scope: NamespaceScope): readonly Namespace[];
 }

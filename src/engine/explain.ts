@@ -4,11 +4,12 @@
  * isolates, and per rule the namespaces, pods and CIDRs it admits and the ports (named ports per
  * target pod). Notes flag what is easy to misread. Plain data: render/ puts it into words.
  */
-import { qualifiedName, type LabelSelector, type NetworkPolicy, type Pod, type PolicyType, type ListField, type Protocol, type Rule } from '../model/index.js';
-import type { CompiledSnapshot } from './compile.js';
-import { peerNamespaces, resolvePortOn } from './resolve.js';
-import { selectorMatches } from './selector.js';
-import { isolatesIn, listFieldOf, policyTypeOf, rulesOf, type Direction } from './direction.js';
+import { qualifiedName, type LabelSelector, type Pod, type PolicyType, type ListField, type Protocol } from '../model/index.js';
+import { assertNever } from '../assert-never.js';
+import type { CompiledSnapshot } from './compiled.js';
+import type { Direction } from './direction.js';
+import { rulesIn, type CompiledPolicy, type CompiledRule, type DirectionRules } from './policy.js';
+import { namedPortDestinations, resolvePortOn } from './resolve.js';
 
 
 /** Cases: a selector peer (namespaces and pods it reaches) or an ipBlock (CIDR minus excepts). */
@@ -79,63 +80,67 @@ export interface PolicyExplanation {
 
 const nameOf = (p: Pod): string => qualifiedName(p);
 
-/**
- * `targets` are the pods named ports resolve on for ingress (the selected pods); for egress they
- * are the rule's own peer pods, since the destination is the peer.
- */
-function explainRule(
-  c: CompiledSnapshot,
-  policy: NetworkPolicy,
-  direction: Direction,
-  rule: Rule,
-  index: number,
-  ingressTargets: readonly Pod[],
-): RuleExplanation {
-  const peerPodLists = rule.peers.map((peer) => c.peerPods(policy, peer));
-  const peers = rule.peers.map((peer, i): PeerExplanation => {
-    const pods = (peerPodLists[i] ?? []).map(nameOf);
-    if (peer.kind === 'ip-block') {
-      return { kind: 'ip-block', index: i, cidr: peer.cidr.text, except: peer.except.map((e) => e.text), pods };
+/** `selected`: the pods an ingress rule's named ports resolve on (the policy's, or the one pod explained). */
+function explainRule(c: CompiledSnapshot, rule: CompiledRule, selected: readonly Pod[]): RuleExplanation {
+  const peers = rule.peers.flatMap((peer): PeerExplanation[] => {
+    switch (peer.kind) {
+      case 'any':
+        return [];
+      case 'cidr':
+        return [{ kind: 'ip-block', index: peer.index, cidr: peer.cidr.text, except: peer.except.map((e) => e.text), pods: c.peerPods(peer).map(nameOf) }];
+      case 'pods':
+        return [
+          {
+            kind: 'selector',
+            index: peer.index,
+            ...(peer.pods.kind === 'selected' ? { podSelector: peer.pods.selector } : {}),
+            ...(peer.namespaces.kind === 'selected' ? { namespaceSelector: peer.namespaces.selector } : {}),
+            namespaces: c.namespacesIn(peer.namespaces).map((n) => n.name),
+            pods: c.peerPods(peer).map(nameOf),
+          },
+        ];
+      default:
+        return assertNever(peer);
     }
-    return {
-      kind: 'selector',
-      index: i,
-      ...(peer.podSelector ? { podSelector: peer.podSelector } : {}),
-      ...(peer.namespaceSelector ? { namespaceSelector: peer.namespaceSelector } : {}),
-      namespaces: peerNamespaces(c, policy, peer).map((n) => n.name),
-      pods,
-    };
   });
-  const egressTargets = rule.peers.length === 0 ? c.pods : [...new Set(peerPodLists.flat())];
-  const targets = direction === 'ingress' ? ingressTargets : egressTargets;
-  const ports = rule.ports.map((spec, i): PortExplanation => {
-    const base = {
-      index: i,
-      protocol: spec.protocol,
-      ...(spec.port === undefined ? {} : { port: spec.port }),
-      ...(spec.endPort === undefined ? {} : { endPort: spec.endPort }),
-    };
-    if (typeof spec.port !== 'string') return base;
-    const resolved = resolvePortOn(spec, targets);
-    const have = new Set(resolved.map((r) => r.pod));
-    return {
-      ...base,
-      resolved: resolved.map((r) => ({ pod: nameOf(r.pod), port: r.port })),
-      unresolved: targets.filter((p) => !have.has(p) && !p.hostNetwork).map(nameOf),
-    };
+  const ports = rule.ports.flatMap((m): PortExplanation[] => {
+    switch (m.kind) {
+      case 'any':
+        return [];
+      case 'protocol':
+        return [{ index: m.index, protocol: m.protocol }];
+      case 'range':
+        return [{ index: m.index, protocol: m.protocol, port: m.first, ...(m.endPort ? { endPort: m.last } : {}) }];
+      case 'named': {
+        const targets = namedPortDestinations(c, rule, selected);
+        const resolved = resolvePortOn(m, targets);
+        const have = new Set(resolved.map((r) => r.pod));
+        return [
+          {
+            index: m.index,
+            protocol: m.protocol,
+            port: m.name,
+            resolved: resolved.map((r) => ({ pod: nameOf(r.pod), port: r.port })),
+            unresolved: targets.filter((p) => !have.has(p) && !p.hostNetwork).map(nameOf),
+          },
+        ];
+      }
+      default:
+        return assertNever(m);
+    }
   });
-  return { direction, index, peersField: rule.peersField, portsField: rule.portsField, peers, ports };
+  return { direction: rule.source.direction, index: rule.source.rule, peersField: rule.peersField, portsField: rule.portsField, peers, ports };
 }
 
-function notesFor(policy: NetworkPolicy, selected: readonly Pod[], hostNetworkSkipped: readonly Pod[], rules: readonly RuleExplanation[]): Note[] {
+function notesFor(policy: CompiledPolicy, selected: readonly Pod[], hostNetworkSkipped: readonly Pod[], rules: readonly RuleExplanation[]): Note[] {
   const notes: Note[] = [];
   if (!policy.policyTypesExplicit) notes.push({ kind: 'default-types', types: policy.policyTypes });
-  for (const d of ['ingress', 'egress'] as const) {
-    const count = rulesOf(policy, d).length;
-    if (!isolatesIn(policy, d)) {
-      if (count > 0) notes.push({ kind: 'ignored-rules', direction: d, count });
+  for (const d of [policy.ingress, policy.egress]) {
+    const count = d.rules.length;
+    if (!d.isolates) {
+      if (count > 0) notes.push({ kind: 'ignored-rules', direction: d.direction, count });
     } else if (count === 0) {
-      notes.push({ kind: 'deny-all', direction: d, field: listFieldOf(policy, d) });
+      notes.push({ kind: 'deny-all', direction: d.direction, field: d.field });
     }
   }
   for (const r of rules) {
@@ -161,33 +166,24 @@ function notesFor(policy: NetworkPolicy, selected: readonly Pod[], hostNetworkSk
   return notes;
 }
 
-export function explainPolicy(c: CompiledSnapshot, policy: NetworkPolicy): PolicyExplanation {
+export function explainPolicy(c: CompiledSnapshot, policy: CompiledPolicy): PolicyExplanation {
   const selected = c.selectedBy(policy);
-  const hostNetworkSkipped = c.pods.filter(
-    (p) => p.hostNetwork && p.namespace === policy.namespace && selectorMatches(policy.podSelector, p.labels),
-  );
-  const direction = (d: Direction): DirectionExplanation | undefined => {
-    if (!isolatesIn(policy, d)) return undefined;
-    return {
-      direction: d,
-      field: listFieldOf(policy, d),
-      rules: rulesOf(policy, d).map((rule, i) => explainRule(c, policy, d, rule, i, selected)),
-    };
-  };
-  const ingress = direction('ingress');
-  const egress = direction('egress');
+  const direction = (d: DirectionRules): DirectionExplanation | undefined =>
+    d.isolates ? { direction: d.direction, field: d.field, rules: d.rules.map((rule) => explainRule(c, rule, selected)) } : undefined;
+  const ingress = direction(policy.ingress);
+  const egress = direction(policy.egress);
   const rules = [...(ingress?.rules ?? []), ...(egress?.rules ?? [])];
   return {
-    policy: qualifiedName(policy),
+    policy: policy.ref,
     namespace: policy.namespace,
     podSelector: policy.podSelector,
     selectedPods: selected.map(nameOf),
-    alsoSelectedBy: [...new Set(selected.flatMap((pod) => c.selecting(pod)).filter((p) => p !== policy).map(qualifiedName))].sort(),
+    alsoSelectedBy: [...new Set(selected.flatMap((pod) => c.selecting(pod)).filter((p) => p !== policy).map((p) => p.ref))].sort(),
     policyTypes: policy.policyTypes,
     policyTypesExplicit: policy.policyTypesExplicit,
     ...(ingress ? { ingress } : {}),
     ...(egress ? { egress } : {}),
-    notes: notesFor(policy, selected, hostNetworkSkipped, rules),
+    notes: notesFor(policy, selected, c.hostNetworkMatched(policy), rules),
   };
 }
 
@@ -212,14 +208,12 @@ export interface PodExplanation {
 
 export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
   const side = (d: Direction): PodSideExplanation => {
-    const isolating = c.isolating(pod, policyTypeOf(d));
+    const isolating = c.isolating(pod, d);
     return {
       direction: d,
       isolated: isolating.length > 0,
-      isolatedBy: isolating.map(qualifiedName),
-      rules: isolating.flatMap((policy) =>
-        rulesOf(policy, d).map((rule, i) => ({ policy: qualifiedName(policy), rule: explainRule(c, policy, d, rule, i, [pod]) })),
-      ),
+      isolatedBy: isolating.map((p) => p.ref),
+      rules: isolating.flatMap((policy) => rulesIn(policy, d).rules.map((rule) => ({ policy: policy.ref, rule: explainRule(c, rule, [pod]) }))),
     };
   };
   return {
@@ -228,7 +222,7 @@ export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
     ips: pod.ips.map((i) => i.text),
     hostNetwork: pod.hostNetwork,
     phase: pod.phase,
-    selectedBy: c.selecting(pod).map(qualifiedName),
+    selectedBy: c.selecting(pod).map((p) => p.ref),
     ingress: side('ingress'),
     egress: side('egress'),
   };

@@ -3,6 +3,7 @@ export * from './endpoint.js';
 export * from './peer.js';
 export * from './port.js';
 export * from './compile.js';
+export * from './policy.js';
 export * from './verdict.js';
 export * from './resolve.js';
 export * from './explain.js';

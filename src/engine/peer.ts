@@ -1,15 +1,18 @@
 /**
  * @module engine/peer
- * Whether one entry of a rule's from/to admits the other end of a connection, and if not, why.
- * Cases of a selector peer (policy namespace N):
+ * Whether one peer matcher (policy.ts) admits the other end of a connection, and if not, why.
+ * Cases of a pods peer (policy namespace N):
  *   podSelector only        -> pods of N matching it
  *   namespaceSelector only  -> every pod of every matching namespace
  *   both                    -> matching pods inside matching namespaces (AND)
- * An ipBlock matches by address, pod addresses included; hostNetwork pods and non-pods are matched
- * only by ipBlocks.
+ * A cidr peer matches by address, pod addresses included; hostNetwork pods and non-pods are
+ * matched only by cidr peers. The yes/no answer is a set look-up (the pods of each peer are worked
+ * out once per snapshot, compile.ts); only a miss walks the selectors, to say what failed.
  */
-import { cidrContains, qualifiedName, type Cidr, type IpAddress, type LabelSelector, type Labels, type NetworkPolicy, type Peer, type SelectorRequirement } from '../model/index.js';
+import { cidrContains, qualifiedName, type Cidr, type IpAddress, type Labels, type Pod, type SelectorRequirement } from '../model/index.js';
+import { assertNever } from '../assert-never.js';
 import { isFinished, type Endpoint } from './endpoint.js';
+import type { PeerMatcher } from './policy.js';
 import { firstUnmet } from './selector.js';
 
 /** Why a peer entry did not admit the other end. */
@@ -24,58 +27,60 @@ export type PeerMiss =
   | { readonly kind: 'outside-cidr'; readonly address: string; readonly cidr: string }
   | { readonly kind: 'in-except'; readonly address: string; readonly cidr: string; readonly except: string };
 
-export type PeerResult = { readonly matched: true } | { readonly matched: false; readonly miss: PeerMiss };
-
-const MATCHED: PeerResult = { matched: true };
-
 export interface PeerContext {
   namespaceLabels(namespace: string): Labels;
+  /** The pods a pods peer admits, as a set (compile.ts works each out once). */
+  peerSet(peer: Extract<PeerMatcher, { kind: 'pods' }>): ReadonlySet<Pod>;
 }
 
-export function matchSelectorPeer(
-  ctx: PeerContext,
-  policy: NetworkPolicy,
-  peer: { readonly podSelector?: LabelSelector; readonly namespaceSelector?: LabelSelector },
-  other: Endpoint,
-): PeerResult {
-  if (other.kind !== 'pod') return { matched: false, miss: { kind: 'not-a-pod' } };
-  const pod = other.pod;
-  if (pod.hostNetwork) return { matched: false, miss: { kind: 'host-network' } };
-  if (isFinished(pod)) return { matched: false, miss: { kind: 'finished-pod', phase: pod.phase } };
-  if (peer.namespaceSelector === undefined) {
-    if (pod.namespace !== policy.namespace) {
-      return { matched: false, miss: { kind: 'other-namespace', want: policy.namespace, got: pod.namespace } };
-    }
-  } else {
-    const unmet = firstUnmet(peer.namespaceSelector, ctx.namespaceLabels(pod.namespace));
-    if (unmet) return { matched: false, miss: { kind: 'namespace-labels', namespace: pod.namespace, unmet } };
-  }
-  if (peer.podSelector !== undefined) {
-    const unmet = firstUnmet(peer.podSelector, pod.labels);
-    if (unmet) return { matched: false, miss: { kind: 'pod-labels', pod: qualifiedName(pod), unmet } };
-  }
-  return MATCHED;
-}
-
-export function matchIpBlock(cidr: Cidr, except: readonly Cidr[], address: IpAddress | undefined): PeerResult {
-  if (address === undefined) return { matched: false, miss: { kind: 'no-address' } };
-  if (!cidrContains(cidr, address)) {
-    return { matched: false, miss: { kind: 'outside-cidr', address: address.text, cidr: cidr.text } };
-  }
-  const hit = except.find((e) => cidrContains(e, address));
-  if (hit) return { matched: false, miss: { kind: 'in-except', address: address.text, cidr: cidr.text, except: hit.text } };
-  return MATCHED;
+export function inIpBlock(cidr: Cidr, except: readonly Cidr[], address: IpAddress): boolean {
+  return cidrContains(cidr, address) && !except.some((e) => cidrContains(e, address));
 }
 
 /** `address` is the other end's address in the connection's family (undefined if it has none). */
-export function matchPeer(
-  ctx: PeerContext,
-  policy: NetworkPolicy,
-  peer: Peer,
-  other: Endpoint,
-  address: IpAddress | undefined,
-): PeerResult {
-  return peer.kind === 'ip-block'
-    ? matchIpBlock(peer.cidr, peer.except, address)
-    : matchSelectorPeer(ctx, policy, peer, other);
+export function peerAdmits(ctx: PeerContext, peer: PeerMatcher, other: Endpoint, address: IpAddress | undefined): boolean {
+  switch (peer.kind) {
+    case 'any':
+      return true;
+    case 'pods':
+      return other.kind === 'pod' && ctx.peerSet(peer).has(other.pod);
+    case 'cidr':
+      return address !== undefined && inIpBlock(peer.cidr, peer.except, address);
+    default:
+      return assertNever(peer);
+  }
+}
+
+function podsMiss(ctx: PeerContext, peer: Extract<PeerMatcher, { kind: 'pods' }>, other: Endpoint): PeerMiss {
+  if (other.kind !== 'pod') return { kind: 'not-a-pod' };
+  const pod = other.pod;
+  if (pod.hostNetwork) return { kind: 'host-network' };
+  if (isFinished(pod)) return { kind: 'finished-pod', phase: pod.phase };
+  const ns = peer.namespaces;
+  if (ns.kind === 'own') {
+    if (pod.namespace !== ns.namespace) return { kind: 'other-namespace', want: ns.namespace, got: pod.namespace };
+  } else {
+    const unmet = firstUnmet(ns.selector, ctx.namespaceLabels(pod.namespace));
+    if (unmet) return { kind: 'namespace-labels', namespace: pod.namespace, unmet };
+  }
+  const unmet = peer.pods.kind === 'selected' ? firstUnmet(peer.pods.selector, pod.labels) : undefined;
+  if (unmet === undefined) throw new Error(`internal: ${peer.source.path} of ${peer.source.policy} admits ${qualifiedName(pod)}, yet was asked why not`);
+  return { kind: 'pod-labels', pod: qualifiedName(pod), unmet };
+}
+
+/** Why `peer` does not admit the other end; only asked when peerAdmits said no. */
+export function peerMiss(ctx: PeerContext, peer: Exclude<PeerMatcher, { kind: 'any' }>, other: Endpoint, address: IpAddress | undefined): PeerMiss {
+  switch (peer.kind) {
+    case 'pods':
+      return podsMiss(ctx, peer, other);
+    case 'cidr': {
+      if (address === undefined) return { kind: 'no-address' };
+      if (!cidrContains(peer.cidr, address)) return { kind: 'outside-cidr', address: address.text, cidr: peer.cidr.text };
+      const hit = peer.except.find((e) => cidrContains(e, address));
+      if (hit === undefined) throw new Error(`internal: ${peer.source.path} of ${peer.source.policy} admits ${address.text}, yet was asked why not`);
+      return { kind: 'in-except', address: address.text, cidr: peer.cidr.text, except: hit.text };
+    }
+    default:
+      return assertNever(peer);
+  }
 }

@@ -8,8 +8,8 @@
  * hands the same chain and sets to every node that needs them (apply-node --all builds many nodes'
  * rule sets from one compiled snapshot); a chain never depends on anything else of a node.
  */
-import { qualifiedName, type IpAddress, type IpFamily, type NetworkPolicy, type Peer, type Pod, type Rule } from '../model/index.js';
-import { policySelects, resolvePortOn, rulesOf, type CompiledSnapshot, type Direction } from '../engine/index.js';
+import { qualifiedName, type IpAddress, type IpFamily, type Pod } from '../model/index.js';
+import { assertNever, namedPortDestinations, resolvePortOn, rulesIn, type CompiledPolicy, type CompiledRule, type CompiledSnapshot, type Direction } from '../engine/index.js';
 import { policyChainName, sanitizeComment } from './names.js';
 import type { Chain, ChainRule, IpSet, MarkBits, Match, Target } from './rule-data.js';
 import { SetRegistry } from './sets.js';
@@ -39,7 +39,7 @@ interface Part {
 
 /** One family's policy chains for one compiled snapshot and one pair of mark bits. */
 export class PolicyChains {
-  private readonly built = new Map<NetworkPolicy, Map<string, PolicyChain>>();
+  private readonly built = new Map<CompiledPolicy, Map<string, PolicyChain>>();
 
   constructor(
     private readonly c: CompiledSnapshot,
@@ -48,8 +48,8 @@ export class PolicyChains {
   ) {}
 
   /** `local`: the node's pods (see localPods in ruleset.ts), read only for ingress named ports. */
-  chainOf(policy: NetworkPolicy, direction: Direction, local: readonly Pod[]): PolicyChain {
-    const destinations = direction === 'ingress' && hasNamedPort(policy, direction) ? local.filter((p) => policySelects(policy, p)) : undefined;
+  chainOf(policy: CompiledPolicy, direction: Direction, local: readonly Pod[]): PolicyChain {
+    const destinations = direction === 'ingress' && policy.namedPorts.ingress ? local.filter((p) => this.c.selects(policy, p)) : undefined;
     // Pods are identified by namespace/name within one snapshot; \0 cannot occur in either.
     const key = `${direction}\0${(destinations ?? []).map(qualifiedName).join('\0')}`;
     let byKey = this.built.get(policy);
@@ -57,7 +57,7 @@ export class PolicyChains {
     let hit = byKey.get(key);
     if (hit === undefined) {
       const sets = new SetRegistry(this.family);
-      const rules = rulesOf(policy, direction).flatMap((r, i) => this.ruleLines(sets, policy, direction, r, i, destinations ?? []));
+      const rules = rulesIn(policy, direction).rules.flatMap((r) => this.ruleLines(sets, r, destinations ?? []));
       hit = { chain: { name: policyChainName(policy.namespace, policy.name, direction), rules }, sets: sets.sets() };
       byKey.set(key, hit);
     }
@@ -65,74 +65,73 @@ export class PolicyChains {
   }
 
   /** One line per (peer part, port part): a rule admits when any peer AND any port match. */
-  private ruleLines(sets: SetRegistry, policy: NetworkPolicy, direction: Direction, r: Rule, index: number, destinations: readonly Pod[]): ChainRule[] {
-    const peers = this.peerParts(sets, policy, direction, r);
-    const ports = this.portParts(sets, policy, direction, r, destinations);
+  private ruleLines(sets: SetRegistry, r: CompiledRule, destinations: readonly Pod[]): ChainRule[] {
+    const { direction } = r.source;
+    const peers = this.peerParts(sets, r);
+    const ports = this.portParts(sets, r, destinations);
     const target: Target = { kind: 'set-mark', bits: markOf(this.marks, direction) };
-    const where = `${qualifiedName(policy)} ${direction}[${index}]`;
+    const where = `${r.source.policy} ${direction}[${r.source.rule}]`;
     return peers.flatMap((p) =>
       ports.map((q) => chainRule([...p.matches, ...q.matches], target, [where, p.label, q.label].filter((s) => s !== '').join(' '))),
     );
   }
 
-  private peerParts(sets: SetRegistry, policy: NetworkPolicy, direction: Direction, r: Rule): Part[] {
-    // An empty from/to admits every peer, pods and addresses alike.
-    if (r.peers.length === 0) return [{ matches: [], label: '' }];
-    const field = direction === 'ingress' ? 'from' : 'to';
-    const flags = direction === 'ingress' ? 'src' : 'dst';
+  /**
+   * The pods peers of a rule become one set of their addresses (one line, however many entries);
+   * each cidr peer its own set. A part whose set would be empty matches nothing and is left out.
+   */
+  private peerParts(sets: SetRegistry, r: CompiledRule): Part[] {
+    const field = r.source.direction === 'ingress' ? 'from' : 'to';
+    const flags = r.source.direction === 'ingress' ? 'src' : 'dst';
     const parts: Part[] = [];
-    const selectorIdx = r.peers.flatMap((p, i) => (p.kind === 'selector' ? [i] : []));
-    if (selectorIdx.length > 0) {
-      const pods = selectorIdx.flatMap((i) => this.c.peerPods(policy, r.peers[i] as Peer));
-      const set = sets.addresses(ipsOf(pods, this.family));
-      if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${selectorIdx.join(',')}]` });
+    const podPeers: number[] = [];
+    const podsOfPeers: Pod[] = [];
+    for (const peer of r.peers) {
+      switch (peer.kind) {
+        case 'any':
+          parts.push({ matches: [], label: '' });
+          break;
+        case 'pods':
+          podPeers.push(peer.index);
+          podsOfPeers.push(...this.c.peerPods(peer));
+          break;
+        case 'cidr': {
+          const set = sets.ipBlock(peer.cidr, peer.except);
+          if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${peer.index}]` });
+          break;
+        }
+        default:
+          assertNever(peer);
+      }
     }
-    r.peers.forEach((p, i) => {
-      if (p.kind !== 'ip-block') return;
-      const set = sets.ipBlock(p.cidr, p.except);
-      if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${i}]` });
-    });
+    if (podPeers.length > 0) {
+      const set = sets.addresses(ipsOf(podsOfPeers, this.family));
+      if (set !== undefined) parts.unshift({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${podPeers.join(',')}]` });
+    }
     return parts;
   }
 
-  private portParts(sets: SetRegistry, policy: NetworkPolicy, direction: Direction, r: Rule, destinations: readonly Pod[]): Part[] {
-    // An empty ports list admits every port of every protocol.
-    if (r.ports.length === 0) return [{ matches: [], label: '' }];
-    const parts: Part[] = [];
-    r.ports.forEach((spec, i) => {
-      const label = `ports[${i}]`;
-      if (spec.port === undefined) {
-        parts.push({ matches: [{ kind: 'protocol', protocol: spec.protocol }], label });
-      } else if (typeof spec.port === 'number') {
-        const m: Match = { kind: 'dest-port', protocol: spec.protocol, first: spec.port, last: spec.endPort ?? spec.port };
-        parts.push({ matches: [m], label });
-      } else {
-        // A named port matches the DESTINATION pod's number for that name: the (address, port) pairs
-        // of every pod that could be the destination here, so that no other address ever matches.
-        const targets = resolvePortOn(spec, this.namedPortCandidates(policy, direction, r, destinations)).flatMap(({ pod, port }) =>
-          pod.ips.map((ip) => ({ ip, protocol: spec.protocol, port })),
-        );
-        const set = sets.namedPorts(targets);
-        if (set !== undefined) {
-          parts.push({ matches: [{ kind: 'protocol', protocol: spec.protocol }, { kind: 'in-set', set, flags: 'dst,dst' }], label });
+  private portParts(sets: SetRegistry, r: CompiledRule, destinations: readonly Pod[]): Part[] {
+    return r.ports.flatMap((m): Part[] => {
+      switch (m.kind) {
+        case 'any':
+          return [{ matches: [], label: '' }];
+        case 'protocol':
+          return [{ matches: [{ kind: 'protocol', protocol: m.protocol }], label: `ports[${m.index}]` }];
+        case 'range':
+          return [{ matches: [{ kind: 'dest-port', protocol: m.protocol, first: m.first, last: m.last }], label: `ports[${m.index}]` }];
+        case 'named': {
+          // A named port matches the DESTINATION pod's number for that name: the (address, port)
+          // pairs of every pod that could be the destination here, so that no other address ever matches.
+          const targets = resolvePortOn(m, namedPortDestinations(this.c, r, destinations)).flatMap(({ pod, port }) =>
+            pod.ips.map((ip) => ({ ip, protocol: m.protocol, port })),
+          );
+          const set = sets.namedPorts(targets);
+          return set === undefined ? [] : [{ matches: [{ kind: 'protocol', protocol: m.protocol }, { kind: 'in-set', set, flags: 'dst,dst' }], label: `ports[${m.index}]` }];
         }
+        default:
+          return assertNever(m);
       }
     });
-    return parts;
   }
-
-  /**
-   * Ingress: the destination is a selected local pod (`destinations`). Egress: the destination is
-   * the peer, so only pods some peer of the rule admits can meet both halves of a line (every pod
-   * when the rule has no peers).
-   */
-  private namedPortCandidates(policy: NetworkPolicy, direction: Direction, r: Rule, destinations: readonly Pod[]): readonly Pod[] {
-    if (direction === 'ingress') return destinations;
-    if (r.peers.length === 0) return this.c.pods;
-    return r.peers.flatMap((p) => this.c.peerPods(policy, p));
-  }
-}
-
-function hasNamedPort(policy: NetworkPolicy, direction: Direction): boolean {
-  return rulesOf(policy, direction).some((r) => r.ports.some((p) => typeof p.port === 'string'));
 }

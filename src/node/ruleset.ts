@@ -41,7 +41,7 @@
  * node's address is routed out through FORWARD, and its egress rules decide it like any address.
  */
 import { qualifiedName, type IpFamily, type Pod } from '../model/index.js';
-import { policyTypeOf, type CompiledSnapshot, type Direction } from '../engine/index.js';
+import type { CompiledSnapshot, Direction } from '../engine/index.js';
 import { FORWARD_CHAIN, DEFAULT_MARKS, podChainName } from './names.js';
 import type { Chain, ChainRule, FamilyRules, MarkBits, Match, RuleSet } from './rule-data.js';
 import { SetRegistry } from './sets.js';
@@ -94,7 +94,7 @@ class FamilyBuilder {
 
   build(): FamilyRules {
     const pods = this.local.filter((p) => p.ips.some((ip) => ip.family === this.family));
-    const isolated = (d: Direction): Pod[] => pods.filter((p) => this.c.isolating(p, policyTypeOf(d)).length > 0);
+    const isolated = (d: Direction): Pod[] => pods.filter((p) => this.c.isolating(p, d).length > 0);
     const egress = isolated('egress');
     const ingress = isolated('ingress');
     // Nothing to enforce: no hooks and no chains, rather than top chains that only clear marks. The
@@ -164,14 +164,14 @@ class FamilyBuilder {
       const m: Match = direction === 'egress' ? { kind: 'destination', address } : { kind: 'source', address };
       rules.push(rule([m], { kind: 'return' }, `${who}: a pod to itself`));
     }
-    const policies = [...this.c.isolating(pod, policyTypeOf(direction))].sort(byKey);
+    const policies = [...this.c.isolating(pod, direction)].sort(byKey);
     for (const policy of policies) {
       const shared = this.shared.chainOf(policy, direction, this.local);
       const chain = shared.chain.name;
       this.policyChains.set(chain, shared.chain);
       for (const set of shared.sets) this.sets.include(set);
-      rules.push(rule([], { kind: 'jump', chain }, `${who}: policy ${qualifiedName(policy)}`));
-      rules.push(rule([admitted], { kind: 'return' }, `${who}: admitted by ${qualifiedName(policy)}`));
+      rules.push(rule([], { kind: 'jump', chain }, `${who}: policy ${policy.ref}`));
+      rules.push(rule([admitted], { kind: 'return' }, `${who}: admitted by ${policy.ref}`));
     }
     rules.push(rule([], { kind: 'reject' }, `${who}: no policy admits`));
     return { name: podChainName(pod.namespace, pod.name, direction), rules };

@@ -2,6 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileSnapshot, explainPod, explainPolicy, type Note } from '../../src/engine/index.js';
 import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './build.js';
+import type { NetworkPolicy, Snapshot } from '../../src/model/index.js';
+
+/** One policy of a snapshot, explained against it. */
+function explainOne(s: Snapshot, p: NetworkPolicy) {
+  const c = compileSnapshot(s);
+  return explainPolicy(c, c.compiled(p));
+}
 
 const namespaces = [ns('default'), ns('prod', { project: 'myproject' }), ns('dev')];
 const pods = [
@@ -22,7 +29,7 @@ const seedPolicy = policy('default', 'test-network-policy', sel({ role: 'db' }),
 const c = compileSnapshot(snapshot({ namespaces, pods, policies: [seedPolicy] }));
 
 test('explain: the seed policy resolves selected pods, peers and CIDR members', () => {
-  const e = explainPolicy(c, seedPolicy);
+  const e = explainPolicy(c, c.compiled(seedPolicy));
   assert.deepEqual(e.selectedPods, ['default/db-0', 'default/db-1', 'default/db-2']);
   assert.deepEqual(e.policyTypes, ['Ingress', 'Egress']);
   const peers = e.ingress?.rules[0]?.peers ?? [];
@@ -55,14 +62,14 @@ const noteCases: NoteCase[] = [
 ];
 for (const nc of noteCases) {
   test(`explain notes: ${nc.name}`, () => {
-    const kinds = explainPolicy(compileSnapshot(snapshot({ namespaces, pods, policies: [nc.p] })), nc.p).notes.map((n) => n.kind);
+    const kinds = explainOne(snapshot({ namespaces, pods, policies: [nc.p] }), nc.p).notes.map((n) => n.kind);
     assert.deepEqual([...kinds].sort(), [...nc.want].sort());
   });
 }
 
 test('explain: one named port resolves to different numbers on different selected pods', () => {
   const p = policy('default', 'named', sel({ role: 'db' }), { types: ['Ingress'], ingress: [rule([], [port('redis')])] });
-  const e = explainPolicy(compileSnapshot(snapshot({ namespaces, pods, policies: [p] })), p);
+  const e = explainOne(snapshot({ namespaces, pods, policies: [p] }), p);
   const ports = e.ingress?.rules[0]?.ports[0];
   assert.deepEqual(ports?.resolved, [{ pod: 'default/db-0', port: 6379 }, { pod: 'default/db-1', port: 6380 }]);
   assert.deepEqual(ports?.unresolved, ['default/db-2']);
@@ -71,7 +78,7 @@ test('explain: one named port resolves to different numbers on different selecte
 
 test('explain: egress named ports resolve on the peer pods', () => {
   const p = policy('prod', 'out', sel({ role: 'client' }), { types: ['Egress'], egress: [rule([podPeer(undefined, sel())], [port('http')])] });
-  const e = explainPolicy(compileSnapshot(snapshot({ namespaces, pods, policies: [p] })), p);
+  const e = explainOne(snapshot({ namespaces, pods, policies: [p] }), p);
   assert.deepEqual(e.egress?.rules[0]?.ports[0]?.resolved, [{ pod: 'default/web', port: 8080 }, { pod: 'prod/client', port: 80 }]);
 });
 

@@ -3,6 +3,13 @@ import assert from 'node:assert/strict';
 import { compileSnapshot, explainPolicy } from '../../src/engine/index.js';
 import { renderPolicyExplanation, summarizePolicy } from '../../src/render/explain.js';
 import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from '../engine/build.js';
+import type { NetworkPolicy, Snapshot } from '../../src/model/index.js';
+
+/** One policy of a snapshot, explained against it. */
+function explainOne(s: Snapshot, p: NetworkPolicy) {
+  const c = compileSnapshot(s);
+  return explainPolicy(c, c.compiled(p));
+}
 
 const namespaces = [ns('default'), ns('prod', { project: 'myproject' })];
 const pods = [
@@ -40,14 +47,14 @@ const cases: { name: string; p: ReturnType<typeof policy>; want: string }[] = [
 
 for (const c of cases) {
   test(`render explain: ${c.name}`, () => {
-    const e = explainPolicy(compileSnapshot(snapshot({ namespaces, pods, policies: [c.p] })), c.p);
+    const e = explainOne(snapshot({ namespaces, pods, policies: [c.p] }), c.p);
     assert.equal(summarizePolicy(e), c.want);
   });
 }
 
 test('render explain: named ports list the number per target pod', () => {
   const p = policy('default', 'named', sel({ role: 'db' }), { types: ['Ingress'], ingress: [rule([], [port('redis')])] });
-  const text = renderPolicyExplanation(explainPolicy(compileSnapshot(snapshot({ namespaces, pods, policies: [p] })), p), { wide: false });
+  const text = renderPolicyExplanation(explainOne(snapshot({ namespaces, pods, policies: [p] }), p), { wide: false });
   assert.match(text, /on redis\/TCP \(named: resolves to 6379 on default\/db-0, 6380 on default\/db-1\)/);
 });
 
@@ -55,13 +62,13 @@ test('render explain: a policy that admits nothing says others may, when others 
   const deny = policy('default', 'deny', sel({ role: 'db' }), { types: ['Ingress'] });
   const allow = policy('default', 'allow', sel({ role: 'db' }), { ingress: [rule()] });
   const c = compileSnapshot(snapshot({ namespaces, pods, policies: [deny, allow] }));
-  assert.match(summarizePolicy(explainPolicy(c, deny)), /This policy admits no connections to them\. Policies add up: default\/allow also selects some of these pods, and what it admits is admitted too\.$/);
+  assert.match(summarizePolicy(explainPolicy(c, c.compiled(deny))), /This policy admits no connections to them\. Policies add up: default\/allow also selects some of these pods, and what it admits is admitted too\.$/);
 });
 
 test('render explain: a note naming many pods is cut short like every other list, and -o wide lists them all', () => {
   const many = Array.from({ length: 12 }, (_, i) => pod('default', `web-${i}`, { role: 'web' }, { ips: [`172.17.2.${i + 1}`] }));
   const p = policy('default', 'dns', sel({ role: 'web' }), { types: ['Egress'], egress: [rule([], [port('dns', 'UDP')])] });
-  const e = explainPolicy(compileSnapshot(snapshot({ namespaces, pods: [...pods, ...many], policies: [p] })), p);
+  const e = explainOne(snapshot({ namespaces, pods: [...pods, ...many], policies: [p] }), p);
   const note = (wide: boolean): string => renderPolicyExplanation(e, { wide }).split('\n').find((l) => l.includes('named port "dns"')) ?? '';
   assert.match(note(false), /is not declared by (default\/[a-z0-9-]+, ){7}default\/[a-z0-9-]+ and 7 more \(-o wide lists all\): the rule/);
   assert.equal((note(true).match(/default\//g) ?? []).length, 15);

@@ -48,7 +48,7 @@ export async function runExplain(args: GlobalArgs, targetText: string | undefine
       target.kind === 'policy'
         ? [findNamed(loaded.snapshot.policies, target.name, scope, 'networkpolicy', 'pick one with -n')]
         : loaded.snapshot.policies.filter((p) => scope === undefined || scope.includes(p.namespace));
-    const explained = policies.map((p) => explainPolicy(c, p));
+    const explained = policies.map((p) => explainPolicy(c, c.compiled(p)));
     if (args.output === 'json' || args.output === 'yaml') {
       out.write(renderData({ policies: explained.map(policyRecord), ...overlayField(loaded) }, args.output));
     } else if (explained.length === 0) {
