@@ -22,6 +22,7 @@ const NO_PODS: readonly Pod[] = [];
 const NO_POLICIES: readonly CompiledPolicy[] = [];
 
 type PodsPeer = Extract<PeerMatcher, { kind: 'pods' }>;
+type CidrPeer = Extract<PeerMatcher, { kind: 'cidr' }>;
 
 function memo<K, V>(make: (k: K) => V): (k: K) => V {
   const cache = new Map<K, V>();
@@ -87,6 +88,11 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
   });
   const byKey = new Map<string, readonly Pod[]>();
   const setByKey = new Map<string, ReadonlySet<Pod>>();
+  const setOf = new Map<PodsPeer, ReadonlySet<Pod>>();
+  const blockByKey = new Map<string, { readonly inside: ReadonlySet<Pod>; readonly judged: ReadonlySet<Pod> }>();
+  const blockOf = new Map<CidrPeer, { readonly inside: ReadonlySet<Pod>; readonly judged: ReadonlySet<Pod> }>();
+  /** Pods with exactly one address of the family: for them, being in a block's pods is being in the block. */
+  const singleAddress = memo((family: IpFamily): ReadonlySet<Pod> => new Set(pods.filter((p) => p.ips.filter((ip) => ip.family === family).length === 1)));
   const peerPods = (peer: PeerMatcher): readonly Pod[] => {
     if (peer.kind === 'any') return pods;
     let hit = byKey.get(peer.key);
@@ -120,8 +126,25 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     hostNetworkMatched: (policy) => podsIn(policy.namespace).filter((p) => p.hostNetwork && selectorMatches(policy.podSelector, p.labels)),
     peerPods,
     peerSet: (peer: PodsPeer) => {
-      let hit = setByKey.get(peer.key);
-      if (hit === undefined) setByKey.set(peer.key, (hit = new Set(peerPods(peer))));
+      // By object first: a verdict asks for the same matcher's set again and again.
+      let hit = setOf.get(peer);
+      if (hit === undefined) {
+        hit = setByKey.get(peer.key);
+        if (hit === undefined) setByKey.set(peer.key, (hit = new Set(peerPods(peer))));
+        setOf.set(peer, hit);
+      }
+      return hit;
+    },
+    blockSet: (peer: CidrPeer) => {
+      let hit = blockOf.get(peer);
+      if (hit === undefined) {
+        hit = blockByKey.get(peer.key);
+        if (hit === undefined) {
+          const judged = singleAddress(peer.cidr.family);
+          blockByKey.set(peer.key, (hit = { inside: new Set(peerPods(peer).filter((p) => judged.has(p))), judged }));
+        }
+        blockOf.set(peer, hit);
+      }
       return hit;
     },
     namespacesIn: (scope): readonly Namespace[] => {

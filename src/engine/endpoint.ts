@@ -41,7 +41,9 @@ export function connectionFamily(src: Endpoint, dst: Endpoint, preferred?: IpFam
 /** The endpoint's address in the given family, if it has one. */
 export function addressIn(e: Endpoint, family: IpFamily | undefined): IpAddress | undefined {
   if (family === undefined) return undefined;
-  return endpointIps(e).find((a) => a.family === family);
+  if (e.kind === 'ip') return e.ip.family === family ? e.ip : undefined;
+  for (const a of e.pod.ips) if (a.family === family) return a;
+  return undefined;
 }
 
 /** Pods in phase Succeeded or Failed take no part in policy decisions. */

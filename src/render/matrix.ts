@@ -19,6 +19,7 @@ export interface MatrixCell {
 export interface MatrixGrid {
   /** The port, e.g. `80/TCP` or `http/TCP`. */
   readonly column: string;
+  /** Row by row: the cell of pods[r] -> pods[i] is at r * pods.length + i. */
   readonly cells: readonly MatrixCell[];
 }
 
@@ -69,7 +70,6 @@ export function renderMatrixGrid(m: MatrixView, columns: number): string {
   const lead = rowHead + (numbered ? 3 : 0) + 2;
   const perBlock = numbered ? Math.max(1, Math.floor((columns - lead) / (String(m.pods.length).length + 2))) : m.pods.length;
   for (const { column, cells: list } of m.grids) {
-    const cells = new Map(list.map((c) => [`${c.from}\u0000${c.to}`, c]));
     for (let first = 0; first < m.pods.length; first += perBlock) {
       const cols = m.pods.slice(first, first + perBlock).map((_, k) => first + k);
       const range = cols.length < m.pods.length ? `, columns ${first + 1}-${first + cols.length} of ${m.pods.length}` : '';
@@ -77,7 +77,7 @@ export function renderMatrixGrid(m: MatrixView, columns: number): string {
       out.push(...fitHeader(`PORT ${column}`, `(rows: from, columns: to; ${legend}${range})`, columns));
       out.push(`${pad(numbered ? '#  FROM' : 'FROM', lead - 2)}  ${cols.map((i) => colNames[i] ?? '').join('  ')}`.trimEnd());
       m.pods.forEach((from, r) => {
-        const row = cols.map((i) => pad(mark(cells.get(`${from}\u0000${m.pods[i] ?? ''}`)?.allowed), (colNames[i] ?? '').length)).join('  ');
+        const row = cols.map((i) => pad(mark(list[r * m.pods.length + i]?.allowed), (colNames[i] ?? '').length)).join('  ');
         const head = numbered ? `${pad(String(r + 1), 3)}${pad(from, rowHead)}` : pad(from, rowHead);
         out.push(`${head}  ${row}`.trimEnd());
       });

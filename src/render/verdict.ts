@@ -6,7 +6,7 @@
  * as not consulted, with what they alone would say in brackets: an "ALLOWED" above a side's
  * "DENIED" would read as a contradiction.
  */
-import { assertNever, isAllowed, policyTypeOf, type Bypass, type PolicyOutcome, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
+import { assertNever, isAllowed, policyTypeOf, type Bypass, type Decision, type PolicyOutcome, type RuleOutcome, type SideDecision, type SideResult, type Verdict } from '../engine/index.js';
 import { describePeerMiss, describePortMiss, formatPortSpec, plural } from './words.js';
 
 function ruleName(r: { readonly direction: 'ingress' | 'egress'; readonly rule: number }): string {
@@ -111,13 +111,39 @@ export function renderVerdictText(v: Verdict, wide: boolean, showFamily = false)
 }
 
 /** One line for a matrix cell: what decided. */
-export function verdictReason(v: Verdict): string {
-  if (v.bypass !== undefined) return `always allowed, policies not consulted: ${bypassWords(v.bypass).pair}`;
-  const denied = [v.egress, v.ingress].find((s) => s.kind === 'denied');
-  if (denied) {
-    const end = denied.direction === 'egress' ? v.from : v.to;
-    return `${denied.direction} of ${end} denied by ${denied.policies.map((p) => p.policy).join(', ')}`;
+/** What the one-line reason needs of a side, from a full record or from a decision alike. */
+type ReasonSide =
+  | { readonly kind: 'denied'; readonly direction: 'ingress' | 'egress'; readonly policies: readonly string[] }
+  | { readonly kind: 'allowed'; readonly rules: readonly string[] }
+  | { readonly kind: 'undecided' };
+
+function reasonOf(bypass: Bypass | undefined, from: string, to: string, sides: readonly ReasonSide[]): string {
+  if (bypass !== undefined) return `always allowed, policies not consulted: ${bypassWords(bypass).pair}`;
+  for (const s of sides) {
+    if (s.kind === 'denied') return `${s.direction} of ${s.direction === 'egress' ? from : to} denied by ${s.policies.join(', ')}`;
   }
-  const allowedBy = [v.egress, v.ingress].flatMap((s) => (s.kind === 'allowed' ? s.admittedBy.map((r) => `${r.policy} ${ruleName(r)}`) : []));
+  const allowedBy = sides.flatMap((s) => (s.kind === 'allowed' ? s.rules : []));
   return allowedBy.length > 0 ? `allowed by ${allowedBy.join(', ')}` : 'neither side is isolated';
+}
+
+/** The one-line reason of matrix -o wide, json and yaml. */
+export function verdictReason(v: Verdict): string {
+  const side = (s: SideResult): ReasonSide =>
+    s.kind === 'denied'
+      ? { kind: 'denied', direction: s.direction, policies: s.policies.map((p) => p.policy) }
+      : s.kind === 'allowed'
+        ? { kind: 'allowed', rules: s.admittedBy.map((r) => `${r.policy} ${ruleName(r)}`) }
+        : { kind: 'undecided' };
+  return reasonOf(v.bypass, v.from, v.to, [side(v.egress), side(v.ingress)]);
+}
+
+/** The same reason from a decision (decideConnection), worded the same. */
+export function decisionReason(d: Decision, from: string, to: string): string {
+  const side = (s: SideDecision): ReasonSide =>
+    s.kind === 'denied'
+      ? { kind: 'denied', direction: s.direction, policies: s.policies.map((p) => p.ref) }
+      : s.kind === 'allowed'
+        ? { kind: 'allowed', rules: s.admittedBy.map((r) => `${r.source.policy} ${ruleName(r.source)}`) }
+        : { kind: 'undecided' };
+  return reasonOf(d.bypass, from, to, [side(d.egress), side(d.ingress)]);
 }

@@ -14,10 +14,15 @@ import {
   addressIn,
   compileSnapshot,
   connectionFamily,
+  decideConnection,
   endpointName,
   evaluateConnection,
   isAllowed,
+  type Decision,
   type Endpoint,
+  type SideDecision,
+  type SideResult,
+  type Verdict,
 } from '../../src/engine/index.js';
 import { buildRuleSet, DEFAULT_MARKS, renderApplyScript, RuleSetBuilder, type MarkBits, type RuleSet } from '../../src/node/index.js';
 import { deliver } from './interpret.js';
@@ -141,6 +146,25 @@ function endpoints(s: Snapshot): Endpoint[] {
   return [...pods, ...addrs.map((a): Endpoint => ({ kind: 'ip', ip: a }))];
 }
 
+/** What a verdict record and a decision must agree on: the bypass, and per side its kind and the rules admitting or policies denying. */
+function verdictFacts(v: Verdict): unknown {
+  const side = (r: SideResult) => ({
+    kind: r.kind,
+    admitted: r.kind === 'allowed' ? r.admittedBy.map((x) => `${x.policy} ${x.direction}[${x.rule}]`) : [],
+    denied: r.kind === 'denied' ? r.policies.map((x) => x.policy) : [],
+  });
+  return { bypass: v.bypass, egress: side(v.egress), ingress: side(v.ingress) };
+}
+
+function decisionFacts(d: Decision): unknown {
+  const side = (r: SideDecision) => ({
+    kind: r.kind,
+    admitted: r.kind === 'allowed' ? r.admittedBy.map((x) => `${x.source.policy} ${x.source.direction}[${x.source.rule}]`) : [],
+    denied: r.kind === 'denied' ? r.policies.map((x) => x.ref) : [],
+  });
+  return { bypass: d.bypass, egress: side(d.egress), ingress: side(d.ingress) };
+}
+
 function check(s: Snapshot, marks: MarkBits = DEFAULT_MARKS): void {
   const c = compileSnapshot(s);
   const rules = new Map<string, RuleSet>(s.nodes.map((n) => [n.name, buildRuleSet(c, n.name, marks)]));
@@ -154,7 +178,10 @@ function check(s: Snapshot, marks: MarkBits = DEFAULT_MARKS): void {
       if (a === undefined || b === undefined) continue;
       for (const protocol of PROTOCOLS) {
         for (const p of PORTS) {
-          const want = isAllowed(evaluateConnection(c, { src, dst, port: p, protocol }));
+          const verdict = evaluateConnection(c, { src, dst, port: p, protocol });
+          const want = isAllowed(verdict);
+          // matrix decides without the record: the same sides, rules and policies.
+          assert.deepEqual(decisionFacts(decideConnection(c, { src, dst, port: p, protocol })), verdictFacts(verdict), `${endpointName(src)} -> ${endpointName(dst)} ${protocol}/${p}`);
           for (const bridged of [false, true]) {
             // Bridged packets arrive with our bits already set: they must not count as admitted.
             const got = deliver(s, rules, src, dst, { src: a, dst: b, protocol, port: p, bridged, established: false, mark: bridged ? marks.egress + marks.ingress : 0 });
@@ -168,7 +195,7 @@ function check(s: Snapshot, marks: MarkBits = DEFAULT_MARKS): void {
   }
 }
 
-test('rule sets decide every packet as evaluateConnection does (random snapshots)', () => {
+test('rule sets decide every packet as evaluateConnection does, and decideConnection agrees with its record (random snapshots)', () => {
   fc.assert(fc.property(snapshotArb, (s) => check(s)), { numRuns: Number(process.env['KNP_PROPERTY_RUNS'] ?? 300) });
 });
 

@@ -7,8 +7,8 @@
  * answers are checked against a file of expectations: exit 1 when any differs.
  */
 import { qualifiedName, type Pod, type Protocol } from '../../model/index.js';
-import { compileSnapshot, destinationPort, evaluateConnection, isAllowed, selectorMatches, type CompiledSnapshot, type Endpoint } from '../../engine/index.js';
-import { verdictReason } from '../../render/verdict.js';
+import { compileSnapshot, decideConnection, decisionAllows, destinationPort, selectorMatches, type CompiledSnapshot, type Connection, type Endpoint } from '../../engine/index.js';
+import { decisionReason } from '../../render/verdict.js';
 import { renderMatrixGrid, renderMatrixWide, type MatrixCell, type MatrixView } from '../../render/matrix.js';
 import { renderExpectationMisses, type ExpectationMiss } from '../../render/expectations.js';
 import { describeAddressless } from '../../render/notes.js';
@@ -45,20 +45,60 @@ function columnOf(pa: PortArg): string {
   return typeof pa.port === 'string' && !pa.protocolGiven ? pa.port : `${pa.port}/${pa.protocol}`;
 }
 
-/** `withReason`: the reason is worded only where it is shown (-o wide, json, yaml), not for the grid. */
-function cell(c: CompiledSnapshot, src: Pod, dst: Pod, pa: PortArg, familyArg: FamilyArg | undefined, withReason: boolean): Cell {
-  const from = qualifiedName(src);
-  const to = qualifiedName(dst);
-  const srcEnd: Endpoint = { kind: 'pod', pod: src };
-  const dstEnd: Endpoint = { kind: 'pod', pod: dst };
-  const protocol = protocolOn(pa, dstEnd);
-  const number = destinationPort(dstEnd, pa.port, protocol);
-  const head = { from, to, port: number ?? null, ...(typeof pa.port === 'string' ? { portName: pa.port } : {}), protocol };
-  if (number === undefined) return { ...head, allowed: null, reason: `not a connection: ${to} declares no ${pa.protocolGiven ? `${protocol} ` : ''}port named "${pa.port}"` };
-  const gap = connectionGap(srcEnd, dstEnd, familyArg);
-  if (gap !== undefined) return { ...head, allowed: null, reason: `not a connection: ${gap}` };
-  const v = evaluateConnection(c, { src: srcEnd, dst: dstEnd, port: number, protocol, ...(familyArg === undefined ? {} : { family: familyOf(familyArg) }) });
-  return { ...head, allowed: isAllowed(v), reason: withReason ? verdictReason(v) : '' };
+/** One pod of the matrix, with what every cell it is an end of needs, worked out once. */
+interface End {
+  readonly pod: Pod;
+  readonly end: Endpoint;
+  readonly name: string;
+  /** Bit 1: has an IPv4 address, bit 2: IPv6; 0: no address yet. */
+  readonly families: number;
+}
+
+function endOf(pod: Pod): End {
+  return { pod, end: { kind: 'pod', pod }, name: qualifiedName(pod), families: pod.ips.reduce((m, ip) => m | (ip.family === 4 ? 1 : 2), 0) };
+}
+
+/** Whether connectionGap can find anything to say: it is worded only for the pairs it refuses. */
+function mayGap(s: End, d: End, familyArg: FamilyArg | undefined): boolean {
+  if (familyArg !== undefined) {
+    const bit = familyArg === 'IPv4' ? 1 : 2;
+    return (s.families !== 0 && (s.families & bit) === 0) || (d.families !== 0 && (d.families & bit) === 0);
+  }
+  return s.families !== 0 && d.families !== 0 && (s.families & d.families) === 0;
+}
+
+/**
+ * Every cell of one column, row by row (sources) and destination by destination, made as they are
+ * read. What depends on the destination alone (its protocol and number for the port) is worked
+ * out once per destination; the decision is decideConnection's, and the reason is worded only
+ * where it is shown (-o wide, json, yaml, --expect), not for the grid.
+ */
+function* columnCells(c: CompiledSnapshot, ends: readonly End[], pa: PortArg, familyArg: FamilyArg | undefined, withReason: boolean): Generator<Cell> {
+  const family = familyArg === undefined ? undefined : familyOf(familyArg);
+  const dsts = ends.map((d) => {
+    const protocol = protocolOn(pa, d.end);
+    return { ...d, protocol, number: destinationPort(d.end, pa.port, protocol) };
+  });
+  const portName = typeof pa.port === 'string' ? pa.port : undefined;
+  // One literal per cell, not spreads: a matrix has a million of them.
+  const cell = (from: string, to: string, port: number | null, protocol: Protocol, allowed: boolean | null, reason: string): Cell =>
+    portName === undefined ? { from, to, port, protocol, allowed, reason } : { from, to, port, portName, protocol, allowed, reason };
+  for (const s of ends) {
+    for (const d of dsts) {
+      if (d.number === undefined) {
+        yield cell(s.name, d.name, null, d.protocol, null, `not a connection: ${d.name} declares no ${pa.protocolGiven ? `${d.protocol} ` : ''}port named "${pa.port}"`);
+        continue;
+      }
+      const gap = mayGap(s, d, familyArg) ? connectionGap(s.end, d.end, familyArg) : undefined;
+      if (gap !== undefined) {
+        yield cell(s.name, d.name, d.number, d.protocol, null, `not a connection: ${gap}`);
+        continue;
+      }
+      const conn: Connection = family === undefined ? { src: s.end, dst: d.end, port: d.number, protocol: d.protocol } : { src: s.end, dst: d.end, port: d.number, protocol: d.protocol, family };
+      const decision = decideConnection(c, conn);
+      yield cell(s.name, d.name, d.number, d.protocol, decisionAllows(decision), withReason ? decisionReason(decision, s.name, d.name) : '');
+    }
+  }
 }
 
 /**
@@ -93,9 +133,8 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
     .sort(byName);
   const withReason = args.output !== 'table' || expectations !== undefined;
   const columns = [...new Map(ports.map((pa) => [columnOf(pa), pa])).values()];
-  function* cellsOf(pa: PortArg): Generator<Cell> {
-    for (const src of pods) for (const dst of pods) yield cell(c, src, dst, pa, o.ipFamily, withReason);
-  }
+  const ends = pods.map(endOf);
+  const cellsOf = (pa: PortArg): Generator<Cell> => columnCells(c, ends, pa, o.ipFamily, withReason);
   const addressless = describeAddressless(pods);
   if (addressless) out.error(addressless);
   const notice = overlayNotice(loaded);
