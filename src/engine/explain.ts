@@ -112,7 +112,7 @@ function explainRule(c: CompiledSnapshot, rule: CompiledRule, selected: readonly
       case 'range':
         return [{ index: m.index, protocol: m.protocol, port: m.first, ...(m.endPort ? { endPort: m.last } : {}) }];
       case 'named': {
-        const targets = namedPortDestinations(c, rule, selected);
+        const targets = namedPortDestinations(c, rule.source.direction, rule.peers, selected);
         const resolved = resolvePortOn(m, targets);
         const have = new Set(resolved.map((r) => r.pod));
         return [

@@ -8,7 +8,8 @@
 import { bitsOf, cidrContains, type Cidr, type IpAddress, type IpFamily, type Pod } from '../model/index.js';
 import { assertNever } from '../assert-never.js';
 import type { CompiledSnapshot } from './compiled.js';
-import type { CompiledRule, PodScope, PortMatcher } from './policy.js';
+import type { Direction } from './direction.js';
+import type { PeerMatcher, PodScope, PortMatcher } from './policy.js';
 import { namedPortNumber } from './port.js';
 import { selectorMatches } from './selector.js';
 
@@ -116,16 +117,16 @@ export function podsInBlock(index: AddressIndex, cidr: Cidr, except: readonly Ci
 }
 
 /**
- * The pods that can be the destination of a connection a rule admits, where its named ports
- * resolve: for ingress the selected pods given (`selected`, the policy's or some of them), for
- * egress the pods the rule's own peers admit, since the destination is the peer.
+ * The pods that can be the destination of a connection admitted through `peers` (a rule's, or
+ * some of them), where named ports resolve: for ingress the selected pods given (`selected`, the
+ * policy's or some of them), for egress the pods those peers admit, since the destination is the peer.
  */
-export function namedPortDestinations(c: CompiledSnapshot, rule: CompiledRule, selected: readonly Pod[]): readonly Pod[] {
-  if (rule.source.direction === 'ingress') return selected;
-  if (rule.peers.some((p) => p.kind === 'any')) return c.pods;
-  const [only] = rule.peers;
-  if (only !== undefined && rule.peers.length === 1) return c.peerPods(only);
-  return c.inSnapshotOrder([...new Set(rule.peers.flatMap((p) => c.peerPods(p)))]);
+export function namedPortDestinations(c: CompiledSnapshot, direction: Direction, peers: readonly PeerMatcher[], selected: readonly Pod[]): readonly Pod[] {
+  if (direction === 'ingress') return selected;
+  if (peers.some((p) => p.kind === 'any')) return c.pods;
+  const [only] = peers;
+  if (only !== undefined && peers.length === 1) return c.peerPods(only);
+  return c.inSnapshotOrder([...new Set(peers.flatMap((p) => c.peerPods(p)))]);
 }
 
 /** For a named port: the number it resolves to on each given pod (pods lacking it are left out). */

@@ -9,7 +9,9 @@
  * rule sets from one compiled snapshot); a chain never depends on anything else of a node.
  */
 import { qualifiedName, type IpAddress, type IpFamily, type Pod } from '../model/index.js';
-import { assertNever, namedPortDestinations, resolvePortOn, rulesIn, type CompiledPolicy, type CompiledRule, type CompiledSnapshot, type Direction } from '../engine/index.js';
+import { assertNever, namedPortDestinations, resolvePortOn, rulesIn, type CompiledPolicy, type CompiledRule, type CompiledSnapshot, type Direction, type PeerMatcher } from '../engine/index.js';
+
+type PodsPeer = Extract<PeerMatcher, { kind: 'pods' }>;
 import { policyChainName, sanitizeComment } from './names.js';
 import type { Chain, ChainRule, IpSet, MarkBits, Match, Target } from './rule-data.js';
 import { SetRegistry } from './sets.js';
@@ -37,9 +39,16 @@ interface Part {
   readonly label: string;
 }
 
+/** A peer part also says which peers it stands for: its egress named ports resolve on their pods. */
+interface PeerPart extends Part {
+  readonly peers: readonly PeerMatcher[];
+}
+
 /** One family's policy chains for one compiled snapshot and one pair of mark bits. */
 export class PolicyChains {
   private readonly built = new Map<CompiledPolicy, Map<string, PolicyChain>>();
+  /** Sets by what they are made of (see setOnce); undefined: it would be empty. */
+  private readonly madeSets = new Map<string, IpSet | undefined>();
 
   constructor(
     private readonly c: CompiledSnapshot,
@@ -64,15 +73,37 @@ export class PolicyChains {
     return hit;
   }
 
-  /** One line per (peer part, port part): a rule admits when any peer AND any port match. */
-  private ruleLines(sets: SetRegistry, r: CompiledRule, destinations: readonly Pod[]): ChainRule[] {
+  /**
+   * The set `make` builds into `sets`, built once per `key` for the whole snapshot: policies of
+   * every namespace repeat the same peers and named ports, and a set of the cluster's pods is
+   * thousands of entries to sort and hash. `key` names everything the set's entries depend on.
+   */
+  private setOnce(sets: SetRegistry, key: string, make: () => string | undefined): string | undefined {
+    if (this.madeSets.has(key)) {
+      const made = this.madeSets.get(key);
+      if (made !== undefined) sets.include(made);
+      return made?.name;
+    }
+    const name = make();
+    this.madeSets.set(key, name === undefined ? undefined : sets.get(name));
+    return name;
+  }
+
+  /**
+   * One line per (peer part, port part): a rule admits when any peer AND any port match. An egress
+   * line's named ports resolve on the pods its own peer part admits (the destination is the peer,
+   * and the line's peer match already holds it to them), so that a part's port set is the same
+   * in every policy naming that peer; an ingress line's on the selected local pods.
+   */
+  private ruleLines(sets: SetRegistry, r: CompiledRule, selected: readonly Pod[]): ChainRule[] {
     const { direction } = r.source;
-    const peers = this.peerParts(sets, r);
-    const ports = this.portParts(sets, r, destinations);
     const target: Target = { kind: 'set-mark', bits: markOf(this.marks, direction) };
     const where = `${r.source.policy} ${direction}[${r.source.rule}]`;
-    return peers.flatMap((p) =>
-      ports.map((q) => chainRule([...p.matches, ...q.matches], target, [where, p.label, q.label].filter((s) => s !== '').join(' '))),
+    const ingressPorts = direction === 'ingress' ? this.portParts(sets, r, r.peers, selected) : undefined;
+    return this.peerParts(sets, r).flatMap((p) =>
+      (ingressPorts ?? this.portParts(sets, r, p.peers, selected)).map((q) =>
+        chainRule([...p.matches, ...q.matches], target, [where, p.label, q.label].filter((s) => s !== '').join(' ')),
+      ),
     );
   }
 
@@ -80,24 +111,22 @@ export class PolicyChains {
    * The pods peers of a rule become one set of their addresses (one line, however many entries);
    * each cidr peer its own set. A part whose set would be empty matches nothing and is left out.
    */
-  private peerParts(sets: SetRegistry, r: CompiledRule): Part[] {
+  private peerParts(sets: SetRegistry, r: CompiledRule): PeerPart[] {
     const field = r.source.direction === 'ingress' ? 'from' : 'to';
     const flags = r.source.direction === 'ingress' ? 'src' : 'dst';
-    const parts: Part[] = [];
-    const podPeers: number[] = [];
-    const podsOfPeers: Pod[] = [];
+    const parts: PeerPart[] = [];
+    const podPeers: PodsPeer[] = [];
     for (const peer of r.peers) {
       switch (peer.kind) {
         case 'any':
-          parts.push({ matches: [], label: '' });
+          parts.push({ matches: [], label: '', peers: [peer] });
           break;
         case 'pods':
-          podPeers.push(peer.index);
-          podsOfPeers.push(...this.c.peerPods(peer));
+          podPeers.push(peer);
           break;
         case 'cidr': {
-          const set = sets.ipBlock(peer.cidr, peer.except);
-          if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${peer.index}]` });
+          const set = this.setOnce(sets, `N\0${peer.key}`, () => sets.ipBlock(peer.cidr, peer.except));
+          if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${peer.index}]`, peers: [peer] });
           break;
         }
         default:
@@ -105,13 +134,16 @@ export class PolicyChains {
       }
     }
     if (podPeers.length > 0) {
-      const set = sets.addresses(ipsOf(podsOfPeers, this.family));
-      if (set !== undefined) parts.unshift({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${podPeers.join(',')}]` });
+      const set = this.setOnce(sets, `P\0${podPeers.map((p) => p.key).join('\0')}`, () =>
+        sets.addresses(ipsOf(podPeers.flatMap((p) => this.c.peerPods(p)), this.family)),
+      );
+      if (set !== undefined) parts.unshift({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${podPeers.map((p) => p.index).join(',')}]`, peers: podPeers });
     }
     return parts;
   }
 
-  private portParts(sets: SetRegistry, r: CompiledRule, destinations: readonly Pod[]): Part[] {
+  /** `peers`, `selected`: where the named ports resolve (namedPortDestinations). */
+  private portParts(sets: SetRegistry, r: CompiledRule, peers: readonly PeerMatcher[], selected: readonly Pod[]): Part[] {
     return r.ports.flatMap((m): Part[] => {
       switch (m.kind) {
         case 'any':
@@ -123,10 +155,14 @@ export class PolicyChains {
         case 'named': {
           // A named port matches the DESTINATION pod's number for that name: the (address, port)
           // pairs of every pod that could be the destination here, so that no other address ever matches.
-          const targets = resolvePortOn(m, namedPortDestinations(this.c, r, destinations)).flatMap(({ pod, port }) =>
-            pod.ips.map((ip) => ({ ip, protocol: m.protocol, port })),
+          const { direction } = r.source;
+          const set = this.setOnce(sets, `T\0${m.protocol}\0${m.name}\0${destinationsKey(direction, peers, selected)}`, () =>
+            sets.namedPorts(
+              resolvePortOn(m, namedPortDestinations(this.c, direction, peers, selected)).flatMap(({ pod, port }) =>
+                pod.ips.map((ip) => ({ ip, protocol: m.protocol, port })),
+              ),
+            ),
           );
-          const set = sets.namedPorts(targets);
           return set === undefined ? [] : [{ matches: [{ kind: 'protocol', protocol: m.protocol }, { kind: 'in-set', set, flags: 'dst,dst' }], label: `ports[${m.index}]` }];
         }
         default:
@@ -134,4 +170,10 @@ export class PolicyChains {
       }
     });
   }
+}
+
+/** What namedPortDestinations depends on: the selected local pods for ingress, the peers for egress. */
+function destinationsKey(direction: Direction, peers: readonly PeerMatcher[], selected: readonly Pod[]): string {
+  if (direction === 'ingress') return `in\0${selected.map(qualifiedName).join('\0')}`;
+  return `eg\0${peers.map((p) => (p.kind === 'any' ? 'any' : p.key)).join('\0')}`;
 }

@@ -109,6 +109,11 @@ export class SetRegistry {
     return this.add('hash:ip,port', 'T', entries);
   }
 
+  /** A set this registry holds, by name. */
+  get(name: string): IpSet | undefined {
+    return this.byName.get(name);
+  }
+
   /** A set another registry of this family made (a shared policy chain's, see policy-chains.ts). */
   include(set: IpSet): void {
     if (!this.byName.has(set.name)) this.byName.set(set.name, set);
