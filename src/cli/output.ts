@@ -8,6 +8,13 @@
  */
 export interface Output {
   write(text: string): void;
+  /**
+   * A long output (a result per pair, a script per node) piece by piece, in chunks, waiting while
+   * the reader is behind: a pipe holds 64 KiB, and writes beyond what it takes would otherwise
+   * pile up in memory (gigabytes for a large matrix) until the kernel refuses them (ENOBUFS).
+   * Pieces are asked for only as they are written.
+   */
+  writeAll(pieces: Iterable<string>): Promise<void>;
   error(text: string): void;
   /** Terminal width for fitting tables: $COLUMNS, the terminal's, or unlimited when unknown. */
   readonly columns: number;
@@ -45,8 +52,45 @@ function writeTo(name: 'stdout' | 'stderr', text: string): void {
   process[name].write(text);
 }
 
+/** Pieces are joined up to about this many characters per write. */
+const CHUNK = 1 << 16;
+
+async function writeAllTo(name: 'stdout' | 'stderr', pieces: Iterable<string>): Promise<void> {
+  const stream = process[name];
+  let chunk: string[] = [];
+  let size = 0;
+  const flush = async (): Promise<void> => {
+    const text = chunk.join('');
+    chunk = [];
+    size = 0;
+    if (closed[name] || text === '') return;
+    if (!stream.write(text)) {
+      // A reader that goes away ends the wait too: 'drain' never comes after EPIPE.
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          stream.off('drain', done);
+          stream.off('error', done);
+          stream.off('close', done);
+          resolve();
+        };
+        stream.on('drain', done);
+        stream.on('error', done);
+        stream.on('close', done);
+      });
+    }
+  };
+  for (const piece of pieces) {
+    if (closed[name]) return;
+    chunk.push(piece);
+    size += piece.length;
+    if (size >= CHUNK) await flush();
+  }
+  await flush();
+}
+
 export const processOutput: Output = {
   write: (text) => writeTo('stdout', text),
+  writeAll: (pieces) => writeAllTo('stdout', pieces),
   error: (text) => writeTo('stderr', text.endsWith('\n') ? text : `${text}\n`),
   columns: terminalColumns(process.stdout, process.env) ?? Number.POSITIVE_INFINITY,
 };

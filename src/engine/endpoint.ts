@@ -34,8 +34,9 @@ export function connectionFamily(src: Endpoint, dst: Endpoint, preferred?: IpFam
   const s = endpointIps(src);
   const d = endpointIps(dst);
   if (preferred !== undefined && [s, d].some((ips) => ips.some((a) => a.family === preferred)) && !lacksFamily(src, preferred) && !lacksFamily(dst, preferred)) return preferred;
-  const common = s.find((a) => d.some((b) => b.family === a.family));
-  return common?.family ?? s[0]?.family ?? d[0]?.family;
+  // Loops, not find/some: matrix asks this for every pair.
+  for (const a of s) for (const b of d) if (a.family === b.family) return a.family;
+  return s[0]?.family ?? d[0]?.family;
 }
 
 /** The endpoint's address in the given family, if it has one. */

@@ -10,6 +10,29 @@ export function renderData(value: unknown, format: DataFormat): string {
   return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value, { lineWidth: 0 });
 }
 
+/**
+ * One list item as JSON.stringify(item, null, 2) prints it, every line after the first indented
+ * by 4 more. A flat record (a matrix result: strings, numbers, booleans, null) is written field by
+ * field, without the whole-text replace: there can be millions of them.
+ */
+function jsonItem(item: unknown): string {
+  if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+    const fields: string[] = [];
+    let flat = true;
+    for (const [k, v] of Object.entries(item)) {
+      if (v === undefined) continue;
+      if (v !== null && typeof v === 'object') {
+        flat = false;
+        break;
+      }
+      fields.push(`      ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+    }
+    if (flat) return fields.length === 0 ? '{}' : `{\n${fields.join(',\n')}\n    }`;
+  }
+  // JSON.stringify escapes every newline inside strings, so each line break is indentation's.
+  return JSON.stringify(item, null, 2).replace(/\n/g, '\n    ');
+}
+
 /** Stands for the streamed list while the fields around it are printed; no real value contains a NUL. */
 const SLOT = '\u0000list\u0000';
 
@@ -31,8 +54,7 @@ export function* renderDataList(key: string, items: Iterable<unknown>, format: D
   let first = true;
   for (const item of items) {
     if (format === 'json') {
-      // JSON.stringify escapes every newline inside strings, so each line break is indentation's.
-      yield `${first ? `${head}[` : ','}\n    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}`;
+      yield `${first ? `${head}[` : ','}\n    ${jsonItem(item)}`;
     } else {
       // yaml prints a list item the same whatever its neighbours: render it as the only item of
       // `key:` and keep the item's lines.

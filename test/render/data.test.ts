@@ -18,6 +18,14 @@ const cases: { name: string; items: () => object[] }[] = [
       { node: 'true', script: 'x', extra: { list: [1, 'two', null], empty: {} } },
     ],
   },
+  {
+    name: 'flat records (a matrix result per pair): null, numbers, booleans, an empty object, a field left undefined',
+    items: () => [
+      { from: 'a/x', to: 'b/"y"', port: null, protocol: 'TCP', allowed: null, reason: 'not a connection: \u2028 ünï' },
+      { from: 'a/x', to: 'b/y', port: 8080, portName: 'http', allowed: true, skipped: undefined },
+      {},
+    ],
+  },
 ];
 
 for (const c of cases) {

@@ -59,15 +59,14 @@ function checkNode(known: readonly string[], node: string, offline: boolean): vo
  * line; -o json|yaml: {"nodes": [{"node", "script"}]}. With --cleanup each node gets the same
  * cleanup script, so that the output says which nodes --all --cleanup would reach.
  */
-function printScripts(nodes: readonly string[], scriptFor: (node: string) => string, data: DataFormat | undefined, out: Output): void {
-  if (data === undefined) {
-    for (const node of nodes) out.write(`${renderScriptHeading(node)}${scriptFor(node)}`);
-    return;
+async function printScripts(nodes: readonly string[], scriptFor: (node: string) => string, data: DataFormat | undefined, out: Output): Promise<void> {
+  function* texts(): Generator<string> {
+    for (const node of nodes) yield `${renderScriptHeading(node)}${scriptFor(node)}`;
   }
   function* records(): Generator<{ node: string; script: string }> {
     for (const node of nodes) yield { node, script: scriptFor(node) };
   }
-  for (const piece of renderDataList('nodes', records(), data)) out.write(piece);
+  await out.writeAll(data === undefined ? texts() : renderDataList('nodes', records(), data));
 }
 
 export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: Output): Promise<number> {
@@ -104,7 +103,7 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   const rules = new RuleSetBuilder(compileSnapshot(loaded.snapshot), marks);
   const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(rules.build(node)));
   if (printOnly && o.all) {
-    printScripts(nodes, scriptFor, data, out);
+    await printScripts(nodes, scriptFor, data, out);
     return 0;
   }
   if (printOnly) {

@@ -144,7 +144,7 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
     function* results(): Generator<Cell> {
       for (const pa of columns) yield* cellsOf(pa);
     }
-    for (const piece of renderDataList('results', results(), args.output, { before: head, after: overlayField(loaded) })) out.write(piece);
+    await out.writeAll(renderDataList('results', results(), args.output, { before: head, after: overlayField(loaded) }));
     return 0;
   }
   const grids = columns.map((pa) => ({ column: columnOf(pa), cells: [...cellsOf(pa)] }));
@@ -152,7 +152,7 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
   const code = misses !== undefined && misses.length > 0 ? 1 : 0;
   if (args.output === 'json' || args.output === 'yaml') {
     const after = { expectations: { checked: expectations?.length ?? 0, differing: misses ?? [] }, ...overlayField(loaded) };
-    for (const piece of renderDataList('results', grids.flatMap((g) => g.cells), args.output, { before: head, after })) out.write(piece);
+    await out.writeAll(renderDataList('results', grids.flatMap((g) => g.cells), args.output, { before: head, after }));
     return code;
   }
   if (pods.length === 0) {
