@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileSnapshot, explainPod, explainPolicy, type Note } from '../../src/engine/index.js';
-import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './build.js';
+import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from '../support/build.js';
 
 const namespaces = [ns('default'), ns('prod', { project: 'myproject' }), ns('dev')];
 const pods = [

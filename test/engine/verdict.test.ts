@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterNode, NetworkPolicy, Peer, Protocol } from '../../src/model/index.js';
 import { compileSnapshot, evaluateConnection, isAllowed, type Bypass, type Endpoint, type SideResult } from '../../src/engine/index.js';
-import { ip, ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './build.js';
+import { ip, ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from '../support/build.js';
 
 const namespaces = [ns('default'), ns('prod', { team: 'a', project: 'myproject' }), ns('dev', { team: 'b' })];
 const pods = [

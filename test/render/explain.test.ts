@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileSnapshot, explainPolicy } from '../../src/engine/index.js';
 import { renderPolicyExplanation, summarizePolicy } from '../../src/render/explain.js';
-import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from '../engine/build.js';
+import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from '../support/build.js';
 
 const namespaces = [ns('default'), ns('prod', { project: 'myproject' })];
 const pods = [
