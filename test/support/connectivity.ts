@@ -327,8 +327,11 @@ export const ROWS: readonly Row[] = [
   { name: 'dual-stack: an IPv6 block does not admit the IPv4 connection', policies: [v6aFrom(ipBlock('fd00:244:1::/64'))], src: 'default/dual', dst: 'default/v6a', port: 443, family: 4, allowed: false },
 ];
 
-/** What one implementation makes of a row: a verdict, or why it cannot judge this one. */
-export type Judgement = { readonly allowed: boolean; readonly detail?: string } | { readonly skip: string };
+/**
+ * What one implementation makes of a row: a verdict; why it cannot judge this one; or an outcome
+ * that is neither verdict (a lab probe that timed out instead of being REJECTed), which fails.
+ */
+export type Judgement = { readonly allowed: boolean; readonly detail?: string } | { readonly skip: string } | { readonly failure: string };
 
 /**
  * Runs the table through one implementation, one subtest per row (so a disagreement names its row
@@ -345,6 +348,7 @@ export async function checkTable(t: TestContext, judge: (rows: readonly Row[]) =
     await t.test(row.name, { skip: 'skip' in j ? j.skip : false }, () => {
       if ('skip' in j) return;
       const conn = `${row.src} -> ${row.dst} ${row.port}/${row.protocol ?? 'TCP'}${row.family === undefined ? '' : ` IPv${row.family}`}`;
+      if ('failure' in j) assert.fail(`${conn}: want ${row.allowed ? 'allowed' : 'denied'}; ${j.failure}`);
       assert.equal(j.allowed, row.allowed, `${conn}: want ${row.allowed ? 'allowed' : 'denied'}${j.detail === undefined ? '' : `; ${j.detail}`}`);
     });
   }
