@@ -337,7 +337,7 @@ export type Judgement = { readonly allowed: boolean; readonly detail?: string } 
  * Runs the table through one implementation, one subtest per row (so a disagreement names its row
  * and a skip its reason). `judge` sees every row at once, so that the lab can batch its probes.
  */
-export async function checkTable(t: TestContext, judge: (rows: readonly Row[]) => Promise<readonly Judgement[]>): Promise<void> {
+async function checkTable(t: TestContext, judge: (rows: readonly Row[]) => Promise<readonly Judgement[]>): Promise<void> {
   const names = new Set(ROWS.map((r) => r.name));
   assert.equal(names.size, ROWS.length, 'row names are unique');
   const got = await judge(ROWS);
