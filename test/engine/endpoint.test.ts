@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectionFamily, lacksFamily, type Endpoint } from '../../src/engine/index.js';
 import type { IpFamily } from '../../src/model/index.js';
-import { ip, pod } from './build.js';
+import { ip, pod } from '../support/build.js';
 
 const dual: Endpoint = { kind: 'pod', pod: pod('x', 'dual', {}, { ips: ['10.0.0.1', 'fd00::1'] }) };
 const v4: Endpoint = { kind: 'pod', pod: pod('x', 'v4', {}, { ips: ['10.0.0.2'] }) };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { firstUnmet, selectorMatches } from '../../src/engine/index.js';
 import type { Labels, SelectorRequirement } from '../../src/model/index.js';
-import { sel } from './build.js';
+import { sel } from '../support/build.js';
 
 const cases: { name: string; matchLabels?: Labels; exprs?: SelectorRequirement[]; labels: Labels; want: boolean }[] = [
   { name: 'empty selector matches everything', labels: { a: '1' }, want: true },

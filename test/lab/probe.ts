@@ -20,6 +20,8 @@ export interface Probe {
   readonly host: string;
   readonly port: number;
   readonly protocol: LabProtocol;
+  /** The source address to send from (bound before connecting); left out, the kernel's choice. */
+  readonly local?: string;
 }
 
 export interface ListenPort {
@@ -100,7 +102,7 @@ export class Probers {
     const id = ++this.nextId;
     return new Promise((resolve) => {
       p.pending.set(id, resolve);
-      const req = { id, host: probe.host, port: probe.port, protocol: probe.protocol, timeoutMs: this.timeoutMs };
+      const req = { id, host: probe.host, port: probe.port, protocol: probe.protocol, timeoutMs: this.timeoutMs, ...(probe.local === undefined ? {} : { local: probe.local }) };
       p.child.stdin?.write(`${JSON.stringify(req)}\n`);
     });
   }

@@ -3,7 +3,8 @@
  * A long-lived prober run inside one lab namespace (`ip netns exec NS node prober.js`): one process
  * per source namespace answers many probes, since starting Node per probe would cost far more than
  * the probes themselves. It reads JSON lines {id, host, port, protocol, timeoutMs} on stdin and
- * writes {id, outcome} lines on stdout, where outcome is
+ * writes {id, outcome} lines on stdout (with `local`, the probe is sent from that address of the
+ * namespace: a node or an external host holds several), where outcome is
  *   'open'     TCP connected, or a UDP echo came back;
  *   'refused'  ECONNREFUSED: a TCP RST, or an ICMP port unreachable (what REJECT sends), which a
  *              connected UDP socket reports on its next operation;
@@ -25,6 +26,7 @@ interface ProbeRequest {
   readonly port: number;
   readonly protocol: 'TCP' | 'UDP';
   readonly timeoutMs: number;
+  readonly local?: string;
 }
 
 function codeOf(e: unknown): string {
@@ -39,7 +41,7 @@ function outcomeOf(e: unknown): string {
 
 function probeTcp(r: ProbeRequest): Promise<string> {
   return new Promise((resolve) => {
-    const sock = connect({ host: r.host, port: r.port });
+    const sock = connect({ host: r.host, port: r.port, ...(r.local === undefined ? {} : { localAddress: r.local }) });
     const timer = setTimeout(() => done('timeout'), r.timeoutMs);
     function done(outcome: string): void {
       clearTimeout(timer);
@@ -91,7 +93,7 @@ function probeUdp(r: ProbeRequest): Promise<string> {
     }
     sock.on('message', (msg) => msg.equals(payload) && done('open'));
     sock.on('error', (e) => done(outcomeOf(e)));
-    sock.bind(takeSourcePort(), () =>
+    sock.bind(takeSourcePort(), r.local, () =>
       sock.connect(r.port, r.host, () => {
         send();
         // A datagram can be lost (ARP/ND not resolved yet): resend until the deadline.

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { ContainerPort, IpAddress, LabelSelector, Pod, PolicyType, Protocol, Snapshot } from '../../src/model/index.js';
+import type { IpAddress, LabelSelector, Pod, PolicyType, Protocol, Snapshot } from '../../src/model/index.js';
 import { PROTOCOLS } from '../../src/model/index.js';
 import {
   addressIn,
@@ -26,7 +26,7 @@ import {
 } from '../../src/engine/index.js';
 import { buildRuleSet, DEFAULT_MARKS, renderApplyScript, RuleSetBuilder, type MarkBits, type RuleSet } from '../../src/node/index.js';
 import { deliver } from './interpret.js';
-import { block, ip, node, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './fixtures.js';
+import { ipBlock, ip, node, ns, pod, podPeer, policy, port, rule, sel, snapshot, type PortOpt } from '../support/build.js';
 
 const NODES = [node('n1', '192.168.0.1', 'fd00:ff::1'), node('n2', '192.168.0.2', 'fd00:ff::2')];
 const NAMESPACES = ['a', 'b', 'c'];
@@ -45,9 +45,9 @@ const selectorArb: fc.Arbitrary<LabelSelector> = fc.oneof(
   fc.constantFrom<LabelSelector>({ matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['db'] }] }),
 );
 
-const containerPortArb: fc.Arbitrary<ContainerPort> = fc.record({
+const containerPortArb: fc.Arbitrary<PortOpt> = fc.record({
   name: fc.constantFrom('http', 'dns'),
-  containerPort: fc.constantFrom(...PORTS),
+  port: fc.constantFrom(...PORTS),
   protocol: fc.constantFrom<Protocol>(...PROTOCOLS),
 });
 
@@ -58,7 +58,7 @@ interface PodGen {
   stack: '4' | '6' | '46' | '64' | 'none';
   hostNetwork: boolean;
   finished: boolean;
-  ports: ContainerPort[];
+  ports: PortOpt[];
 }
 
 const podArb: fc.Arbitrary<PodGen> = fc.record({
@@ -76,23 +76,23 @@ const peerArb = fc.oneof(
     .filter((r) => r.p !== undefined || r.n !== undefined)
     .map((r) => podPeer(r.p, r.n)),
   fc.constantFrom(
-    block('10.0.0.0/24', ['10.0.0.0/30', '10.0.0.4/31']),
-    block('10.0.0.0/29'),
-    block('10.0.0.2/31'),
-    block('0.0.0.0/0', ['10.0.0.0/25']),
-    block('0.0.0.0/0', ['0.0.0.0/1']),
-    block('192.168.0.0/24', ['192.168.0.2/32']),
-    block('fd00::/64', ['fd00::/126']),
-    block('::/0'),
-    block('fd00:ff::/64'),
+    ipBlock('10.0.0.0/24', ['10.0.0.0/30', '10.0.0.4/31']),
+    ipBlock('10.0.0.0/29'),
+    ipBlock('10.0.0.2/31'),
+    ipBlock('0.0.0.0/0', ['10.0.0.0/25']),
+    ipBlock('0.0.0.0/0', ['0.0.0.0/1']),
+    ipBlock('192.168.0.0/24', ['192.168.0.2/32']),
+    ipBlock('fd00::/64', ['fd00::/126']),
+    ipBlock('::/0'),
+    ipBlock('fd00:ff::/64'),
   ),
 );
 
 const portArb = fc.oneof(
-  fc.constantFrom<Protocol>(...PROTOCOLS).map((p) => port(p)),
-  fc.record({ p: fc.constantFrom<Protocol>(...PROTOCOLS), n: fc.constantFrom(...PORTS) }).map((r) => port(r.p, r.n)),
-  fc.constantFrom<Protocol>('TCP', 'UDP').map((p) => port(p, 80, 81)),
-  fc.record({ p: fc.constantFrom<Protocol>(...PROTOCOLS), n: fc.constantFrom('http', 'dns') }).map((r) => port(r.p, r.n)),
+  fc.constantFrom<Protocol>(...PROTOCOLS).map((p) => port(undefined, p)),
+  fc.record({ p: fc.constantFrom<Protocol>(...PROTOCOLS), n: fc.constantFrom(...PORTS) }).map((r) => port(r.n, r.p)),
+  fc.constantFrom<Protocol>('TCP', 'UDP').map((p) => port(80, p, 81)),
+  fc.record({ p: fc.constantFrom<Protocol>(...PROTOCOLS), n: fc.constantFrom('http', 'dns') }).map((r) => port(r.n, r.p)),
 );
 
 const ruleArb = fc.record({ peers: fc.array(peerArb, { maxLength: 2 }), ports: fc.array(portArb, { maxLength: 2 }) }).map((r) => rule(r.peers, r.ports));
@@ -118,8 +118,7 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
       const ips = g.hostNetwork
         ? nodeOf.addresses.map((a) => a.ip.text)
         : { '4': [v4], '6': [v6], '46': [v4, v6], '64': [v6, v4], none: [] }[g.stack];
-      return pod(g.ns, `p${i}`, {
-        labels: g.labels,
+      return pod(g.ns, `p${i}`, g.labels, {
         node: nodeOf.name,
         ips,
         hostNetwork: g.hostNetwork,
@@ -132,7 +131,7 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
       nodes: NODES,
       pods: built,
       policies: policies.map((p, i) =>
-        policy(p.ns, `pol${i}`, { podSelector: p.podSelector, types: p.types, ingress: p.ingress, egress: p.egress }),
+        policy(p.ns, `pol${i}`, p.podSelector, { types: p.types, ingress: p.ingress, egress: p.egress }),
       ),
     });
   });

@@ -15,7 +15,7 @@ import {
   ruleCount,
   type FamilyRules,
 } from '../../src/node/index.js';
-import { block, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './fixtures.js';
+import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from '../support/build.js';
 
 function build(s: Snapshot, nodeName = 'n1') {
   return buildRuleSet(compileSnapshot(s), nodeName);
@@ -34,11 +34,11 @@ function setsIn(f: FamilyRules, chain: string): string[] {
   return lines(f, chain).flatMap((l) => [...l.matchAll(/--match-set (\S+)/g)].map((m) => m[1] ?? ''));
 }
 
-const web = pod('a', 'web', { labels: { app: 'web' }, node: 'n1', ips: ['10.0.1.1'], ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] });
-const web2 = pod('a', 'web2', { labels: { app: 'web' }, node: 'n1', ips: ['10.0.1.2'], ports: [{ name: 'http', containerPort: 9090, protocol: 'TCP' }] });
-const remoteWeb = pod('a', 'web3', { labels: { app: 'web' }, node: 'n2', ips: ['10.0.2.3'], ports: [{ name: 'http', containerPort: 7070, protocol: 'TCP' }] });
-const client = pod('b', 'client', { labels: { app: 'client' }, node: 'n2', ips: ['10.0.2.1'] });
-const dual = pod('a', 'dual', { labels: { app: 'web' }, node: 'n1', ips: ['10.0.1.5', 'fd00::5'] });
+const web = pod('a', 'web', { app: 'web' }, { node: 'n1', ips: ['10.0.1.1'], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] });
+const web2 = pod('a', 'web2', { app: 'web' }, { node: 'n1', ips: ['10.0.1.2'], ports: [{ name: 'http', port: 9090, protocol: 'TCP' }] });
+const remoteWeb = pod('a', 'web3', { app: 'web' }, { node: 'n2', ips: ['10.0.2.3'], ports: [{ name: 'http', port: 7070, protocol: 'TCP' }] });
+const client = pod('b', 'client', { app: 'client' }, { node: 'n2', ips: ['10.0.2.1'] });
+const dual = pod('a', 'dual', { app: 'web' }, { node: 'n1', ips: ['10.0.1.5', 'fd00::5'] });
 
 interface Case {
   name: string;
@@ -66,12 +66,12 @@ const cases: Case[] = [
     s: snapshot({
       pods: [
         web,
-        pod('a', 'remote', { node: 'n2', ips: ['10.0.2.9'] }),
-        pod('a', 'host', { node: 'n1', ips: ['192.168.0.1'], hostNetwork: true }),
-        pod('a', 'done', { node: 'n1', ips: ['10.0.1.9'], phase: 'Failed' }),
-        pod('a', 'pending', { node: 'n1' }),
+        pod('a', 'remote', {}, { node: 'n2', ips: ['10.0.2.9'] }),
+        pod('a', 'host', {}, { node: 'n1', ips: ['192.168.0.1'], hostNetwork: true }),
+        pod('a', 'done', {}, { node: 'n1', ips: ['10.0.1.9'], phase: 'Failed' }),
+        pod('a', 'pending', {}, { node: 'n1' }),
       ],
-      policies: [policy('a', 'deny', { types: ['Ingress', 'Egress'] })],
+      policies: [policy('a', 'deny', sel(), { types: ['Ingress', 'Egress'] })],
     }),
     check: (rs) => {
       const pods = rs.v4.chains.map((c) => c.name).filter((n) => n.includes('-POD-'));
@@ -80,7 +80,7 @@ const cases: Case[] = [
   },
   {
     name: 'ingress isolation: bridged then routed (not bridged) jump on -d, each packet meeting one; REJECT with icmp-port-unreachable',
-    s: snapshot({ pods: [web], policies: [policy('a', 'deny-in', {})] }),
+    s: snapshot({ pods: [web], policies: [policy('a', 'deny-in', sel(), {})] }),
     check: (rs) => {
       const chain = podChainName('a', 'web', 'ingress');
       const fwd = lines(rs.v4, FORWARD_CHAIN).filter((l) => l.includes(chain));
@@ -97,7 +97,7 @@ const cases: Case[] = [
   },
   {
     name: 'egress isolation: jumps on -s from FORWARD (bridged, routed); nothing in INPUT, where a pod reaches its own node',
-    s: snapshot({ pods: [web], policies: [policy('a', 'deny-out', { types: ['Egress'] })] }),
+    s: snapshot({ pods: [web], policies: [policy('a', 'deny-out', sel(), { types: ['Egress'] })] }),
     check: (rs) => {
       const chain = podChainName('a', 'web', 'egress');
       assert.equal(lines(rs.v4, FORWARD_CHAIN).filter((l) => l.includes(`-s 10.0.1.1/32`) && l.endsWith(chain)).length, 2);
@@ -108,7 +108,7 @@ const cases: Case[] = [
   },
   {
     name: 'top chains: replies first, marks cleared on entry and exit, egress jumps before ingress jumps',
-    s: snapshot({ pods: [web], policies: [policy('a', 'both', { types: ['Ingress', 'Egress'] })] }),
+    s: snapshot({ pods: [web], policies: [policy('a', 'both', sel(), { types: ['Ingress', 'Egress'] })] }),
     check: (rs) => {
       const fwd = lines(rs.v4, FORWARD_CHAIN);
       assert.match(fwd[0] ?? '', /-m conntrack --ctstate RELATED,ESTABLISHED .* -j RETURN$/);
@@ -126,7 +126,7 @@ const cases: Case[] = [
     name: 'one policy with both directions: separate chains and separate mark bits',
     s: snapshot({
       pods: [web, client],
-      policies: [policy('a', 'p', { types: ['Ingress', 'Egress'], ingress: [rule([podPeer(undefined, sel())])], egress: [rule([podPeer(undefined, sel())])] })],
+      policies: [policy('a', 'p', sel(), { types: ['Ingress', 'Egress'], ingress: [rule([podPeer(undefined, sel())])], egress: [rule([podPeer(undefined, sel())])] })],
     }),
     check: (rs) => {
       const i = lines(rs.v4, policyChainName('a', 'p', 'ingress'));
@@ -144,8 +144,8 @@ const cases: Case[] = [
       namespaces: [ns('a'), ns('b', { team: 'x' })],
       pods: [web, web2, client],
       policies: [
-        policy('a', 'p', {
-          ingress: [rule([podPeer(sel({ app: 'web' })), block('172.16.0.0/12', ['172.16.1.0/24']), podPeer(undefined, sel({ team: 'x' })), block('192.168.0.0/16')], [port('TCP', 80)])],
+        policy('a', 'p', sel(), {
+          ingress: [rule([podPeer(sel({ app: 'web' })), ipBlock('172.16.0.0/12', ['172.16.1.0/24']), podPeer(undefined, sel({ team: 'x' })), ipBlock('192.168.0.0/16')], [port(80)])],
         }),
       ],
     }),
@@ -164,7 +164,7 @@ const cases: Case[] = [
     name: 'ports: number, endPort range, protocol only (SCTP), several ports cross peers',
     s: snapshot({
       pods: [web],
-      policies: [policy('a', 'p', { ingress: [rule([block('10.0.0.0/8'), block('11.0.0.0/8')], [port('TCP', 80), port('UDP', 5000, 5010), port('SCTP')])] })],
+      policies: [policy('a', 'p', sel(), { ingress: [rule([ipBlock('10.0.0.0/8'), ipBlock('11.0.0.0/8')], [port(80), port(5000, 'UDP', 5010), port(undefined, 'SCTP')])] })],
     }),
     check: (rs) => {
       const l = lines(rs.v4, policyChainName('a', 'p', 'ingress'));
@@ -176,7 +176,7 @@ const cases: Case[] = [
   },
   {
     name: 'no peers and no ports: one line matching everything',
-    s: snapshot({ pods: [web], policies: [policy('a', 'open', { ingress: [rule()] })] }),
+    s: snapshot({ pods: [web], policies: [policy('a', 'open', sel(), { ingress: [rule()] })] }),
     check: (rs) => {
       const l = lines(rs.v4, policyChainName('a', 'open', 'ingress'));
       assert.deepEqual(l, [`-A ${policyChainName('a', 'open', 'ingress')} -m comment --comment "a/open ingress[0]" -j MARK --set-xmark 0x200000/0x200000`]);
@@ -184,7 +184,7 @@ const cases: Case[] = [
   },
   {
     name: 'ingress named port: resolved on each selected local pod',
-    s: snapshot({ pods: [web, web2, remoteWeb, client], policies: [policy('a', 'p', { podSelector: sel({ app: 'web' }), ingress: [rule([], [port('TCP', 'http')])] })] }),
+    s: snapshot({ pods: [web, web2, remoteWeb, client], policies: [policy('a', 'p', sel({ app: 'web' }), { ingress: [rule([], [port('http')])] })] }),
     check: (rs) => {
       const chain = policyChainName('a', 'p', 'ingress');
       const [set] = setsIn(rs.v4, chain);
@@ -196,8 +196,8 @@ const cases: Case[] = [
     name: 'egress named port: resolved on each peer pod; an ipBlock peer admits only pods in it that have the name',
     node: 'n2',
     s: snapshot({
-      pods: [client, web, web2, remoteWeb, pod('b', 'other', { node: 'n2', ips: ['10.0.2.2'], ports: [{ name: 'http', containerPort: 80, protocol: 'UDP' }] })],
-      policies: [policy('b', 'p', { types: ['Egress'], egress: [rule([block('10.0.1.0/24')], [port('TCP', 'http')])] })],
+      pods: [client, web, web2, remoteWeb, pod('b', 'other', {}, { node: 'n2', ips: ['10.0.2.2'], ports: [{ name: 'http', port: 80, protocol: 'UDP' }] })],
+      policies: [policy('b', 'p', sel(), { types: ['Egress'], egress: [rule([ipBlock('10.0.1.0/24')], [port('http')])] })],
     }),
     check: (rs) => {
       const chain = policyChainName('b', 'p', 'egress');
@@ -209,14 +209,14 @@ const cases: Case[] = [
   },
   {
     name: 'a named port nobody has: the rule emits nothing (it admits nothing)',
-    s: snapshot({ pods: [web], policies: [policy('a', 'p', { ingress: [rule([], [port('UDP', 'http')])] })] }),
+    s: snapshot({ pods: [web], policies: [policy('a', 'p', sel(), { ingress: [rule([], [port('http', 'UDP')])] })] }),
     check: (rs) => assert.equal(lines(rs.v4, policyChainName('a', 'p', 'ingress')).length, 0),
   },
   {
     name: 'a family whose local pods are all unisolated gets nothing, the other its rules',
     s: snapshot({
-      pods: [web, pod('a', 'db', { labels: { app: 'db' }, node: 'n1', ips: ['10.0.1.6', 'fd00::6'] })],
-      policies: [policy('a', 'p', { podSelector: sel({ app: 'web' }), types: ['Ingress'] })],
+      pods: [web, pod('a', 'db', { app: 'db' }, { node: 'n1', ips: ['10.0.1.6', 'fd00::6'] })],
+      policies: [policy('a', 'p', sel({ app: 'web' }), { types: ['Ingress'] })],
     }),
     check: (rs) => {
       assert.equal(rs.v4.enforcing, true);
@@ -226,7 +226,7 @@ const cases: Case[] = [
   },
   {
     name: 'IPv6 through its own family: v6 addresses, inet6 sets, icmp6 reject',
-    s: snapshot({ pods: [dual, web], policies: [policy('a', 'p', { ingress: [rule([podPeer(sel({ app: 'web' }))])] })] }),
+    s: snapshot({ pods: [dual, web], policies: [policy('a', 'p', sel(), { ingress: [rule([podPeer(sel({ app: 'web' }))])] })] }),
     check: (rs) => {
       assert.equal(rs.v6.enforcing, true);
       const chain = podChainName('a', 'dual', 'ingress');
@@ -240,7 +240,7 @@ const cases: Case[] = [
   },
   {
     name: 'IPv6 neighbour discovery (ICMPv6 133-137) returns first in the top chain, IPv6 only',
-    s: snapshot({ pods: [dual], policies: [policy('a', 'deny', { types: ['Ingress', 'Egress'] })] }),
+    s: snapshot({ pods: [dual], policies: [policy('a', 'deny', sel(), { types: ['Ingress', 'Egress'] })] }),
     check: (rs) => {
       const v6 = lines(rs.v6, FORWARD_CHAIN);
       assert.deepEqual(
@@ -254,7 +254,7 @@ const cases: Case[] = [
   },
   {
     name: 'IPv4 ipBlock in an IPv6 rule set: no line',
-    s: snapshot({ pods: [dual], policies: [policy('a', 'p', { ingress: [rule([block('10.0.0.0/8')])] })] }),
+    s: snapshot({ pods: [dual], policies: [policy('a', 'p', sel(), { ingress: [rule([ipBlock('10.0.0.0/8')])] })] }),
     check: (rs) => {
       assert.equal(lines(rs.v6, policyChainName('a', 'p', 'ingress')).length, 0);
       assert.equal(lines(rs.v4, policyChainName('a', 'p', 'ingress')).length, 1);
@@ -262,7 +262,7 @@ const cases: Case[] = [
   },
   {
     name: 'a pod chain goes through each isolating policy in name order, returning once one admits',
-    s: snapshot({ pods: [web], policies: [policy('a', 'zz', {}), policy('a', 'aa', {}), policy('a', 'egress-only', { types: ['Egress'] })] }),
+    s: snapshot({ pods: [web], policies: [policy('a', 'zz', sel(), {}), policy('a', 'aa', sel(), {}), policy('a', 'egress-only', sel(), { types: ['Egress'] })] }),
     check: (rs) => {
       const l = lines(rs.v4, podChainName('a', 'web', 'ingress'));
       const jumps = l.filter((x) => x.includes('-j KNP-POL-'));
@@ -281,8 +281,8 @@ for (const c of cases) {
 test('buildRuleSet is deterministic: input order does not matter', () => {
   const pods = [web, web2, client, dual, remoteWeb];
   const policies = [
-    policy('a', 'p1', { ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('TCP', 'http')])] }),
-    policy('a', 'p2', { types: ['Egress'], egress: [rule([block('10.0.0.0/8', ['10.0.2.0/24'])])] }),
+    policy('a', 'p1', sel(), { ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('http')])] }),
+    policy('a', 'p2', sel(), { types: ['Egress'], egress: [rule([ipBlock('10.0.0.0/8', ['10.0.2.0/24'])])] }),
   ];
   const one = build(snapshot({ pods, policies }));
   const two = build(snapshot({ pods: [...pods].reverse(), policies: [...policies].reverse() }));
@@ -294,15 +294,15 @@ test('buildRuleSet is deterministic: input order does not matter', () => {
 test('rule count grows with policy rules, not with the number of peer pods', () => {
   const make = (peers: number): Snapshot => {
     const many = Array.from({ length: peers }, (_, i) =>
-      pod('b', `c${i}`, { labels: { app: 'client' }, node: 'n2', ips: [`10.1.${i >> 8}.${i & 255}`], ports: [{ name: 'http', containerPort: 80 + (i % 3), protocol: 'TCP' }] }),
+      pod('b', `c${i}`, { app: 'client' }, { node: 'n2', ips: [`10.1.${i >> 8}.${i & 255}`], ports: [{ name: 'http', port: 80 + (i % 3), protocol: 'TCP' }] }),
     );
     return snapshot({
       pods: [web, web2, ...many],
       policies: [
-        policy('a', 'p', {
+        policy('a', 'p', sel(), {
           types: ['Ingress', 'Egress'],
-          ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('TCP', 80), port('TCP', 'http')])],
-          egress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('TCP', 'http')])],
+          ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port(80), port('http')])],
+          egress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('http')])],
         }),
       ],
     });
@@ -316,7 +316,7 @@ test('rule count grows with policy rules, not with the number of peer pods', () 
 
 test('--mark-bits: every set-mark, clear-mark and mark match uses the rule set\'s bits, bit 31 too', () => {
   const marks = { egress: 0x1, ingress: 0x80000000 };
-  const rs = buildRuleSet(compileSnapshot(snapshot({ pods: [web, client], policies: [policy('a', 'p', { types: ['Ingress', 'Egress'], ingress: [rule()], egress: [rule()] })] })), 'n1', marks);
+  const rs = buildRuleSet(compileSnapshot(snapshot({ pods: [web, client], policies: [policy('a', 'p', sel(), { types: ['Ingress', 'Egress'], ingress: [rule()], egress: [rule()] })] })), 'n1', marks);
   assert.deepEqual(rs.marks, marks);
   const text = renderChainRules(rs.v4);
   const used = [...text.join('\n').matchAll(/(?:--mark|--set-xmark) (0x[0-9a-f]+)\/(0x[0-9a-f]+)/g)].map((m) => `${m[1]}/${m[2]}`);
@@ -328,8 +328,8 @@ test('RuleSetBuilder: nodes share a policy chain and its sets, unless an ingress
   const s = snapshot({
     pods: [web, web2, remoteWeb, client],
     policies: [
-      policy('a', 'numbered', { ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('TCP', 8080)])] }),
-      policy('a', 'named', { ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('TCP', 'http')])] }),
+      policy('a', 'numbered', sel(), { ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port(8080)])] }),
+      policy('a', 'named', sel(), { ingress: [rule([podPeer(sel({ app: 'client' }), sel())], [port('http')])] }),
     ],
   });
   const c = compileSnapshot(s);

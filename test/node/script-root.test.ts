@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '../../src/model/index.js';
 import { renderApplyScript, renderChainRules, renderCleanupScript, shQuote, type FamilyRules } from '../../src/node/index.js';
-import { block, policy, port, rule } from './fixtures.js';
+import { ipBlock, policy, port, rule, sel } from '../support/build.js';
 import { apply, commitFails, has, Netns, ours, ourSets, ruleSetOf, shim, skip, state, type Mode } from './netns.js';
 import { SAMPLE, SAMPLE_V4_ONLY, SAMPLE_V6_ONLY } from './sample.js';
 
@@ -24,12 +24,12 @@ const CHANGED: Snapshot = {
   ...SAMPLE,
   policies: SAMPLE.policies
     .filter((p) => p.name !== 'deny-all')
-    .map((p) => (p.name === 'test-network-policy' ? { ...p, egress: [rule([block('10.9.0.0/16', ['10.9.1.0/24'])], [port('UDP', 53)])] } : p)),
+    .map((p) => (p.name === 'test-network-policy' ? { ...p, egress: [rule([ipBlock('10.9.0.0/16', ['10.9.1.0/24'])], [port(53, 'UDP')])] } : p)),
 };
 
 const THIRD: Snapshot = {
   ...SAMPLE,
-  policies: [...SAMPLE.policies, policy('default', 'extra', { types: ['Egress'], egress: [rule([block('10.7.0.0/16')], [port('TCP', 443)])] })],
+  policies: [...SAMPLE.policies, policy('default', 'extra', sel(), { types: ['Egress'], egress: [rule([ipBlock('10.7.0.0/16')], [port(443)])] })],
 };
 
 /** Foreign things that look like ours: a KNP- chain, set and comments naming our chains. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SetRegistry, entryText, ipBlockEntries } from '../../src/node/index.js';
-import { cidr, ip } from './fixtures.js';
+import { cidr, ip } from '../support/build.js';
 
 const blockCases = [
   { name: 'cidr alone', cidr: '10.0.0.0/8', except: [], want: ['10.0.0.0/8'] },

@@ -2,14 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileSnapshot, explainPolicy } from '../../src/engine/index.js';
 import { renderPolicyExplanation, summarizePolicy } from '../../src/render/explain.js';
-import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from '../engine/build.js';
-import type { NetworkPolicy, Snapshot } from '../../src/model/index.js';
-
-/** One policy of a snapshot, explained against it. */
-function explainOne(s: Snapshot, p: NetworkPolicy) {
-  const c = compileSnapshot(s);
-  return explainPolicy(c, c.compiled(p));
-}
+import { ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot, explainOne } from '../support/build.js';
 
 const namespaces = [ns('default'), ns('prod', { project: 'myproject' })];
 const pods = [

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileSnapshot, evaluateConnection, type Endpoint } from '../../src/engine/index.js';
 import { renderVerdictText, verdictReason } from '../../src/render/verdict.js';
-import { ip, node, ns, pod, policy, rule, sel, snapshot } from '../engine/build.js';
+import { ip, node, ns, pod, policy, rule, sel, snapshot } from '../support/build.js';
 
 const db = pod('default', 'db-0', { role: 'db' }, { ips: ['10.244.1.10', 'fd00:244:1::10'], node: 'n1' });
 const web = pod('default', 'web-0', { role: 'web' }, { ips: ['10.244.2.10'], node: 'n2' });

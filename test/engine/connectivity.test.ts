@@ -1,0 +1,31 @@
+/**
+ * The shared connectivity table (test/support/connectivity.ts) judged by the engine twice: the
+ * verdict of `can-reach`, derived from the evaluation record as the CLI derives it, and the
+ * decision `matrix` reads (decideConnection), which must say the same.
+ */
+import { compileSnapshot, decideConnection, decisionAllows, evaluateConnection, isAllowed, type Connection } from '../../src/engine/index.js';
+import { endpointOf, runTable, snapshotOf, type Row } from '../support/connectivity.js';
+
+function connectionOf(row: Row): Connection {
+  return {
+    src: endpointOf(row.src),
+    dst: endpointOf(row.dst),
+    port: row.port,
+    protocol: row.protocol ?? 'TCP',
+    ...(row.family === undefined ? {} : { family: row.family }),
+  };
+}
+
+runTable('engine (evaluateConnection)', async (rows) =>
+  rows.map((row) => {
+    const v = evaluateConnection(compileSnapshot(snapshotOf(row)), connectionOf(row));
+    return { allowed: isAllowed(v), detail: `engine: egress ${v.egress.kind}, ingress ${v.ingress.kind}${v.bypass === undefined ? '' : `, bypass ${v.bypass}`}` };
+  }),
+);
+
+runTable('engine (decideConnection)', async (rows) =>
+  rows.map((row) => {
+    const d = decideConnection(compileSnapshot(snapshotOf(row)), connectionOf(row));
+    return { allowed: decisionAllows(d), detail: `decision: egress ${d.egress.kind}, ingress ${d.ingress.kind}${d.bypass === undefined ? '' : `, bypass ${d.bypass}`}` };
+  }),
+);
