@@ -8,7 +8,7 @@
 import type { IpFamily } from '../model/index.js';
 import { assertNever, bitsOf } from '../engine/index.js';
 import { HOOK_COMMENT } from './names.js';
-import type { ChainRule, FamilyRules, IpSet, Match, Target } from './rule-data.js';
+import type { Chain, ChainRule, FamilyRules, IpSet, Match, Target } from './rule-data.js';
 import { entryText, setHeader } from './sets.js';
 
 export function hex(n: number): string {
@@ -86,9 +86,49 @@ export function renderChainDeclarations(f: FamilyRules): string[] {
   return f.chains.map((c) => `:${c.name} - [0:0]`);
 }
 
+/**
+ * Each chain's and set's lines, remembered by object: the policy chains and their sets are shared
+ * by every node of a snapshot (policy-chains.ts), and apply-node --all prints them once per node.
+ * A chain belongs to one family's rule set, so the object decides the text.
+ */
+const chainLines = new WeakMap<Chain, readonly string[]>();
+const setLines = new WeakMap<IpSet, readonly string[]>();
+const chainBlocks = new WeakMap<Chain, string>();
+const setBlocks = new WeakMap<IpSet, string>();
+
+function block<T extends object>(cache: WeakMap<T, string>, key: T, lines: () => readonly string[]): string {
+  let text = cache.get(key);
+  if (text === undefined) cache.set(key, (text = lines().join('\n')));
+  return text;
+}
+
+/**
+ * The same lines as renderChainRules, one string per chain (lines joined by newlines) for
+ * chains with rules: a script joins a few big remembered blocks instead of every line anew.
+ */
+export function renderChainBlocks(f: FamilyRules): string[] {
+  return f.chains.filter((c) => c.rules.length > 0).map((c) => block(chainBlocks, c, () => renderChainRules({ ...f, chains: [c] })));
+}
+
+/** renderSetLines of each set, one string per set. */
+export function renderSetBlocks(sets: readonly IpSet[]): string[] {
+  return sets.map((s) => block(setBlocks, s, () => renderSetLines(s)));
+}
+
 /** The -A lines of our chains, in order. */
 export function renderChainRules(f: FamilyRules): string[] {
-  return f.chains.flatMap((c) => c.rules.map((r) => renderRule(c.name, r, f.family)));
+  return f.chains.flatMap((c) => {
+    let lines = chainLines.get(c);
+    if (lines === undefined) chainLines.set(c, (lines = c.rules.map((r) => renderRule(c.name, r, f.family))));
+    return lines;
+  });
+}
+
+/** ipset restore lines of one set: create it, then add its entries. */
+export function renderSetLines(s: IpSet): readonly string[] {
+  let lines = setLines.get(s);
+  if (lines === undefined) setLines.set(s, (lines = [setHeader(s), ...s.entries.map((e) => `add ${s.name} ${entryText(e)}`)]));
+  return lines;
 }
 
 /** A complete iptables-restore --noflush input for the filter table, hooks appended unconditionally. */
@@ -105,5 +145,5 @@ export function renderIptablesRestore(f: FamilyRules): string {
 
 /** ipset restore input (run with -exist): create each set, then add its entries. */
 export function renderIpsetRestore(sets: readonly IpSet[]): string {
-  return sets.flatMap((s) => [setHeader(s), ...s.entries.map((e) => `add ${s.name} ${entryText(e)}`)]).map((l) => `${l}\n`).join('');
+  return sets.flatMap(renderSetLines).map((l) => `${l}\n`).join('');
 }

@@ -7,7 +7,7 @@
  * means sh never reads past it (the exec delivery may append a sentinel line).
  */
 import { CHAIN_GLOBS, FORWARD_CHAIN, INPUT_CHAIN, PREFIX, SET_GLOBS } from './names.js';
-import { hex, hookSpec, renderChainRules, renderIpsetRestore } from './restore.js';
+import { hex, hookSpec, renderChainBlocks, renderSetBlocks } from './restore.js';
 import { entryCount, ruleCount, type FamilyRules, type RuleSet } from './rule-data.js';
 import { APPLY_MAIN, CLEANUP_MAIN, SHELL_LIB } from './script-lib.js';
 
@@ -72,7 +72,7 @@ function summary(f: FamilyRules): string {
 export function renderApplyScript(rs: RuleSet): string {
   const families = [rs.v4, rs.v6];
   const sets = families.flatMap((f) => f.sets);
-  const setText = renderIpsetRestore(sets).split('\n').filter((l) => l !== '');
+  const setText = renderSetBlocks(sets);
   const lines = [
     '#!/bin/sh',
     `# kubectl-netpol: NetworkPolicy rules for node ${commentText(rs.node)}; generated, do not edit.`,
@@ -86,7 +86,7 @@ export function renderApplyScript(rs: RuleSet): string {
     `knp_want_sets=${shQuote(sets.map((s) => s.name).join(' '))}`,
     `knp_set_entries=${sets.reduce((n, s) => n + s.entries.length, 0)}`,
     ...dataFunction('knp_sets_text', 'KNP_SETS_EOF', setText),
-    ...families.flatMap((f) => dataFunction(`knp_rules_${f.family}`, 'KNP_RULES_EOF', renderChainRules(f))),
+    ...families.flatMap((f) => dataFunction(`knp_rules_${f.family}`, 'KNP_RULES_EOF', renderChainBlocks(f))),
   ];
   return `${lines.join('\n')}\n${APPLY_TAIL}`;
 }
