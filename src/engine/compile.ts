@@ -119,6 +119,7 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
       if (hit === undefined) throw new Error(`internal: policy ${raw.namespace}/${raw.name} is not of this snapshot`);
       return hit;
     },
+    knows: (pod) => order.has(pod),
     selecting,
     isolating: (pod, direction) => (direction === 'ingress' ? isolatingIngress(pod) : isolatingEgress(pod)),
     selects,

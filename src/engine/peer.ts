@@ -11,7 +11,7 @@
  */
 import { cidrContains, qualifiedName, type Cidr, type IpAddress, type Labels, type Pod, type SelectorRequirement } from '../model/index.js';
 import { assertNever } from '../assert-never.js';
-import { isFinished, type Endpoint } from './endpoint.js';
+import { endpointName, isFinished, type Endpoint } from './endpoint.js';
 import type { PeerMatcher } from './policy.js';
 import { firstUnmet } from './selector.js';
 
@@ -29,6 +29,8 @@ export type PeerMiss =
 
 export interface PeerContext {
   namespaceLabels(namespace: string): Labels;
+  /** Whether `pod` is this snapshot's own object (the sets below hold those). */
+  knows(pod: Pod): boolean;
   /** The pods a pods peer admits, as a set (compile.ts works each out once). */
   peerSet(peer: Extract<PeerMatcher, { kind: 'pods' }>): ReadonlySet<Pod>;
   /**
@@ -49,7 +51,9 @@ export function peerAdmits(ctx: PeerContext, peer: PeerMatcher, other: Endpoint,
     case 'any':
       return true;
     case 'pods':
-      return other.kind === 'pod' && ctx.peerSet(peer).has(other.pod);
+      if (other.kind !== 'pod') return false;
+      // A pod object of another snapshot (a caller's copy) is judged by its labels instead.
+      return ctx.knows(other.pod) ? ctx.peerSet(peer).has(other.pod) : podsMiss(ctx, peer, other) === undefined;
     case 'cidr': {
       if (address === undefined || address.family !== peer.cidr.family) return false;
       if (other.kind === 'pod') {
@@ -63,7 +67,8 @@ export function peerAdmits(ctx: PeerContext, peer: PeerMatcher, other: Endpoint,
   }
 }
 
-function podsMiss(ctx: PeerContext, peer: Extract<PeerMatcher, { kind: 'pods' }>, other: Endpoint): PeerMiss {
+/** Why a pods peer does not admit `other`, worked out from the selectors; undefined when it does. */
+function podsMiss(ctx: PeerContext, peer: Extract<PeerMatcher, { kind: 'pods' }>, other: Endpoint): PeerMiss | undefined {
   if (other.kind !== 'pod') return { kind: 'not-a-pod' };
   const pod = other.pod;
   if (pod.hostNetwork) return { kind: 'host-network' };
@@ -76,15 +81,17 @@ function podsMiss(ctx: PeerContext, peer: Extract<PeerMatcher, { kind: 'pods' }>
     if (unmet) return { kind: 'namespace-labels', namespace: pod.namespace, unmet };
   }
   const unmet = peer.pods.kind === 'selected' ? firstUnmet(peer.pods.selector, pod.labels) : undefined;
-  if (unmet === undefined) throw new Error(`internal: ${peer.source.path} of ${peer.source.policy} admits ${qualifiedName(pod)}, yet was asked why not`);
-  return { kind: 'pod-labels', pod: qualifiedName(pod), unmet };
+  return unmet === undefined ? undefined : { kind: 'pod-labels', pod: qualifiedName(pod), unmet };
 }
 
 /** Why `peer` does not admit the other end; only asked when peerAdmits said no. */
 export function peerMiss(ctx: PeerContext, peer: Exclude<PeerMatcher, { kind: 'any' }>, other: Endpoint, address: IpAddress | undefined): PeerMiss {
   switch (peer.kind) {
-    case 'pods':
-      return podsMiss(ctx, peer, other);
+    case 'pods': {
+      const miss = podsMiss(ctx, peer, other);
+      if (miss === undefined) throw new Error(`internal: ${peer.source.path} of ${peer.source.policy} admits ${endpointName(other)}, yet was asked why not`);
+      return miss;
+    }
     case 'cidr': {
       if (address === undefined) return { kind: 'no-address' };
       if (!cidrContains(peer.cidr, address)) return { kind: 'outside-cidr', address: address.text, cidr: peer.cidr.text };

@@ -228,7 +228,7 @@ function hostNodeOf(c: CompiledSnapshot, e: Endpoint): string | undefined {
 
 function bypassOf(c: CompiledSnapshot, conn: Connection): Bypass | undefined {
   const { src, dst } = conn;
-  if (src.kind === 'pod' && dst.kind === 'pod' && src.pod === dst.pod) return 'self';
+  if (src.kind === 'pod' && dst.kind === 'pod' && (src.pod === dst.pod || (src.pod.namespace === dst.pod.namespace && src.pod.name === dst.pod.name))) return 'self';
   if (dst.kind === 'pod' && dst.pod.nodeName !== undefined && hostNodeOf(c, src) === dst.pod.nodeName) return 'node-to-local-pod';
   if (src.kind === 'pod' && !src.pod.hostNetwork && src.pod.nodeName !== undefined && hostNodeOf(c, dst) === src.pod.nodeName) return 'pod-to-own-node';
   return undefined;

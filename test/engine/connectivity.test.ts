@@ -29,3 +29,14 @@ runTable('engine (decideConnection)', async (rows) =>
     return { allowed: decisionAllows(d), detail: `decision: egress ${d.egress.kind}, ingress ${d.ingress.kind}${d.bypass === undefined ? '' : `, bypass ${d.bypass}`}` };
   }),
 );
+
+// Callers may hold their own copy of a pod (the lab reorders a pod's addresses): it is judged by
+// its labels and addresses, not by being the snapshot's object.
+runTable('engine (decideConnection, ends copied out of the snapshot)', async (rows) =>
+  rows.map((row) => {
+    const conn = connectionOf(row);
+    const copy = (e: Connection['src']): Connection['src'] => (e.kind === 'pod' ? { kind: 'pod', pod: { ...e.pod } } : e);
+    const d = decideConnection(compileSnapshot(snapshotOf(row)), { ...conn, src: copy(conn.src), dst: copy(conn.dst) });
+    return { allowed: decisionAllows(d), detail: `decision on copies: egress ${d.egress.kind}, ingress ${d.ingress.kind}` };
+  }),
+);
