@@ -13,7 +13,8 @@ import { usesCluster, type DryRun, type GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, type Loaded } from '../source.js';
 import { parseDuration } from '../../duration.js';
 import type { Output } from '../output.js';
-import { renderData, renderDataList, type DataFormat } from '../../render/data.js';
+import type { DataFormat } from '../../render/data.js';
+import { dataFormat, dataListPrinter, dataPrinter } from '../data-output.js';
 
 export interface ApplyNodeOptions {
   readonly node?: string;
@@ -59,7 +60,7 @@ function checkNode(known: readonly string[], node: string, offline: boolean): vo
  * line; -o json|yaml: {"nodes": [{"node", "script"}]}. With --cleanup each node gets the same
  * cleanup script, so that the output says which nodes --all --cleanup would reach.
  */
-function printScripts(nodes: readonly string[], scriptFor: (node: string) => string, data: DataFormat | undefined, out: Output): void {
+async function printScripts(nodes: readonly string[], scriptFor: (node: string) => string, data: DataFormat | undefined, out: Output): Promise<void> {
   if (data === undefined) {
     for (const node of nodes) out.write(`${renderScriptHeading(node)}${scriptFor(node)}`);
     return;
@@ -67,6 +68,7 @@ function printScripts(nodes: readonly string[], scriptFor: (node: string) => str
   function* records(): Generator<{ node: string; script: string }> {
     for (const node of nodes) yield { node, script: scriptFor(node) };
   }
+  const renderDataList = await dataListPrinter();
   for (const piece of renderDataList('nodes', records(), data)) out.write(piece);
 }
 
@@ -88,10 +90,11 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
       throw new CliError(`--timeout "${o.timeout}": at most ${Math.floor(MAX_TIMEOUT_MS / 60_000)}m, or 0 for that longest: a helper pod lives at most ${MAX_LIFETIME_SECONDS / 3600}h`);
     }
   }
-  const data = args.output === 'json' || args.output === 'yaml' ? args.output : undefined;
+  const data = dataFormat(args.output);
+  const printData = await dataPrinter(args.output);
   // One node's cleanup script names no node: printed without reading anything. --all needs the nodes.
   if (o.cleanup && printOnly && !o.all) {
-    out.write(data ? renderData({ node: o.node ?? null, cleanup: true, script: renderCleanupScript() }, data) : renderCleanupScript());
+    out.write(printData ? printData({ node: o.node ?? null, cleanup: true, script: renderCleanupScript() }) : renderCleanupScript());
     return 0;
   }
   // Peers may live anywhere in the cluster, so the rule set needs every namespace, pod and node.
@@ -104,12 +107,12 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   const rules = new RuleSetBuilder(compileSnapshot(loaded.snapshot), marks);
   const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(rules.build(node)));
   if (printOnly && o.all) {
-    printScripts(nodes, scriptFor, data, out);
+    await printScripts(nodes, scriptFor, data, out);
     return 0;
   }
   if (printOnly) {
     const node = nodes[0] as string;
-    out.write(data ? renderData({ node, cleanup: o.cleanup, script: scriptFor(node) }, data) : scriptFor(node));
+    out.write(printData ? printData({ node, cleanup: o.cleanup, script: scriptFor(node) }) : scriptFor(node));
     return 0;
   }
   const cluster = loaded.cluster;
