@@ -73,12 +73,13 @@ function addValue(
     if (!Array.isArray(items)) {
       throw new CliError(`${describeOrigin(origin)}: ${kind}: items: must be a list (got ${describeType(items)})`);
     }
-    items.forEach((item, i) => {
+    const itemKind = listItemKind(kind);
+    for (let i = 0; i < items.length; i++) {
       const itemPath = [...path, 'items', i];
-      const line = ctx.doc.lineAt(itemPath) ?? origin.line;
-      const itemOrigin: Origin = { ...origin, ...(line === undefined ? {} : { line }) };
-      addValue(ctx, item, itemOrigin, itemPath, listItemKind(kind), nesting + 1);
-    });
+      const line = ctx.doc.lineAt(itemPath);
+      const itemOrigin: Origin = line === undefined ? origin : { ...origin, line };
+      addValue(ctx, items[i], itemOrigin, itemPath, itemKind, nesting + 1);
+    }
     return;
   }
   const itemKind = typeof kind === 'string' ? undefined : impliedKind;
