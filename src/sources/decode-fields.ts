@@ -39,12 +39,22 @@ export function describeType(v: unknown): string {
   }
 }
 
+/** Whether `key` can follow a dot in a path: `[A-Za-z_][A-Za-z0-9_]*` (tested without a regexp: paths are built per field). */
+function isIdentifier(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+    if (!letter && (i === 0 || c < 0x30 || c > 0x39)) return false;
+  }
+  return true;
+}
+
 /** Joins a field path: `spec` + `ingress` -> `spec.ingress`; + 0 -> `spec.ingress[0]`. */
 export function at(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  const safe = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : undefined;
-  if (path === '') return safe ?? JSON.stringify(key);
-  return safe === undefined ? `${path}[${JSON.stringify(key)}]` : `${path}.${safe}`;
+  if (isIdentifier(key)) return path === '' ? key : `${path}.${key}`;
+  return path === '' ? JSON.stringify(key) : `${path}[${JSON.stringify(key)}]`;
 }
 
 /** The keys and indexes of a path made by `at`: `spec.ingress[0]["a.b"]` -> spec, ingress, 0, a.b. */
@@ -109,7 +119,8 @@ export class Decoder {
   /** Refuses a key of `obj` that `known` lacks, naming the closest known one, under strict validation. */
   fields(obj: JsonObject, path: string, known: KnownFields): void {
     if (!this.strict) return;
-    for (const key of Object.keys(obj)) {
+    // for-in, not Object.keys: no array per object. Parsed JSON and YAML inherit no enumerable key.
+    for (const key in obj) {
       if (known.includes(key)) continue;
       this.fail(at(path, key), `unknown field ${JSON.stringify(key)}${didYouMean(key, known, (s) => JSON.stringify(s))}`);
     }

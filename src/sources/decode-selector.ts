@@ -4,7 +4,7 @@
  * values at most 63 characters, In/NotIn need values and Exists/DoesNotExist take none.
  */
 import type { LabelSelector, Labels, SelectorOperator, SelectorRequirement } from '../model/index.js';
-import { at, type Decoder } from './decode-fields.js';
+import { at, type Decoder, type JsonObject } from './decode-fields.js';
 import { LABEL_SELECTOR, SELECTOR_REQUIREMENT } from './known-fields.js';
 import { checkLabelKey, checkLabelValue } from './validate-names.js';
 
@@ -14,11 +14,25 @@ function isOperator(s: string): s is SelectorOperator {
   return (OPERATORS as readonly string[]).includes(s);
 }
 
-/** A label map; absent or null is empty. Values must be strings (`version: 1.10` is a number). */
+/** Whether every key and value of `obj` is a valid label, so that it can serve as it is. */
+function allValidLabels(obj: JsonObject): obj is Labels {
+  for (const key in obj) {
+    const value = obj[key];
+    if (typeof value !== 'string' || checkLabelKey(key) !== undefined || checkLabelValue(value) !== undefined) return false;
+  }
+  return true;
+}
+
+/**
+ * A label map; absent or null is empty. Values must be strings (`version: 1.10` is a number). A
+ * valid map, nearly every one, is used as it was read (objects read are never changed, and a valid
+ * key cannot be `__proto__`), so no copy, and no path text, is made per label.
+ */
 export function decodeLabels(dec: Decoder, v: unknown, path: string): Labels {
   const obj = dec.object(v, path);
   const out: Record<string, string> = {};
   if (obj === undefined) return out;
+  if (allValidLabels(obj)) return obj;
   for (const [key, raw] of Object.entries(obj)) {
     const p = at(path, key);
     dec.check(checkLabelKey(key), p);

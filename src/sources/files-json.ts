@@ -3,14 +3,16 @@
  * The fast path for JSON manifests (`kubectl get ... -o json`): `JSON.parse` builds the value
  * directly, some ten times faster than the YAML composer and without its syntax tree, which for an
  * 18 MB pod list cost seconds and over a gigabyte. `JSON.parse` knows no line numbers, no nesting
- * limit and no duplicate keys, so one linear scan of the text first supplies them: the depth
- * (checked before anything is allocated), the line of every `kind: List` item, and the first key an
- * object repeats. The line of any other field is looked for only when an error names it, by a second
- * walk that skips every value off the path. Text that is not strict JSON, or nests too deep, goes to the YAML reader, whose
- * guards and messages then apply, since YAML is a superset of JSON.
+ * limit and no duplicate keys, so one linear scan of the text first supplies them (json-scan.ts):
+ * the depth and the value count (checked before anything is allocated), the line of every
+ * `kind: List` item, and the first key an object repeats. The line of any other field is looked for
+ * only when an error names it, by a second walk that skips every value off the path. Text that is
+ * not strict JSON, or nests too deep, goes to the YAML reader, whose guards and messages then
+ * apply, since YAML is a superset of JSON.
  */
 import { CliError } from '../errors.js';
-import { lineAtOffset, MAX_NESTING, type YamlDocument } from './files-yaml.js';
+import { lineAtOffset, type YamlDocument } from './documents.js';
+import { keyText, scanJson } from './json-scan.js';
 
 /** Whether `text` should be tried as JSON first: by name, or by its first character, as kubectl does. */
 export function looksLikeJson(text: string, source: string): boolean {
@@ -19,42 +21,11 @@ export function looksLikeJson(text: string, source: string): boolean {
   return first === '{' || first === '[';
 }
 
-interface Frame {
-  readonly array: boolean;
-  /** Arrays: index of the current element. */
-  index: number;
-  /** Objects: whether the next string is a key. */
-  expectKey: boolean;
-  /** Objects: the current key. */
-  key: string;
-  /** Objects: keys seen so far, for duplicates; a Set only once there are several. */
-  keys: string | Set<string> | undefined;
-  /**
-   * Set on the path of List items: the root object (''), an `items` array under such an object
-   * ('items'), an object in such an array ('items/3'), and so on ('items/3/items').
-   */
-  readonly listPath: string | undefined;
-  /** On an `items` array: the line where each element starts. */
-  readonly itemLines: number[] | undefined;
-}
-
 /**
  * `JSON.parse` allocates every value at once; 32 MiB of `{},` is 10M objects and 1 GB. A 30k-pod
  * list (18 MB) has about 1.2M values.
  */
 export const MAX_JSON_VALUES = 4_000_000;
-
-interface Scan {
-  /** Offset of the first bracket deeper than MAX_NESTING. */
-  readonly tooDeep?: number;
-  /** Offset of the value past the limit. */
-  readonly tooMany?: number;
-  /** The first repeated key and the offset of its second occurrence. */
-  readonly duplicate?: { readonly key: string; readonly offset: number };
-  /** `items`, `items/3/items` -> the line of each element. */
-  readonly itemLines: ReadonlyMap<string, readonly number[]>;
-  readonly firstLine: number;
-}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -70,16 +41,6 @@ function stringEnd(text: string, start: number): number {
     while (text.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
     if (slashes % 2 === 0) return q + 1;
     i = q + 1;
-  }
-}
-
-function keyText(text: string, start: number, end: number): string {
-  const raw = text.slice(start + 1, end - 1);
-  if (!raw.includes('\\')) return raw;
-  try {
-    return JSON.parse(text.slice(start, end)) as string;
-  } catch {
-    return raw; // not JSON after all; JSON.parse of the whole text will say so
   }
 }
 
@@ -144,110 +105,6 @@ function offsetOfPath(text: string, path: readonly (string | number)[]): number 
     }
   }
   return found;
-}
-
-/**
- * One pass over `text`, trusting nothing: on text that is not JSON its findings are meaningless,
- * and they are used only once `JSON.parse` has accepted the same text.
- */
-function scanJson(text: string, maxValues: number): Scan {
-  const itemLines = new Map<string, number[]>();
-  const stack: Frame[] = [];
-  let duplicate: Scan['duplicate'];
-  let line = 1;
-  let firstLine = 0;
-  let values = 0;
-
-  /** Notes a value starting here; returns the list path a container opened here would have. */
-  const valueStarts = (): { object?: string; array?: string } => {
-    if (firstLine === 0) firstLine = line;
-    values++;
-    const top = stack[stack.length - 1];
-    if (top === undefined) return { object: '' };
-    if (top.listPath === undefined) return {};
-    if (top.array) {
-      top.itemLines?.push(line);
-      return { object: `${top.listPath}/${top.index}` };
-    }
-    if (top.key !== 'items') return {};
-    return { array: top.listPath === '' ? 'items' : `${top.listPath}/items` };
-  };
-
-  for (let i = 0; i < text.length; ) {
-    if (values > maxValues) return { tooMany: i, itemLines, firstLine };
-    const c = text.charCodeAt(i);
-    switch (c) {
-      case NEWLINE:
-        line++;
-        i++;
-        continue;
-      case 0x20:
-      case 0x09:
-      case 0x0d:
-      case 0x3a: // ':'
-        i++;
-        continue;
-      case 0x7b: // '{'
-      case 0x5b: {
-        // '['
-        const array = c === 0x5b;
-        const paths = valueStarts();
-        if (stack.length >= MAX_NESTING) return { tooDeep: i, itemLines, firstLine };
-        const listPath = array ? paths.array : paths.object;
-        let lines: number[] | undefined;
-        if (array && listPath !== undefined) {
-          lines = [];
-          itemLines.set(listPath, lines);
-        }
-        stack.push({ array, index: 0, expectKey: !array, key: '', keys: undefined, listPath, itemLines: lines });
-        i++;
-        continue;
-      }
-      case 0x7d: // '}'
-      case 0x5d: // ']'
-        stack.pop();
-        i++;
-        continue;
-      case 0x2c: {
-        // ','
-        const top = stack[stack.length - 1];
-        if (top?.array) top.index++;
-        else if (top !== undefined) top.expectKey = true;
-        i++;
-        continue;
-      }
-      case QUOTE: {
-        const end = stringEnd(text, i);
-        const top = stack[stack.length - 1];
-        if (top !== undefined && !top.array && top.expectKey) {
-          const key = keyText(text, i, end);
-          top.key = key;
-          top.expectKey = false;
-          if (top.keys === undefined) top.keys = key;
-          else if (typeof top.keys === 'string') {
-            if (top.keys === key) duplicate ??= { key, offset: i };
-            else top.keys = new Set([top.keys, key]);
-          } else if (top.keys.has(key)) duplicate ??= { key, offset: i };
-          else top.keys.add(key);
-        } else {
-          valueStarts();
-        }
-        i = end;
-        continue;
-      }
-      default: {
-        // A number, true, false or null: skip to the next delimiter.
-        valueStarts();
-        i++;
-        while (i < text.length) {
-          const d = text.charCodeAt(i);
-          if (d === 0x2c || d === 0x5d || d === 0x7d || d === 0x20 || d === NEWLINE || d === 0x0d || d === 0x09) break;
-          i++;
-        }
-      }
-    }
-  }
-  return { ...(duplicate === undefined ? {} : { duplicate }), itemLines, firstLine: firstLine === 0 ? 1 : firstLine };
 }
 
 /**

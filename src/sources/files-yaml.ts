@@ -18,9 +18,9 @@
  */
 import { Composer, CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type Document, type Node } from 'yaml';
 import { CliError } from '../errors.js';
+import { lineAtOffset, MAX_NESTING, type YamlDocument } from './documents.js';
 
-/** Far deeper than any manifest (~20 levels) and far shallower than the stack. */
-export const MAX_NESTING = 100;
+export { lineAtOffset, MAX_NESTING, type YamlDocument };
 /** Per document; the `yaml` package's own measure of alias expansion. */
 export const MAX_ALIAS_COUNT = 100;
 
@@ -39,20 +39,6 @@ export interface YamlLimits {
 }
 
 export const YAML_LIMITS: YamlLimits = { tokens: 2_000_000, lines: 2_000_000, documents: 100_000 };
-
-export interface YamlDocument {
-  /** 1-based index in the file. */
-  readonly index: number;
-  /** 1-based line where the document's content starts. */
-  readonly line: number | undefined;
-  /** The plain value; null for an empty document. */
-  readonly value: unknown;
-  /**
-   * 1-based line of the field at `path` (['items', 3], ['spec', 'podSelector']), when it can be
-   * found: a key's own line (its value may start below), an item's first line. For errors only.
-   */
-  lineAt(path: readonly (string | number)[]): number | undefined;
-}
 
 type DocOptions = ConstructorParameters<typeof Composer>[0];
 
@@ -184,13 +170,6 @@ function offsetOfPath(doc: Document.Parsed, path: readonly (string | number)[]):
     if (offset === undefined) return undefined;
   }
   return offset;
-}
-
-/** 1-based line of `offset`; for errors only (one pass over the text). */
-export function lineAtOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 /**

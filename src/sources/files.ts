@@ -17,7 +17,7 @@ import { decodeEntry, isListKind, listItemKind } from './decode.js';
 import { describeOrigin, describeType } from './decode-fields.js';
 import { looksLikeJson, parseJsonDocument } from './files-json.js';
 import { decodeText, ioReason, readBounded, readFileBounded } from './files-read.js';
-import { parseYamlDocuments, type YamlDocument } from './files-yaml.js';
+import type { YamlDocument } from './documents.js';
 import type { ObjectSet, Origin } from './objects.js';
 import { ObjectCollector } from './snapshot.js';
 import { checkDns1123Label } from './validate-names.js';
@@ -73,12 +73,13 @@ function addValue(
     if (!Array.isArray(items)) {
       throw new CliError(`${describeOrigin(origin)}: ${kind}: items: must be a list (got ${describeType(items)})`);
     }
-    items.forEach((item, i) => {
+    const itemKind = listItemKind(kind);
+    for (let i = 0; i < items.length; i++) {
       const itemPath = [...path, 'items', i];
-      const line = ctx.doc.lineAt(itemPath) ?? origin.line;
-      const itemOrigin: Origin = { ...origin, ...(line === undefined ? {} : { line }) };
-      addValue(ctx, item, itemOrigin, itemPath, listItemKind(kind), nesting + 1);
-    });
+      const line = ctx.doc.lineAt(itemPath);
+      const itemOrigin: Origin = line === undefined ? origin : { ...origin, line };
+      addValue(ctx, items[i], itemOrigin, itemPath, itemKind, nesting + 1);
+    }
     return;
   }
   const itemKind = typeof kind === 'string' ? undefined : impliedKind;
@@ -90,18 +91,24 @@ function addValue(
   if (decoded !== undefined) ctx.collector.add(decoded.object, origin, decoded.owner);
 }
 
-/** The documents of one manifest text: JSON read directly when it is JSON, else YAML. */
-function manifestDocuments(text: string, source: string): Iterable<YamlDocument> {
+/**
+ * The documents of one manifest text: JSON read directly when it is JSON, else YAML. The YAML
+ * reader, and with it the `yaml` package (a few tens of milliseconds to load), is imported only
+ * for text that needs it.
+ */
+async function manifestDocuments(text: string, source: string): Promise<Iterable<YamlDocument>> {
   const json = looksLikeJson(text, source) ? parseJsonDocument(text, source) : undefined;
-  return json === undefined ? parseYamlDocuments(text, source) : [json];
+  if (json !== undefined) return [json];
+  const { parseYamlDocuments } = await import('./files-yaml.js');
+  return parseYamlDocuments(text, source);
 }
 
 /**
  * Decodes every object in one manifest text into `collector`; `source` names it in errors, and
  * namespaced objects without a namespace get `defaultNamespace`.
  */
-export function addManifestText(collector: ObjectCollector, text: string, source: string, defaultNamespace = 'default'): void {
-  for (const doc of manifestDocuments(text, source)) {
+export async function addManifestText(collector: ObjectCollector, text: string, source: string, defaultNamespace = 'default'): Promise<void> {
+  for (const doc of await manifestDocuments(text, source)) {
     const origin: Origin = { source, document: doc.index, ...(doc.line === undefined ? {} : { line: doc.line }) };
     addValue({ collector, doc, defaultNamespace }, doc.value, origin, [], undefined, 0);
   }
@@ -167,7 +174,7 @@ export async function readManifests(paths: readonly string[], io: ReadIo = {}): 
       if (stdinRead) throw new CliError('"-" (stdin) may be given only once');
       stdinRead = true;
       const bytes = await readBounded(io.stdin ?? process.stdin, STDIN_SOURCE);
-      addManifestText(collector, decodeText(bytes, STDIN_SOURCE), STDIN_SOURCE, defaultNamespace);
+      await addManifestText(collector, decodeText(bytes, STDIN_SOURCE), STDIN_SOURCE, defaultNamespace);
       continue;
     }
     for (const file of await expandPath(path, visitedDirs)) {
@@ -177,7 +184,7 @@ export async function readManifests(paths: readonly string[], io: ReadIo = {}): 
       if (readFiles.has(real)) continue;
       readFiles.add(real);
       const bytes = await readFileBounded(file, file);
-      addManifestText(collector, decodeText(bytes, file), file, defaultNamespace);
+      await addManifestText(collector, decodeText(bytes, file), file, defaultNamespace);
     }
   }
   return collector.result();

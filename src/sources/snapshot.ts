@@ -167,18 +167,14 @@ export function overlayObjects(base: ObjectSet, local: ObjectSet): ObjectSet {
   };
 }
 
-function byKey<T>(key: (x: T) => readonly string[]): (a: T, b: T) => number {
-  return (a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
-      const x = ka[i] ?? '';
-      const y = kb[i] ?? '';
-      if (x !== y) return x < y ? -1 : 1;
-    }
-    return 0;
-  };
+/** Orders by each text in turn; a comparator rather than key arrays, since a sort calls it n log n times. */
+function compareTexts(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
+
+const byName = (a: { readonly name: string }, b: { readonly name: string }): number => compareTexts(a.name, b.name);
+const byNamespaceName = (a: { readonly namespace: string; readonly name: string }, b: { readonly namespace: string; readonly name: string }): number =>
+  compareTexts(a.namespace, b.namespace) || compareTexts(a.name, b.name);
 
 /**
  * The Snapshot for the engine: every namespace a pod or policy lives in exists (an implied one has
@@ -193,9 +189,9 @@ export function toSnapshot(objects: ObjectSet): Snapshot {
     }
   }
   return {
-    namespaces: [...namespaces.values()].sort(byKey((n) => [n.name])),
-    pods: [...objects.pods].sort(byKey((p) => [p.namespace, p.name, p.workload ?? ''])),
-    policies: [...objects.policies].sort(byKey((p) => [p.namespace, p.name])),
-    nodes: [...objects.nodes].sort(byKey((n) => [n.name])),
+    namespaces: [...namespaces.values()].sort(byName),
+    pods: [...objects.pods].sort((a, b) => byNamespaceName(a, b) || compareTexts(a.workload ?? '', b.workload ?? '')),
+    policies: [...objects.policies].sort(byNamespaceName),
+    nodes: [...objects.nodes].sort(byName),
   };
 }

@@ -213,10 +213,10 @@ function lineOf(text: string, needle: string): number {
 
 for (const c of cases) {
   for (const l of layouts) {
-    test(`unknown field, ${c.name}, ${l.name}: path, own line and suggestion`, () => {
+    test(`unknown field, ${c.name}, ${l.name}: path, own line and suggestion`, async () => {
       const text = l.text(misspelt(c));
       const want = `in.txt (document ${l.document}, line ${lineOf(text, l.key(c.to))}): ${c.subject}: ${c.want}`;
-      assert.throws(() => addManifestText(new ObjectCollector(), text, 'in.txt'), isOneLineCliError(want));
+      await assert.rejects(addManifestText(new ObjectCollector(), text, 'in.txt'), isOneLineCliError(want));
     });
   }
   test(`unknown field, ${c.name}: ignored in an object from the API server`, () => {
@@ -313,9 +313,9 @@ spec: {finalizers: [kubernetes]}
 status: {phase: Active}
 `;
 
-test('a manifest with every real field of each type passes, and fields of types not checked are free', () => {
+test('a manifest with every real field of each type passes, and fields of types not checked are free', async () => {
   const collector = new ObjectCollector();
-  addManifestText(collector, EVERY_FIELD, 'all.yaml');
+  await addManifestText(collector, EVERY_FIELD, 'all.yaml');
   const set = collector.result();
   assert.deepEqual(
     [set.policies.length, set.pods.length, set.nodes.length, set.namespaces.length],

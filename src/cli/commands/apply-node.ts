@@ -13,7 +13,8 @@ import { usesCluster, type DryRun, type GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayNotice, type Loaded } from '../source.js';
 import { parseDuration } from '../../duration.js';
 import type { Output } from '../output.js';
-import { renderData, renderDataList, type DataFormat } from '../../render/data.js';
+import type { DataFormat } from '../../render/data.js';
+import { dataFormat, dataListPrinter, dataPrinter } from '../data-output.js';
 
 export interface ApplyNodeOptions {
   readonly node?: string;
@@ -66,7 +67,7 @@ async function printScripts(nodes: readonly string[], scriptFor: (node: string) 
   function* records(): Generator<{ node: string; script: string }> {
     for (const node of nodes) yield { node, script: scriptFor(node) };
   }
-  await out.writeAll(data === undefined ? texts() : renderDataList('nodes', records(), data));
+  await out.writeAll(data === undefined ? texts() : (await dataListPrinter())('nodes', records(), data));
 }
 
 export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: Output): Promise<number> {
@@ -87,10 +88,11 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
       throw new CliError(`--timeout "${o.timeout}": at most ${Math.floor(MAX_TIMEOUT_MS / 60_000)}m, or 0 for that longest: a helper pod lives at most ${MAX_LIFETIME_SECONDS / 3600}h`);
     }
   }
-  const data = args.output === 'json' || args.output === 'yaml' ? args.output : undefined;
+  const data = dataFormat(args.output);
+  const printData = await dataPrinter(args.output);
   // One node's cleanup script names no node: printed without reading anything. --all needs the nodes.
   if (o.cleanup && printOnly && !o.all) {
-    out.write(data ? renderData({ node: o.node ?? null, cleanup: true, script: renderCleanupScript() }, data) : renderCleanupScript());
+    out.write(printData ? printData({ node: o.node ?? null, cleanup: true, script: renderCleanupScript() }) : renderCleanupScript());
     return 0;
   }
   // Peers may live anywhere in the cluster, so the rule set needs every namespace, pod and node.
@@ -108,7 +110,7 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   }
   if (printOnly) {
     const node = nodes[0] as string;
-    out.write(data ? renderData({ node, cleanup: o.cleanup, script: scriptFor(node) }, data) : scriptFor(node));
+    out.write(printData ? printData({ node, cleanup: o.cleanup, script: scriptFor(node) }) : scriptFor(node));
     return 0;
   }
   const cluster = loaded.cluster;

@@ -6,7 +6,6 @@
 import { qualifiedName, type IpFamily, type Protocol } from '../../model/index.js';
 import { compileSnapshot, destinationPort, endpointName, evaluateConnection, isAllowed, isFinished, type Endpoint } from '../../engine/index.js';
 import { renderVerdictText } from '../../render/verdict.js';
-import { renderData } from '../../render/data.js';
 import { verdictRecord } from '../../render/verdict-record.js';
 import { CliError } from '../../errors.js';
 import { parseEndpointArg, parsePortArg, protocolOn, type EndpointArg } from '../args.js';
@@ -16,6 +15,7 @@ import type { Output } from '../output.js';
 import { findNamed } from '../lookup.js';
 import { connectionGap, familyGap, familyOf } from '../ip-family.js';
 import { describeAddressless } from '../../render/notes.js';
+import { dataPrinter } from '../data-output.js';
 
 /**
  * The pod or address a user named. A bare POD is looked up in the default namespace, except
@@ -91,9 +91,10 @@ export async function runCanReach(args: GlobalArgs, srcText: string, dstText: st
   const verdict = evaluateConnection(c, { src, dst, port, protocol, ...(family === undefined ? {} : { family }) });
   const allowed = isAllowed(verdict);
   const notice = overlayNotice(loaded);
-  if (args.output === 'json' || args.output === 'yaml') {
+  const printData = await dataPrinter(args.output);
+  if (printData !== undefined) {
     const record = verdictRecord(verdict, allowed, typeof portArg.port === 'string' ? portArg.port : undefined);
-    out.write(renderData({ ...record, ...overlayField(loaded) }, args.output));
+    out.write(printData({ ...record, ...overlayField(loaded) }));
   } else {
     out.write(renderVerdictText(verdict, args.output === 'wide', isDualStack(src) || isDualStack(dst)));
     if (notice) out.write(`${notice}\n`);

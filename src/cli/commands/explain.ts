@@ -4,13 +4,13 @@
  */
 import { compileSnapshot, explainPod, explainPolicy } from '../../engine/index.js';
 import { renderPodExplanation, renderPolicyExplanation } from '../../render/explain.js';
-import { renderData } from '../../render/data.js';
 import { podRecord, policyRecord } from '../../render/explain-record.js';
 import { CliError } from '../../errors.js';
 import type { GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, scopeNamespaces, type Loaded } from '../source.js';
 import type { Output } from '../output.js';
 import { findNamed } from '../lookup.js';
+import { dataPrinter } from '../data-output.js';
 
 /** `pod/NAME`, `po/NAME`, `pods/NAME`; `networkpolicy/NAME`, `netpol/NAME`; or a bare policy name. */
 export type ExplainTarget =
@@ -38,10 +38,11 @@ export async function runExplain(args: GlobalArgs, targetText: string | undefine
   const scope = scopeNamespaces(args, loaded);
   const notice = overlayNotice(loaded);
   const wide = args.output === 'wide';
+  const printData = await dataPrinter(args.output);
   if (target.kind === 'pod') {
     const pod = findNamed(loaded.snapshot.pods, target.name, scope, 'pod', 'pick one with -n');
     const e = explainPod(c, pod);
-    if (args.output === 'json' || args.output === 'yaml') out.write(renderData({ ...podRecord(e), ...overlayField(loaded) }, args.output));
+    if (printData !== undefined) out.write(printData({ ...podRecord(e), ...overlayField(loaded) }));
     else out.write(renderPodExplanation(e, { wide }));
   } else {
     const policies =
@@ -49,8 +50,8 @@ export async function runExplain(args: GlobalArgs, targetText: string | undefine
         ? [findNamed(loaded.snapshot.policies, target.name, scope, 'networkpolicy', 'pick one with -n')]
         : loaded.snapshot.policies.filter((p) => scope === undefined || scope.includes(p.namespace));
     const explained = policies.map((p) => explainPolicy(c, c.compiled(p)));
-    if (args.output === 'json' || args.output === 'yaml') {
-      out.write(renderData({ policies: explained.map(policyRecord), ...overlayField(loaded) }, args.output));
+    if (printData !== undefined) {
+      out.write(printData({ policies: explained.map(policyRecord), ...overlayField(loaded) }));
     } else if (explained.length === 0) {
       out.error(`No NetworkPolicy found ${scope === undefined ? 'in the input' : `in namespace ${scope.join(', ')}`}.`);
     } else {

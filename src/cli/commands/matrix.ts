@@ -12,14 +12,14 @@ import { decisionReason } from '../../render/verdict.js';
 import { renderMatrixGrid, renderMatrixWide, type MatrixCell, type MatrixView } from '../../render/matrix.js';
 import { renderExpectationMisses, type ExpectationMiss } from '../../render/expectations.js';
 import { describeAddressless } from '../../render/notes.js';
-import { renderDataList } from '../../render/data.js';
 import { CliError } from '../../errors.js';
-import { readExpectations, type Expectation } from '../../sources/expectations.js';
+import type { Expectation } from '../../sources/expectations.js';
 import { parsePortArg, parseSelectorArg, protocolOn, type PortArg } from '../args.js';
 import type { FamilyArg, GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, scopeNamespaces } from '../source.js';
 import type { Output } from '../output.js';
 import { connectionGap, familyOf } from '../ip-family.js';
+import { dataListPrinter } from '../data-output.js';
 
 export interface MatrixOptions {
   readonly ports: readonly string[];
@@ -120,7 +120,8 @@ function checkExpectations(expectations: readonly Expectation[], grids: readonly
 }
 
 export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output): Promise<number> {
-  const expectations = o.expect === undefined ? undefined : await readExpectations(o.expect);
+  // Loaded only when asked for: they bring the `yaml` package, as -o json|yaml's printer does.
+  const expectations = o.expect === undefined ? undefined : await (await import('../../sources/expectations.js')).readExpectations(o.expect);
   // With --expect and no --port, the columns are the ports the expectations name.
   const ports = o.ports.length > 0 ? o.ports.map((p) => parsePortArg(p)) : (expectations ?? []).map((e) => parsePortArg(e.port, `${e.where}: port`));
   if (ports.length === 0) throw new CliError(o.expect === undefined ? 'required flag(s) "port" not set' : `${o.expect}: no expectations, and no --port`);
@@ -144,6 +145,7 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
     function* results(): Generator<Cell> {
       for (const pa of columns) yield* cellsOf(pa);
     }
+    const renderDataList = await dataListPrinter();
     await out.writeAll(renderDataList('results', results(), args.output, { before: head, after: overlayField(loaded) }));
     return 0;
   }
@@ -152,6 +154,7 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
   const code = misses !== undefined && misses.length > 0 ? 1 : 0;
   if (args.output === 'json' || args.output === 'yaml') {
     const after = { expectations: { checked: expectations?.length ?? 0, differing: misses ?? [] }, ...overlayField(loaded) };
+    const renderDataList = await dataListPrinter();
     await out.writeAll(renderDataList('results', grids.flatMap((g) => g.cells), args.output, { before: head, after }));
     return code;
   }
