@@ -11,7 +11,7 @@ import type { IpFamily, Labels, Namespace, NetworkPolicy, Pod, Snapshot } from '
 import { assertNever } from '../assert-never.js';
 import type { CompiledSnapshot } from './compiled.js';
 import { isFinished } from './endpoint.js';
-import { compilePolicy, type CompiledPolicy, type NamespaceScope, type PeerMatcher } from './policy.js';
+import { compilePolicy, type CidrPeer, type CompiledPolicy, type NamespaceScope, type PeerMatcher, type PodsPeer } from './policy.js';
 import { podsInBlock, podsOfScope, AddressIndex, LabelIndex } from './resolve.js';
 import { selectorMatches } from './selector.js';
 
@@ -21,8 +21,6 @@ export type { CompiledSnapshot } from './compiled.js';
 const NO_PODS: readonly Pod[] = [];
 const NO_POLICIES: readonly CompiledPolicy[] = [];
 
-type PodsPeer = Extract<PeerMatcher, { kind: 'pods' }>;
-type CidrPeer = Extract<PeerMatcher, { kind: 'cidr' }>;
 
 function memo<K, V>(make: (k: K) => V): (k: K) => V {
   const cache = new Map<K, V>();

@@ -12,7 +12,7 @@
 import { cidrContains, qualifiedName, type Cidr, type IpAddress, type Labels, type Pod, type SelectorRequirement } from '../model/index.js';
 import { assertNever } from '../assert-never.js';
 import { endpointName, isFinished, type Endpoint } from './endpoint.js';
-import type { PeerMatcher } from './policy.js';
+import type { CidrPeer, PeerMatcher, PodsPeer } from './policy.js';
 import { firstUnmet } from './selector.js';
 
 /** Why a peer entry did not admit the other end. */
@@ -32,13 +32,13 @@ export interface PeerContext {
   /** Whether `pod` is this snapshot's own object (the sets below hold those). */
   knows(pod: Pod): boolean;
   /** The pods a pods peer admits, as a set (compile.ts works each out once). */
-  peerSet(peer: Extract<PeerMatcher, { kind: 'pods' }>): ReadonlySet<Pod>;
+  peerSet(peer: PodsPeer): ReadonlySet<Pod>;
   /**
    * The pods whose one address of the cidr's family lies in the block, as a set: a pod's address
    * is then a look-up, not address arithmetic (bigint shifts cost more than the rest of a verdict).
    * Pods with several addresses of that family are left out and judged by arithmetic.
    */
-  blockSet(peer: Extract<PeerMatcher, { kind: 'cidr' }>): { readonly inside: ReadonlySet<Pod>; readonly judged: ReadonlySet<Pod> };
+  blockSet(peer: CidrPeer): { readonly inside: ReadonlySet<Pod>; readonly judged: ReadonlySet<Pod> };
 }
 
 export function inIpBlock(cidr: Cidr, except: readonly Cidr[], address: IpAddress): boolean {
@@ -68,7 +68,7 @@ export function peerAdmits(ctx: PeerContext, peer: PeerMatcher, other: Endpoint,
 }
 
 /** Why a pods peer does not admit `other`, worked out from the selectors; undefined when it does. */
-function podsMiss(ctx: PeerContext, peer: Extract<PeerMatcher, { kind: 'pods' }>, other: Endpoint): PeerMiss | undefined {
+function podsMiss(ctx: PeerContext, peer: PodsPeer, other: Endpoint): PeerMiss | undefined {
   if (other.kind !== 'pod') return { kind: 'not-a-pod' };
   const pod = other.pod;
   if (pod.hostNetwork) return { kind: 'host-network' };

@@ -45,6 +45,9 @@ export type PeerMatcher =
   | { readonly kind: 'pods'; readonly index: number; readonly namespaces: NamespaceScope; readonly pods: PodScope; readonly key: string; readonly source: Source }
   | { readonly kind: 'cidr'; readonly index: number; readonly cidr: Cidr; readonly except: readonly Cidr[]; readonly key: string; readonly source: Source };
 
+export type PodsPeer = Extract<PeerMatcher, { kind: 'pods' }>;
+export type CidrPeer = Extract<PeerMatcher, { kind: 'cidr' }>;
+
 /**
  * One entry of ports, or the whole of an empty list:
  *   any       every port of every protocol

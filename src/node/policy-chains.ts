@@ -9,9 +9,7 @@
  * rule sets from one compiled snapshot); a chain never depends on anything else of a node.
  */
 import { qualifiedName, type IpAddress, type IpFamily, type Pod } from '../model/index.js';
-import { assertNever, namedPortDestinations, resolvePortOn, rulesIn, type CompiledPolicy, type CompiledRule, type CompiledSnapshot, type Direction, type PeerMatcher } from '../engine/index.js';
-
-type PodsPeer = Extract<PeerMatcher, { kind: 'pods' }>;
+import { assertNever, namedPortDestinations, resolvePortOn, rulesIn, type CompiledPolicy, type CompiledRule, type CompiledSnapshot, type Direction, type PeerMatcher, type PodsPeer } from '../engine/index.js';
 import { policyChainName, sanitizeComment } from './names.js';
 import type { Chain, ChainRule, IpSet, MarkBits, Match, Target } from './rule-data.js';
 import { SetRegistry } from './sets.js';
