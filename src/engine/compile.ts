@@ -31,6 +31,24 @@ function memo<K, V>(make: (k: K) => V): (k: K) => V {
   };
 }
 
+/**
+ * `make` remembered by peer object first (a verdict asks for the same matcher's answer again and
+ * again) and then by the peer's key (policies repeat the same peers, each worked out once).
+ */
+function byPeer<P extends { readonly key: string }, V>(make: (peer: P) => V): (peer: P) => V {
+  const ofObject = new Map<P, V>();
+  const ofKey = new Map<string, V>();
+  return (peer) => {
+    let hit = ofObject.get(peer);
+    if (hit === undefined) {
+      hit = ofKey.get(peer.key);
+      if (hit === undefined) ofKey.set(peer.key, (hit = make(peer)));
+      ofObject.set(peer, hit);
+    }
+    return hit;
+  };
+}
+
 export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
   const nsLabels = new Map<string, Labels>(snapshot.namespaces.map((n) => [n.name, n.labels]));
   const namespaceLabels = (ns: string): Labels => nsLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns };
@@ -84,13 +102,9 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
         return assertNever(scope);
     }
   });
-  const byKey = new Map<string, readonly Pod[]>();
-  const setByKey = new Map<string, ReadonlySet<Pod>>();
-  const setOf = new Map<PodsPeer, ReadonlySet<Pod>>();
-  const blockByKey = new Map<string, { readonly inside: ReadonlySet<Pod>; readonly judged: ReadonlySet<Pod> }>();
-  const blockOf = new Map<CidrPeer, { readonly inside: ReadonlySet<Pod>; readonly judged: ReadonlySet<Pod> }>();
   /** Pods with exactly one address of the family: for them, being in a block's pods is being in the block. */
   const singleAddress = memo((family: IpFamily): ReadonlySet<Pod> => new Set(pods.filter((p) => p.ips.filter((ip) => ip.family === family).length === 1)));
+  const byKey = new Map<string, readonly Pod[]>();
   const peerPods = (peer: PeerMatcher): readonly Pod[] => {
     if (peer.kind === 'any') return pods;
     let hit = byKey.get(peer.key);
@@ -124,28 +138,11 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     selectedBy: memo((policy: CompiledPolicy) => podsIn(policy.namespace).filter((pod) => selects(policy, pod))),
     hostNetworkMatched: (policy) => podsIn(policy.namespace).filter((p) => p.hostNetwork && selectorMatches(policy.podSelector, p.labels)),
     peerPods,
-    peerSet: (peer: PodsPeer) => {
-      // By object first: a verdict asks for the same matcher's set again and again.
-      let hit = setOf.get(peer);
-      if (hit === undefined) {
-        hit = setByKey.get(peer.key);
-        if (hit === undefined) setByKey.set(peer.key, (hit = new Set(peerPods(peer))));
-        setOf.set(peer, hit);
-      }
-      return hit;
-    },
-    blockSet: (peer: CidrPeer) => {
-      let hit = blockOf.get(peer);
-      if (hit === undefined) {
-        hit = blockByKey.get(peer.key);
-        if (hit === undefined) {
-          const judged = singleAddress(peer.cidr.family);
-          blockByKey.set(peer.key, (hit = { inside: new Set(peerPods(peer).filter((p) => judged.has(p))), judged }));
-        }
-        blockOf.set(peer, hit);
-      }
-      return hit;
-    },
+    peerSet: byPeer((peer: PodsPeer) => new Set(peerPods(peer))),
+    blockSet: byPeer((peer: CidrPeer) => {
+      const judged = singleAddress(peer.cidr.family);
+      return { inside: new Set(peerPods(peer).filter((p) => judged.has(p))), judged };
+    }),
     namespacesIn: (scope): readonly Namespace[] => {
       switch (scope.kind) {
         case 'own':

@@ -41,7 +41,7 @@ export interface PeerContext {
   blockSet(peer: CidrPeer): { readonly inside: ReadonlySet<Pod>; readonly judged: ReadonlySet<Pod> };
 }
 
-export function inIpBlock(cidr: Cidr, except: readonly Cidr[], address: IpAddress): boolean {
+function inIpBlock(cidr: Cidr, except: readonly Cidr[], address: IpAddress): boolean {
   return cidrContains(cidr, address) && !except.some((e) => cidrContains(e, address));
 }
 
