@@ -116,6 +116,20 @@ const HEX = '[0-9a-f]';
 export const CHAIN_GLOBS: readonly string[] = [FORWARD_CHAIN, INPUT_CHAIN, `${PREFIX}PO[DL]-[EI]-${HEX.repeat(CHAIN_HASH_DIGITS)}`];
 export const SET_GLOBS: readonly string[] = [`${PREFIX}[46][PNT]-${HEX.repeat(SET_HASH_DIGITS)}`];
 
+const exactly = (globs: readonly string[]): RegExp => new RegExp(`^(?:${globs.join('|')})$`);
+const OUR_CHAIN = exactly(CHAIN_GLOBS);
+const OUR_SET = exactly(SET_GLOBS);
+
+/** Whether a chain name has one of our shapes (the TypeScript reading of CHAIN_GLOBS). */
+export function isOurChain(name: string): boolean {
+  return OUR_CHAIN.test(name);
+}
+
+/** Whether an ipset name has one of our shapes (the TypeScript reading of SET_GLOBS). */
+export function isOurSet(name: string): boolean {
+  return OUR_SET.test(name);
+}
+
 /**
  * Comments reach iptables-restore inside double quotes: quotes, backslashes and anything outside
  * printable ASCII are replaced (defense in depth: names are validated upstream, but a comment must

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NAME_CASES } from './name-cases.js';
 import {
-  CHAIN_GLOBS,
   DEFAULT_MARK_MASK,
   DEFAULT_MARKS,
   MAX_COMMENT,
   checkMarkMask,
+  isOurChain,
+  isOurSet,
   PREFIX,
-  SET_GLOBS,
   podChainName,
   policyChainName,
   sanitizeComment,
@@ -20,10 +20,6 @@ import {
 const MAX_CHAIN_NAME = 28;
 const MAX_SET_NAME = 31;
 
-/** The scripts' globs read as regular expressions: what the cleanup and stale-set logic call ours. */
-const exactly = (globs: readonly string[]): RegExp => new RegExp(`^(?:${globs.join('|')})$`);
-const isOurChain = (name: string): boolean => exactly(CHAIN_GLOBS).test(name);
-const isOurSet = (name: string): boolean => exactly(SET_GLOBS).test(name);
 
 const LONG = 'x'.repeat(253);
 
