@@ -2,7 +2,7 @@
  * @module cli/deliver-nodes
  * Runs node scripts through helper pods, several nodes at a time, with progress on stderr, and
  * reports each node's outcome: what the script says it changed, or why it failed. A failed node
- * does not stop the others; the exit code is 2 when any failed.
+ * does not stop the others; the exit code is 2 when any failed, 130 after Ctrl-C (cli/interrupt).
  */
 import type { ClusterConnection } from '../sources/cluster.js';
 import { CliError } from '../errors.js';
@@ -10,6 +10,7 @@ import { DEFAULT_IMAGE, MAX_TIMEOUT_MS } from '../exec/helper-pod.js';
 import type { Output } from './output.js';
 import { renderData, type DataFormat } from '../render/data.js';
 import { stderrIsInteractive } from './spinner.js';
+import { INTERRUPTED_EXIT_CODE, watchInterrupts } from './interrupt.js';
 
 export interface DeliverSettings {
   readonly image?: string;
@@ -28,7 +29,7 @@ export async function deliverAll(
   s: DeliverSettings,
   out: Output,
 ): Promise<number> {
-  const { deliverScript, isInterrupted } = await import('../exec/deliver.js');
+  const { deliverScript, StoppedError } = await import('../exec/deliver.js');
   const { apiErrorFor } = await import('../sources/api-errors.js');
   const client = { core: cluster.apis.core, kubeConfig: cluster.kubeConfig() };
   // Like the spinner: never beside -o json|yaml, whose readers want stderr for errors only.
@@ -39,9 +40,14 @@ export async function deliverAll(
     if (tty) process.stderr.write(`\r\x1b[2K[${done}/${nodes.length}] ${text}`);
   };
   const results: { node: string; ok: boolean; text: string }[] = [];
+  const running = new Set<string>();
+  const interrupts = watchInterrupts(
+    () => (running.size > 0 ? `waiting for ${running.size} running script(s) to finish (Ctrl-C again to stop them), ` : ''),
+    (text) => out.error(text),
+  );
   const queue = [...nodes];
   const worker = async (): Promise<void> => {
-    for (let node = queue.shift(); node !== undefined && !isInterrupted(); node = queue.shift()) {
+    for (let node = queue.shift(); node !== undefined && !interrupts.stop.aborted; node = queue.shift()) {
       const n = node;
       // Building a big node's rule set takes a while: let the other workers' sockets breathe first.
       await new Promise((resolve) => setImmediate(resolve));
@@ -53,8 +59,14 @@ export async function deliverAll(
           script: scriptFor(n),
           timeoutMs: s.timeoutMs === 0 ? MAX_TIMEOUT_MS : s.timeoutMs,
           apiError: (err, action) => apiErrorFor(err, cluster.server, action),
-          onStage: (stage) => progress(`node ${n}: ${stage}`),
+          onStage: (stage) => {
+            if (stage === 'running') running.add(n);
+            else running.delete(n);
+            progress(`node ${n}: ${stage}`);
+          },
           onWarning: (text) => out.error(`warning: node ${n}: ${text}`),
+          stop: interrupts.stop,
+          kill: interrupts.kill,
         });
         if (r.exitCode !== 0) {
           failed++;
@@ -66,6 +78,7 @@ export async function deliverAll(
           for (const line of r.stderr.split('\n').filter((l) => l.trim() !== '')) out.error(`node ${n}: ${line}`);
         }
       } catch (err) {
+        if (err instanceof StoppedError) continue;
         failed++;
         results.push({ node: n, ok: false, text: err instanceof Error ? err.message : String(err) });
       } finally {
@@ -74,20 +87,25 @@ export async function deliverAll(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(s.parallel, nodes.length) }, worker));
-  // After Ctrl-C the signal handler ends the process (130) once every helper pod is gone.
-  if (isInterrupted()) await new Promise<never>(() => undefined);
+  try {
+    await Promise.all(Array.from({ length: Math.min(s.parallel, nodes.length) }, worker));
+  } finally {
+    interrupts.dispose();
+  }
   if (tty) process.stderr.write('\r\x1b[2K');
+  // Every helper pod is gone by now. After Ctrl-C the nodes not reached are not errors, nor done.
+  const interrupted = interrupts.stop.aborted;
+  const exitCode = (): number => (interrupted ? INTERRUPTED_EXIT_CODE : failed > 0 ? 2 : 0);
   const lines = (r: { node: string; text: string }): string => r.text.split('\n').map((l) => `node ${r.node}: ${l}`).join('\n');
   const ok = results.filter((r) => r.ok);
   const bad = results.filter((r) => !r.ok);
   if (s.data !== undefined) {
     const records = [...results].sort((a, b) => (a.node < b.node ? -1 : 1)).map((r) => (r.ok ? { node: r.node, ok: true, output: r.text } : { node: r.node, ok: false, error: r.text }));
     out.write(renderData({ results: records }, s.data));
-    return failed > 0 ? 2 : 0;
+    return exitCode();
   }
   if (ok.length > 0) out.write(`${ok.map(lines).join('\n')}\n`);
-  if (bad.length === 1 && nodes.length === 1) throw new CliError(lines(bad[0] as { node: string; text: string }));
+  if (bad.length === 1 && nodes.length === 1 && !interrupted) throw new CliError(lines(bad[0] as { node: string; text: string }));
   if (bad.length > 0) out.error(bad.map((r) => `error: ${lines(r)}`).join('\n'));
-  return failed > 0 ? 2 : 0;
+  return exitCode();
 }
