@@ -10,7 +10,8 @@ import { DEFAULT_IMAGE, MAX_TIMEOUT_MS } from '../exec/helper-pod.js';
 import type { Output } from './output.js';
 import { renderData, type DataFormat } from '../render/data.js';
 import { stderrIsInteractive } from './spinner.js';
-import { INTERRUPTED_EXIT_CODE, watchInterrupts } from './interrupt.js';
+import { INTERRUPTED_EXIT_CODE, watchInterrupts, type Interrupts } from './interrupt.js';
+import type { DeliveryStage } from '../exec/deliver.js';
 
 export interface DeliverSettings {
   readonly image?: string;
@@ -22,6 +23,55 @@ export interface DeliverSettings {
   readonly data?: DataFormat;
 }
 
+/** One node's delivery, as the commands report it. */
+export type NodeOutcome =
+  | { readonly kind: 'applied'; readonly text: string }
+  | { readonly kind: 'failed'; readonly text: string }
+  /** Stopped by Ctrl-C before its script started: neither done nor an error. */
+  | { readonly kind: 'stopped' };
+
+export type DeliverToNode = (node: string, script: string, onStage?: (stage: DeliveryStage) => void) => Promise<NodeOutcome>;
+
+/**
+ * Delivers one script to one node through a helper pod; the script's own warnings (br_netfilter
+ * off, an old iptables) go to stderr even when it succeeds, since they matter then too.
+ */
+export async function nodeDelivery(cluster: ClusterConnection, s: DeliverSettings, interrupts: Interrupts, out: Output): Promise<DeliverToNode> {
+  const { deliverScript, StoppedError } = await import('../exec/deliver.js');
+  const { apiErrorFor } = await import('../sources/api-errors.js');
+  const client = { core: cluster.apis.core, kubeConfig: cluster.kubeConfig() };
+  return async (node, script, onStage) => {
+    try {
+      const r = await deliverScript(client, {
+        node,
+        namespace: s.helperNamespace,
+        image: s.image ?? DEFAULT_IMAGE,
+        script,
+        timeoutMs: s.timeoutMs === 0 ? MAX_TIMEOUT_MS : s.timeoutMs,
+        apiError: (err, action) => apiErrorFor(err, cluster.server, action),
+        ...(onStage ? { onStage } : {}),
+        onWarning: (text) => out.error(`warning: node ${node}: ${text}`),
+        stop: interrupts.stop,
+        kill: interrupts.kill,
+      });
+      if (r.exitCode !== 0) {
+        const why = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join(' | ');
+        return { kind: 'failed', text: `the script failed (exit ${r.exitCode}): ${why}` };
+      }
+      for (const line of r.stderr.split('\n').filter((l) => l.trim() !== '')) out.error(`node ${node}: ${line}`);
+      return { kind: 'applied', text: r.stdout.trim() };
+    } catch (err) {
+      if (err instanceof StoppedError) return { kind: 'stopped' };
+      return { kind: 'failed', text: err instanceof Error ? err.message : String(err) };
+    }
+  };
+}
+
+/** What the first Ctrl-C waits for, in its message. */
+export function runningScripts(running: ReadonlySet<string>): string {
+  return running.size > 0 ? `waiting for ${running.size} running script(s) to finish (Ctrl-C again to stop them), ` : '';
+}
+
 export async function deliverAll(
   cluster: ClusterConnection,
   nodes: readonly string[],
@@ -29,9 +79,6 @@ export async function deliverAll(
   s: DeliverSettings,
   out: Output,
 ): Promise<number> {
-  const { deliverScript, StoppedError } = await import('../exec/deliver.js');
-  const { apiErrorFor } = await import('../sources/api-errors.js');
-  const client = { core: cluster.apis.core, kubeConfig: cluster.kubeConfig() };
   // Like the spinner: never beside -o json|yaml, whose readers want stderr for errors only.
   const tty = stderrIsInteractive() && s.data === undefined;
   let done = 0;
@@ -41,50 +88,24 @@ export async function deliverAll(
   };
   const results: { node: string; ok: boolean; text: string }[] = [];
   const running = new Set<string>();
-  const interrupts = watchInterrupts(
-    () => (running.size > 0 ? `waiting for ${running.size} running script(s) to finish (Ctrl-C again to stop them), ` : ''),
-    (text) => out.error(text),
-  );
+  const interrupts = watchInterrupts(() => runningScripts(running), (text) => out.error(text));
+  const deliver = await nodeDelivery(cluster, s, interrupts, out);
   const queue = [...nodes];
   const worker = async (): Promise<void> => {
     for (let node = queue.shift(); node !== undefined && !interrupts.stop.aborted; node = queue.shift()) {
       const n = node;
       // Building a big node's rule set takes a while: let the other workers' sockets breathe first.
       await new Promise((resolve) => setImmediate(resolve));
-      try {
-        const r = await deliverScript(client, {
-          node: n,
-          namespace: s.helperNamespace,
-          image: s.image ?? DEFAULT_IMAGE,
-          script: scriptFor(n),
-          timeoutMs: s.timeoutMs === 0 ? MAX_TIMEOUT_MS : s.timeoutMs,
-          apiError: (err, action) => apiErrorFor(err, cluster.server, action),
-          onStage: (stage) => {
-            if (stage === 'running') running.add(n);
-            else running.delete(n);
-            progress(`node ${n}: ${stage}`);
-          },
-          onWarning: (text) => out.error(`warning: node ${n}: ${text}`),
-          stop: interrupts.stop,
-          kill: interrupts.kill,
-        });
-        if (r.exitCode !== 0) {
-          failed++;
-          const why = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join(' | ');
-          results.push({ node: n, ok: false, text: `the script failed (exit ${r.exitCode}): ${why}` });
-        } else {
-          results.push({ node: n, ok: true, text: r.stdout.trim() });
-          // The script's warnings (br_netfilter off, an old iptables) matter even when it succeeds.
-          for (const line of r.stderr.split('\n').filter((l) => l.trim() !== '')) out.error(`node ${n}: ${line}`);
-        }
-      } catch (err) {
-        if (err instanceof StoppedError) continue;
-        failed++;
-        results.push({ node: n, ok: false, text: err instanceof Error ? err.message : String(err) });
-      } finally {
-        done++;
-        progress(`${done} of ${nodes.length} nodes done`);
-      }
+      const r = await deliver(n, scriptFor(n), (stage) => {
+        if (stage === 'running') running.add(n);
+        else running.delete(n);
+        progress(`node ${n}: ${stage}`);
+      });
+      done++;
+      progress(`${done} of ${nodes.length} nodes done`);
+      if (r.kind === 'stopped') continue;
+      if (r.kind === 'failed') failed++;
+      results.push({ node: n, ok: r.kind === 'applied', text: r.text });
     }
   };
   try {
