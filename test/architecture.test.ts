@@ -1,4 +1,4 @@
-// Layers point one way: cli -> sources, render, node, exec -> engine -> model, with the leaves at
+// Layers point one way: cli -> sources, render, node, exec, control -> engine -> model, with the leaves at
 // src/ root (errors.ts, duration.ts, ...) beneath them all. Every file of src/ obeys its folder's
 // rule (support/import-graph RULES: the engine and the model stay pure, nothing imports cli/, and
 // nothing but the cluster source and exec/ imports @kubernetes/client-node, so offline commands

@@ -46,6 +46,7 @@ export const COMMANDS = {
       ['apply-node node-a --dry-run=client', 'Print the script for node-a and change nothing'],
       ['apply-node node-a', 'Install the rules on node-a'],
       ['apply-node --all --cleanup', 'Remove every rule of ours from every node'],
+      ['apply-node --all --watch', 'Install on every node, then keep the rules in step with the cluster'],
     ],
   },
 } as const satisfies Record<string, { usage: string; summary: string; describe: string; examples: readonly (readonly [string, string])[] }>;
@@ -85,6 +86,8 @@ export const COMMAND_FLAGS = {
     'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod', group: OWN },
     timeout: { type: 'string', default: '2m', describe: 'How long to wait for the helper pod, and for the script, on each node (0 = the longest a helper pod allows)', group: OWN },
     parallel: { type: 'number', default: 4, describe: 'With --all: nodes done at once', group: OWN },
+    watch: { alias: 'w', type: 'boolean', default: false, describe: 'After applying, watch pods, namespaces, policies and nodes and re-apply each node whose rules change, until SIGINT/SIGTERM; logs a line per node applied on stderr (-o json: JSON lines)', group: OWN },
+    debounce: { type: 'string', default: '1s', describe: 'With --watch: how long changes must settle before the rules are rebuilt', group: OWN },
     'mark-bits': { type: 'string', default: '0x300000', describe: 'Packet mark bits the rules use: a mask of two bits (hex or decimal), the lower for egress, the higher for ingress; not kube-proxy\'s 0x4000/0x8000', group: OWN },
   },
 } as const satisfies Record<string, Record<string, Options>>;

@@ -98,6 +98,8 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
           timeout: a.timeout,
           parallel: a.parallel,
           markBits: last(a.markBits) ?? '',
+          watch: a.watch,
+          debounce: a.debounce,
         }, processOutput);
       },
     )

@@ -7,7 +7,7 @@
 import type { Snapshot } from '../model/index.js';
 import { readManifests } from '../sources/files.js';
 import { overlayObjects, toSnapshot } from '../sources/snapshot.js';
-import { EMPTY_OBJECTS } from '../sources/objects.js';
+import { EMPTY_OBJECTS, type ObjectSet } from '../sources/objects.js';
 import type { ClusterConnection, Need } from '../sources/cluster.js';
 import { CliError } from '../errors.js';
 import { usesCluster, type GlobalArgs } from './global-args.js';
@@ -36,8 +36,7 @@ export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: str
   }
   const cluster = usesCluster(args) ? await connect(args) : undefined;
   const defaultNamespace = args.namespace ?? cluster?.defaultNamespace ?? 'default';
-  // As with `kubectl apply -f`, a local object that names no namespace goes to -n, else the context's.
-  const local = args.filename.length > 0 ? await readManifests(args.filename, { stdin: process.stdin, defaultNamespace }) : undefined;
+  const local = await loadLocal(args, defaultNamespace);
   if (cluster === undefined) return { snapshot: toSnapshot(local ?? EMPTY_OBJECTS), defaultNamespace, offline: true };
   const live = await withSpinner(args, `Reading objects from ${cluster.server}`, () => cluster.load(need(defaultNamespace)));
   for (const w of cluster.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -49,6 +48,12 @@ export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: str
     overlayFiles: args.filename,
     cluster,
   };
+}
+
+/** The -f files' objects, or undefined without -f. */
+export async function loadLocal(args: GlobalArgs, defaultNamespace: string): Promise<ObjectSet | undefined> {
+  // As with `kubectl apply -f`, a local object that names no namespace goes to -n, else the context's.
+  return args.filename.length > 0 ? readManifests(args.filename, { stdin: process.stdin, defaultNamespace }) : undefined;
 }
 
 /** Namespaces a command's scope covers: undefined means every namespace. */

@@ -1,8 +1,12 @@
 /**
  * @module exec/deliver
- * Delivers a node script: create the helper pod on the node, wait until it runs, exec the receiver
- * with the script on stdin, collect output and exit status, and delete the pod, also on failure
- * and on Ctrl-C. client-node is imported here only, and this module is loaded only by apply-node.
+ * Delivers node scripts through a helper pod: create it on the node, wait until it runs, exec the
+ * receiver with each script on stdin, collect output and exit status, and delete the pod, also on
+ * failure and when stopped. A library: it owns no process state. The caller says when to stop
+ * (`stop`: start nothing new, let a running script finish, delete the pod) and when to cut
+ * (`kill`: end a running script's exec at once) with AbortSignals, and owns signals, exit codes
+ * and the terminal. client-node is imported here only, and this module is loaded only by commands
+ * that install.
  */
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
@@ -10,18 +14,31 @@ import { Exec, type CoreV1Api, type KubeConfig, type V1Pod, type V1Status } from
 import { CliError } from '../errors.js';
 import { FATAL_WAITING_REASONS, HELPER_CONTAINER, helperPodManifest, lifetimeSecondsFor, receiveAndRunCommand, scriptGraceMs } from './helper-pod.js';
 
-export interface DeliveryOptions {
+export type DeliveryStage = 'creating' | 'waiting' | 'running' | 'deleting';
+
+export interface HelperOptions {
   readonly node: string;
   readonly namespace: string;
   readonly image: string;
-  readonly script: string;
-  /** Milliseconds for the pod to start and for the script to finish, each (the script then gets a grace). */
+  /** Milliseconds for the pod to start and for each script to finish (a script then gets a grace). */
   readonly timeoutMs: number;
   /** Turns an API error into a one-line CliError; `action` says what was attempted. */
   readonly apiError: (err: unknown, action: string) => CliError;
-  readonly onStage?: (stage: 'creating' | 'waiting' | 'running' | 'deleting') => void;
+  readonly onStage?: (stage: DeliveryStage) => void;
   /** What went wrong without failing the delivery (a helper pod that could not be deleted). */
   readonly onWarning?: (text: string) => void;
+  /**
+   * Once aborted, no pod is created and no script starts; a pod being created or started is
+   * deleted. A script already running is let finish: deleting its pod would kill it wherever it
+   * is, perhaps between its IPv4 and IPv6 commits.
+   */
+  readonly stop?: AbortSignal;
+  /** Once aborted, a running script's exec is ended at once (the node may be left half done). */
+  readonly kill?: AbortSignal;
+}
+
+export interface DeliveryOptions extends HelperOptions {
+  readonly script: string;
 }
 
 /** The API client with the user's --request-timeout, and the kubeconfig that Exec needs. */
@@ -30,61 +47,33 @@ export interface DeliveryClient {
   readonly kubeConfig: KubeConfig;
 }
 
-export interface DeliveryResult {
-  readonly node: string;
-  readonly pod: string;
+export interface ScriptResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
+export interface DeliveryResult extends ScriptResult {
+  readonly node: string;
+  readonly pod: string;
+}
+
+/** A running helper pod: scripts run in it one after the other, until `close` deletes it. */
+export interface HelperSession {
+  /** namespace/name */
+  readonly pod: string;
+  run(script: string): Promise<ScriptResult>;
+  close(): Promise<void>;
+}
+
+/** Thrown once `stop` is aborted, before anything new starts. */
+export class StoppedError extends CliError {
+  constructor() {
+    super('interrupted');
+  }
+}
+
 const POLL_MS = 500;
-
-/**
- * Ctrl-C must leave no helper pod behind: the pods created and not yet deleted, and the create
- * requests still in flight (their pod may exist a moment later), are all awaited and deleted
- * before exiting. Once interrupted, no new delivery starts and no new script runs. A script that
- * is already running is let finish first: deleting its pod would kill it wherever it is, perhaps
- * between its IPv4 and IPv6 commits. A second Ctrl-C deletes at once.
- */
-const live = new Map<string, () => Promise<void>>();
-const creating = new Set<Promise<unknown>>();
-const running = new Map<string, Promise<unknown>>();
-let interrupted = false;
-let interruptHooked = false;
-
-export function isInterrupted(): boolean {
-  return interrupted;
-}
-
-function deleteAll(names: readonly string[] = [...live.keys()]): Promise<unknown> {
-  return Promise.allSettled(names.flatMap((n) => live.get(n) ?? []).map((del) => del()));
-}
-
-function hookInterrupt(): void {
-  if (interruptHooked) return;
-  interruptHooked = true;
-  const exit = (): never => process.exit(130);
-  const force = (signal: NodeJS.Signals): void => {
-    process.stderr.write(`\n${signal}: deleting the helper pods now; a node whose script was cut may be left half configured: run apply-node on it again\n`);
-    void deleteAll().then(exit);
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    interrupted = true;
-    process.once('SIGINT', force);
-    process.once('SIGTERM', force);
-    const scripts = [...running.values()];
-    const wait = scripts.length > 0 ? `waiting for ${scripts.length} running script(s) to finish (Ctrl-C again to stop them), ` : '';
-    process.stderr.write(`\n${signal}: ${wait}deleting the helper pods...\n`);
-    const settle = Promise.race([Promise.allSettled([...creating]), new Promise((r) => setTimeout(r, 10_000))]);
-    void settle
-      .then(() => Promise.all([deleteAll([...live.keys()].filter((n) => !running.has(n))), Promise.allSettled(scripts)]))
-      .then(() => deleteAll())
-      .then(exit);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-}
 
 class Collector extends Writable {
   text = '';
@@ -94,13 +83,27 @@ class Collector extends Writable {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Resolves after `ms`, or early when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
-async function waitRunning(core: CoreV1Api, o: DeliveryOptions, name: string): Promise<void> {
+function checkNotStopped(o: HelperOptions): void {
+  if (o.stop?.aborted) throw new StoppedError();
+}
+
+async function waitRunning(core: CoreV1Api, o: HelperOptions, name: string): Promise<void> {
   const deadline = Date.now() + o.timeoutMs;
   for (;;) {
+    checkNotStopped(o);
     let pod: V1Pod;
     try {
       pod = await core.readNamespacedPod({ name, namespace: o.namespace });
@@ -119,7 +122,7 @@ async function waitRunning(core: CoreV1Api, o: DeliveryOptions, name: string): P
     if (Date.now() > deadline) {
       throw new CliError(`helper pod ${o.namespace}/${name} did not start within ${Math.round(o.timeoutMs / 1000)}s (phase ${phase}${waiting?.reason ? `, ${waiting.reason}` : ''}; see --timeout)`);
     }
-    await sleep(POLL_MS);
+    await pause(POLL_MS, o.stop);
   }
 }
 
@@ -132,49 +135,56 @@ function exitCodeOf(status: V1Status | undefined): number | undefined {
   return undefined;
 }
 
-async function runScript(kc: KubeConfig, o: DeliveryOptions, name: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+async function runScript(kc: KubeConfig, o: HelperOptions, name: string, script: string): Promise<ScriptResult> {
   const sentinel = `#NETPOL-EOF-${randomBytes(8).toString('hex')}`;
   const stdout = new Collector();
   const stderr = new Collector();
   // Stdin is never ended: before the v5 protocol, client-node closes the whole socket at stdin EOF
   // and the exit status is lost. The sentinel line tells the receiver where the script stops.
   const stdin = new PassThrough();
-  stdin.write(`${o.script.endsWith('\n') ? o.script : `${o.script}\n`}${sentinel}\n`);
+  stdin.write(`${script.endsWith('\n') ? script : `${script}\n`}${sentinel}\n`);
   let status: V1Status | undefined;
-  const done = new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     let socket: { terminate(): void } | undefined;
     const seconds = (ms: number): number => Math.round(ms / 1000);
     const graceMs = scriptGraceMs(o.timeoutMs);
+    const cut = (err: CliError): void => {
+      clearTimeout(timer);
+      o.kill?.removeEventListener('abort', onKill);
+      // An open socket would keep the process alive after the error.
+      socket?.terminate();
+      stdin.destroy();
+      reject(err);
+    };
+    const onKill = (): void => cut(new CliError('the script was stopped before it finished; the node may be left half configured: run apply-node on it again'));
     let timer = setTimeout(() => {
       o.onWarning?.(`the script is still running after ${seconds(o.timeoutMs)}s; waiting ${seconds(graceMs)}s more, since a script cut mid-way can leave the node half configured`);
       timer = setTimeout(() => {
-        // An open socket would keep the process alive after the error.
-        socket?.terminate();
-        stdin.destroy();
-        reject(new CliError(`the script did not finish within ${seconds(o.timeoutMs)}s (see --timeout); it was stopped, and the node may be left half configured: run apply-node on it again`));
+        cut(new CliError(`the script did not finish within ${seconds(o.timeoutMs)}s (see --timeout); it was stopped, and the node may be left half configured: run apply-node on it again`));
       }, graceMs);
     }, o.timeoutMs);
+    if (o.kill?.aborted) return onKill();
+    o.kill?.addEventListener('abort', onKill, { once: true });
     new Exec(kc)
       .exec(o.namespace, name, HELPER_CONTAINER, receiveAndRunCommand(sentinel), stdout, stderr, stdin, false, (s) => {
         status = s;
       })
       .then((ws) => {
         socket = ws;
+        if (o.kill?.aborted) ws.terminate();
         ws.on('close', () => {
           clearTimeout(timer);
+          o.kill?.removeEventListener('abort', onKill);
           stdin.destroy();
           resolve();
         });
       })
       .catch((err: unknown) => {
-        clearTimeout(timer);
-        stdin.destroy();
         const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
         const hint = /\b40[13]\b/.test(message) ? ` (are "get" and "create" on pods/exec allowed in namespace ${o.namespace}?)` : '';
-        reject(new CliError(`cannot exec into helper pod ${o.namespace}/${name}: ${message}${hint}`));
+        cut(new CliError(`cannot exec into helper pod ${o.namespace}/${name}: ${message}${hint}`));
       });
   });
-  await done;
   const exitCode = exitCodeOf(status);
   if (exitCode === undefined) {
     const why = status?.message ?? 'the connection closed without an exit status';
@@ -183,52 +193,69 @@ async function runScript(kc: KubeConfig, o: DeliveryOptions, name: string): Prom
   return { exitCode, stdout: stdout.text, stderr: stderr.text };
 }
 
-export async function deliverScript(client: DeliveryClient, o: DeliveryOptions): Promise<DeliveryResult> {
-  hookInterrupt();
+/**
+ * Creates the helper pod on `o.node` and waits until it runs. Whatever fails or is stopped on the
+ * way, the pod is deleted before this rejects; once it resolves, the caller must `close` it.
+ */
+export async function openHelperPod(client: DeliveryClient, o: HelperOptions): Promise<HelperSession> {
   const { core } = client;
-  if (interrupted) throw new CliError('interrupted');
+  checkNotStopped(o);
   o.onStage?.('creating');
-  let created: V1Pod;
   const lifetimeSeconds = lifetimeSecondsFor(o.timeoutMs);
-  const request = core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds }) });
-  creating.add(request);
+  let created: V1Pod;
   try {
-    created = await request;
+    // A create in flight when `stop` aborts is still awaited: its pod exists a moment later, and
+    // is deleted below like any other.
+    created = await core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds }) });
   } catch (err) {
     throw o.apiError(err, `create the helper pod in namespace ${o.namespace}`);
-  } finally {
-    creating.delete(request);
   }
   const name = created.metadata?.name ?? '';
-  // One DELETE, whoever asks first (the delivery's end or Ctrl-C); the pod stays in `live` until it
-  // settles, so that an interrupt during it still waits for it before exiting.
   let removing: Promise<void> | undefined;
-  const remove = (): Promise<void> =>
-    (removing ??= core
-      .deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 })
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          const why = o.apiError(err, `delete helper pod ${o.namespace}/${name}`).message;
-          o.onWarning?.(`the helper pod ${o.namespace}/${name} was not deleted (${why}); it ends itself within ${lifetimeSeconds}s, or delete it by hand`);
-        },
-      )
-      .finally(() => live.delete(name)));
-  live.set(name, remove);
+  const close = (): Promise<void> => {
+    if (removing) return removing;
+    o.onStage?.('deleting');
+    return (removing = core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 }).then(
+      () => undefined,
+      (err: unknown) => {
+        const why = o.apiError(err, `delete helper pod ${o.namespace}/${name}`).message;
+        o.onWarning?.(`the helper pod ${o.namespace}/${name} was not deleted (${why}); it ends itself within ${lifetimeSeconds}s, or delete it by hand`);
+      },
+    ));
+  };
   try {
     o.onStage?.('waiting');
     await waitRunning(core, o, name);
-    if (interrupted) throw new CliError('interrupted');
-    o.onStage?.('running');
-    const script = runScript(client.kubeConfig, o, name);
-    running.set(name, script);
-    try {
-      return { node: o.node, pod: `${o.namespace}/${name}`, ...(await script) };
-    } finally {
-      running.delete(name);
-    }
+    checkNotStopped(o);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  let busy = false;
+  return {
+    pod: `${o.namespace}/${name}`,
+    close,
+    async run(script: string): Promise<ScriptResult> {
+      if (busy) throw new Error('HelperSession.run: one script at a time');
+      if (removing) throw new Error('HelperSession.run: the helper pod is closed');
+      checkNotStopped(o);
+      busy = true;
+      o.onStage?.('running');
+      try {
+        return await runScript(client.kubeConfig, o, name, script);
+      } finally {
+        busy = false;
+      }
+    },
+  };
+}
+
+/** One script on one node: open a helper pod, run the script, delete the pod. */
+export async function deliverScript(client: DeliveryClient, o: DeliveryOptions): Promise<DeliveryResult> {
+  const session = await openHelperPod(client, o);
+  try {
+    return { node: o.node, pod: session.pod, ...(await session.run(o.script)) };
   } finally {
-    o.onStage?.('deleting');
-    await remove();
+    await session.close();
   }
 }

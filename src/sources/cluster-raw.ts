@@ -12,6 +12,22 @@ import { CliError } from '../errors.js';
 
 export type WireObject = Record<string, unknown>;
 
+export type NameKind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes';
+
+/** Where each kind is listed, and what its list items are (they carry no kind on the wire). */
+export const RESOURCES: Readonly<Record<NameKind, { readonly prefix: string; readonly clusterScoped: boolean; readonly item: { readonly kind: string; readonly apiVersion: string } }>> = {
+  namespaces: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Namespace', apiVersion: 'v1' } },
+  nodes: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Node', apiVersion: 'v1' } },
+  pods: { prefix: '/api/v1', clusterScoped: false, item: { kind: 'Pod', apiVersion: 'v1' } },
+  networkpolicies: { prefix: '/apis/networking.k8s.io/v1', clusterScoped: false, item: { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1' } },
+};
+
+/** The collection path of `resource`, cluster-wide or in `namespace`. */
+export function collectionPath(resource: NameKind, namespace: string | undefined): string {
+  const r = RESOURCES[resource];
+  return namespace === undefined || r.clusterScoped ? `${r.prefix}/${resource}` : `${r.prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
+}
+
 /**
  * GET `path` and parse the JSON answer. A status outside 2xx throws client-node's ApiException,
  * with the body as its typed calls give it (none on 401), so api-errors words both alike.
@@ -36,14 +52,17 @@ export async function getJson(config: Configuration, path: string, query: Readon
 interface ListPage {
   readonly items: readonly WireObject[];
   readonly continueToken: string | undefined;
+  /** The list's metadata.resourceVersion: a watch from it sees every later change. */
+  readonly resourceVersion: string | undefined;
 }
 
 /** One page of a list; its items lack kind and apiVersion on the wire, so they are given them. */
 export async function getListPage(config: Configuration, path: string, item: { readonly kind: string; readonly apiVersion: string }, query: Readonly<Record<string, string>>): Promise<ListPage> {
   const body = await getJson(config, path, query);
-  const list = (typeof body === 'object' && body !== null ? body : {}) as { items?: unknown; metadata?: { continue?: unknown } };
+  const list = (typeof body === 'object' && body !== null ? body : {}) as { items?: unknown; metadata?: { continue?: unknown; resourceVersion?: unknown } };
   if (!Array.isArray(list.items)) throw new CliError(`the server's answer to GET ${path} is not a list`);
   const items = list.items.map((o): WireObject => ({ kind: item.kind, apiVersion: item.apiVersion, ...(o as WireObject) }));
   const token = list.metadata?.continue;
-  return { items, continueToken: typeof token === 'string' && token !== '' ? token : undefined };
+  const version = list.metadata?.resourceVersion;
+  return { items, continueToken: typeof token === 'string' && token !== '' ? token : undefined, resourceVersion: typeof version === 'string' && version !== '' ? version : undefined };
 }

@@ -16,12 +16,13 @@ import {
 } from '@kubernetes/client-node';
 import { describeApiError, type ApiCall } from './api-errors.js';
 import type { CliError } from '../errors.js';
-import { getJson, getListPage, type WireObject } from './cluster-raw.js';
+import { collectionPath, getJson, getListPage, RESOURCES, type NameKind, type WireObject } from './cluster-raw.js';
 import { DeadlineHttpLibrary, listAll, PAGE_SIZE } from './cluster-request.js';
 import { decodeObject } from './decode.js';
 import { resolveKubeconfig, type KubeconfigEnv } from './kubeconfig.js';
 import type { ObjectSet, Origin } from './objects.js';
 import { ObjectCollector } from './snapshot.js';
+import { ClusterWatch, type WatchListener, type WatchTuning } from './cluster-watch.js';
 
 export interface ClusterOptions {
   readonly kubeconfig?: string;
@@ -41,15 +42,8 @@ export interface Need {
   readonly nodes: boolean;
 }
 
-export type NameKind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes';
+export type { NameKind } from './cluster-raw.js';
 
-/** Where each kind is listed, and what its list items are (they carry no kind on the wire). */
-const RESOURCES: Readonly<Record<NameKind, { readonly prefix: string; readonly clusterScoped: boolean; readonly item: { readonly kind: string; readonly apiVersion: string } }>> = {
-  namespaces: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Namespace', apiVersion: 'v1' } },
-  nodes: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Node', apiVersion: 'v1' } },
-  pods: { prefix: '/api/v1', clusterScoped: false, item: { kind: 'Pod', apiVersion: 'v1' } },
-  networkpolicies: { prefix: '/apis/networking.k8s.io/v1', clusterScoped: false, item: { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1' } },
-};
 
 /** The typed API clients, with the user's --request-timeout, for modules (exec) that make their own calls. */
 export interface ClusterApis {
@@ -69,6 +63,8 @@ export interface ClusterConnection {
   request<T>(what: Omit<ApiCall, 'server' | 'timeout'>, call: () => Promise<T>): Promise<T>;
   /** The loaded kubeconfig with the chosen context current: the escape hatch for exec over WebSocket. */
   kubeConfig(): KubeConfig;
+  /** Lists and watches every namespace, pod, policy and node; `start()` it. */
+  watch(listener: WatchListener, tuning?: WatchTuning): ClusterWatch;
   /** What `load` could not read but worked around, for the user to see (one line each). */
   readonly warnings: readonly string[];
 }
@@ -118,7 +114,7 @@ class LiveCluster implements ClusterConnection {
   /** Every page of one resource's list, in the namespace or cluster-wide. */
   private list(resource: NameKind, namespace: string | undefined): Promise<WireObject[]> {
     const r = RESOURCES[resource];
-    const path = namespace === undefined || r.clusterScoped ? `${r.prefix}/${resource}` : `${r.prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
+    const path = collectionPath(resource, namespace);
     const what = { verb: 'list', resource, ...(namespace !== undefined && !r.clusterScoped ? { namespace } : {}) } as const;
     return this.request(what, () =>
       listAll((cont) => getListPage(this.config, path, r.item, { limit: String(PAGE_SIZE), ...(cont === undefined ? {} : { continue: cont }) })),
@@ -164,6 +160,16 @@ class LiveCluster implements ClusterConnection {
       if (obj !== undefined) out.add(obj, this.origin);
     }
     return out.result();
+  }
+
+  watch(listener: WatchListener, tuning?: WatchTuning): ClusterWatch {
+    const conn = {
+      config: this.config,
+      kubeConfig: this.kc,
+      origin: this.origin,
+      describe: (err: unknown, resource: NameKind) => this.describe(err, { verb: 'list', resource }),
+    };
+    return new ClusterWatch(conn, listener, tuning);
   }
 
   async listNames(kind: NameKind, namespace?: string): Promise<string[]> {

@@ -42,7 +42,8 @@ function accessOf(e: RequestLogEntry): Access[] {
   const base = { group: route.resource.group, resource, ...(route.namespace !== undefined ? { namespace: route.namespace } : {}) };
   // Exec over WebSocket is a GET, authorized as `get` on pods/exec; newer API servers also check `create`.
   if (e.upgrade) return [{ ...base, verb: 'create' }, { ...base, verb: 'get' }];
-  const verb = e.method === 'POST' ? 'create' : e.method === 'DELETE' ? 'delete' : route.name === undefined ? 'list' : 'get';
+  const watch = ['true', '1'].includes(e.query.get('watch') ?? '');
+  const verb = e.method === 'POST' ? 'create' : e.method === 'DELETE' ? 'delete' : route.name !== undefined ? 'get' : watch ? 'watch' : 'list';
   return [{ ...base, verb }];
 }
 
@@ -71,8 +72,10 @@ test('rbac.yaml: the roles and bindings it documents', () => {
     [
       'ClusterRole /kubectl-netpol-reader',
       'Role kube-system/kubectl-netpol-node-admin',
+      'ClusterRole /kubectl-netpol-watcher',
       'ClusterRoleBinding /kubectl-netpol-reader',
       'RoleBinding kube-system/kubectl-netpol-node-admin',
+      'ClusterRoleBinding /kubectl-netpol-watcher',
       'RoleBinding shop/kubectl-netpol-reader',
     ],
   );
@@ -82,6 +85,11 @@ test('rbac.yaml: the roles and bindings it documents', () => {
   const reader = rbac[0]?.rules ?? [];
   for (const verb of ['create', 'update', 'patch', 'delete', 'watch']) {
     for (const resource of ['pods', 'namespaces', 'nodes']) assert.ok(!grants(reader, { verb, group: '', resource }), `the reader may not ${verb} ${resource}`);
+  }
+  // apply-node --watch: node admins watch everything it reads, cluster-wide; readers do not.
+  for (const [group, resource] of [['', 'pods'], ['', 'namespaces'], ['', 'nodes'], ['networking.k8s.io', 'networkpolicies']] as const) {
+    assert.ok(allowed('netpol-node-admins', { verb: 'watch', group, resource }), `node admins may watch ${resource}`);
+    assert.ok(!allowed('netpol-readers', { verb: 'watch', group, resource }), `readers may not watch ${resource}`);
   }
 });
 

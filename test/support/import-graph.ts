@@ -66,7 +66,7 @@ export function resolveImport(from: string, spec: string): Target {
 }
 
 /** A folder of src/, or `leaf` for the files at its root (errors.ts, duration.ts, ...). */
-export type Layer = 'leaf' | 'model' | 'engine' | 'render' | 'node' | 'sources' | 'exec' | 'cli';
+export type Layer = 'leaf' | 'model' | 'engine' | 'render' | 'node' | 'sources' | 'exec' | 'control' | 'cli';
 
 interface LayerRule {
   /** Other layers whose files it may import; its own always. */
@@ -92,7 +92,8 @@ export const RULES: Readonly<Record<Layer, LayerRule>> = {
   node: { layers: ['engine', 'model', 'leaf'], builtins: false, packages: [], why: 'node/ is pure functions over engine/ and model/' },
   sources: { layers: ['model', 'leaf'], builtins: true, packages: ['yaml', 'ipaddr.js', CLIENT_NODE], why: 'sources/ imports model/, leaves, node: modules, yaml, ipaddr.js and (sources/cluster*, kube*, api-* only) client-node' },
   exec: { layers: ['model', 'leaf'], builtins: true, packages: [CLIENT_NODE], why: 'exec/ imports model/, leaves, node: modules and client-node' },
-  cli: { layers: ['leaf', 'model', 'engine', 'render', 'node', 'sources', 'exec'], builtins: true, packages: 'any', why: 'cli/ may import every layer, and no layer imports cli/' },
+  control: { layers: ['leaf'], builtins: false, packages: [], why: 'control/ is the reconcile loop, its I/O and clock given by the caller' },
+  cli: { layers: ['leaf', 'model', 'engine', 'render', 'node', 'sources', 'exec', 'control'], builtins: true, packages: 'any', why: 'cli/ may import every layer, and no layer imports cli/' },
 };
 
 const FOLDERS: ReadonlySet<string> = new Set(Object.keys(RULES).filter((l) => l !== 'leaf'));

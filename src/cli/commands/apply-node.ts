@@ -10,7 +10,8 @@ import { compileSnapshot } from '../../engine/index.js';
 import { checkMarkMask, renderApplyScript, renderCleanupScript, renderScriptHeading, RuleSetBuilder, type MarkBits } from '../../node/index.js';
 import { CliError } from '../../errors.js';
 import { usesCluster, type DryRun, type GlobalArgs } from '../global-args.js';
-import { loadObjects, overlayNotice, type Loaded } from '../source.js';
+import { loadLocal, loadObjects, overlayNotice, type Loaded } from '../source.js';
+import { connect } from '../connect.js';
 import { parseDuration } from '../../duration.js';
 import type { Output } from '../output.js';
 import type { DataFormat } from '../../render/data.js';
@@ -28,6 +29,10 @@ export interface ApplyNodeOptions {
   readonly parallel: number;
   /** --mark-bits as typed: see parseMarkBits. */
   readonly markBits: string;
+  /** Keep applying as the cluster changes (cli/watch-nodes). */
+  readonly watch: boolean;
+  /** --debounce as typed. */
+  readonly debounce: string;
 }
 
 /** A 32-bit mask of two bits, in hex (0x...) or decimal; what makes it usable is node/names' to say. */
@@ -38,6 +43,35 @@ export function parseMarkBits(text: string): MarkBits {
     throw new CliError(`--mark-bits "${text}": ${check.reason}; want a mask of exactly two bits, hex (0x300000) or decimal: the lower marks egress, the higher ingress`);
   }
   return check.marks;
+}
+
+/** --watch: no one-shot read; the watch lists everything itself. */
+async function watch(args: GlobalArgs, o: ApplyNodeOptions, s: { marks: MarkBits; timeoutMs: number; data: DataFormat | undefined }, out: Output): Promise<number> {
+  if (o.dryRun !== 'none') throw new CliError('--watch installs and keeps installing: it cannot be combined with --dry-run');
+  if (o.cleanup) throw new CliError('--watch keeps rules in place: it cannot be combined with --cleanup');
+  if (s.data === 'yaml') throw new CliError('--watch logs text lines, or JSON lines with -o json; not -o yaml');
+  const debounceMs = parseDuration(o.debounce);
+  if (debounceMs === undefined) throw new CliError(`--debounce "${o.debounce}": expected a duration such as 1s or 500ms`);
+  if (args.allNamespaces || args.namespace !== undefined) throw new CliError('--watch always reads every namespace: peers may live anywhere; drop -n/-A');
+  const cluster = await connect(args);
+  const local = await loadLocal(args, cluster.defaultNamespace);
+  const { watchNodes } = await import('../watch-nodes.js');
+  return watchNodes(
+    cluster,
+    {
+      ...(o.node === undefined ? {} : { node: o.node }),
+      marks: s.marks,
+      debounceMs,
+      ...(local ? { local } : {}),
+      knownNodes,
+      ...(o.image === undefined ? {} : { image: o.image }),
+      helperNamespace: o.helperNamespace,
+      timeoutMs: s.timeoutMs,
+      parallel: o.parallel,
+      ...(s.data ? { data: s.data } : {}),
+    },
+    out,
+  );
 }
 
 /** Nodes that run at least one pod, or that exist as Node objects. */
@@ -89,6 +123,7 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
     }
   }
   const data = dataFormat(args.output);
+  if (o.watch) return watch(args, o, { marks, timeoutMs, data }, out);
   const printData = await dataPrinter(args.output);
   // One node's cleanup script names no node: printed without reading anything. --all needs the nodes.
   if (o.cleanup && printOnly && !o.all) {
