@@ -43,7 +43,8 @@ export const COMMANDS = {
     summary: 'Enforce the policies on a node with iptables',
     describe: 'Enforce the policies on a node: build its iptables rule set and install it through a privileged helper pod',
     examples: [
-      ['apply-node node-a --dry-run=client', 'Print the script for node-a and change nothing'],
+      ['apply-node node-a --dry-run=client', 'Print the program for node-a and change nothing'],
+      ['apply-node node-a --dry-run --node-state state.txt', 'Print it for the state that --print-state-script read on node-a'],
       ['apply-node node-a', 'Install the rules on node-a'],
       ['apply-node --all --cleanup', 'Remove every rule of ours from every node'],
       ['apply-node --all --watch', 'Install on every node, then keep the rules in step with the cluster'],
@@ -80,7 +81,9 @@ export const COMMAND_FLAGS = {
   },
   'apply-node': {
     all: { type: 'boolean', default: false, describe: 'Every node (Node objects and nodes that pods run on)', group: OWN },
-    'dry-run': { type: 'string', describe: 'none (install), or client or server (both: print the node-side script, to run with sh -s on the node, and change nothing; with --all every node\'s); alone: client', group: OWN },
+    'dry-run': { type: 'string', describe: 'none (install), or client or server (both: print the node-side program, to run with sh -s on the node, and change nothing; with --all every node\'s); alone: client', group: OWN },
+    'node-state': { type: 'string', describe: 'With --dry-run: compute the program from this node state (the output of --print-state-script run on the node); without, for a node that holds nothing of ours', group: OWN },
+    'print-state-script': { type: 'boolean', default: false, describe: 'Print the read-only script that prints a node\'s state (for --node-state), and nothing else', group: OWN },
     cleanup: { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead', group: OWN },
     image: { type: 'string', describe: 'Helper image with iptables and ipset', group: OWN },
     'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod', group: OWN },

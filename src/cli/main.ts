@@ -100,6 +100,8 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
           markBits: last(a.markBits) ?? '',
           watch: a.watch,
           debounce: a.debounce,
+          ...(a.nodeState === undefined ? {} : { nodeState: a.nodeState }),
+          printStateScript: a.printStateScript,
         }, processOutput);
       },
     )

@@ -10,12 +10,13 @@
 import { createHash } from 'node:crypto';
 import type { Snapshot } from '../model/index.js';
 import { compileSnapshot } from '../engine/index.js';
-import { renderApplyScript, RuleSetBuilder, type MarkBits } from '../node/index.js';
+import { applyRuleSet, ruleSetText, RuleSetBuilder, type MarkBits, type RuleSet } from '../node/index.js';
 import { Reconciler, type Desired, type ReconcileEvent } from '../control/reconciler.js';
 import type { ClusterConnection } from '../sources/cluster.js';
 import type { ObjectSet } from '../sources/objects.js';
 import { overlayObjects, toSnapshot } from '../sources/snapshot.js';
-import { nodeDelivery, runningScripts, type DeliverSettings } from './deliver-nodes.js';
+import { runningScripts, type DeliverSettings } from './deliver-nodes.js';
+import { nodeApplier } from './apply-nodes.js';
 import { watchInterrupts } from './interrupt.js';
 import type { Output } from './output.js';
 
@@ -43,13 +44,13 @@ export async function watchNodes(cluster: ClusterConnection, s: WatchSettings, o
   const log = (record: Record<string, unknown>, text: string): void => out.error(json ? JSON.stringify({ time: now(), ...record }) : `${now()} ${text}`);
   const running = new Set<string>();
   const interrupts = watchInterrupts(() => runningScripts(running), (text) => log({ signal: text.trim() }, text.trim()));
-  const deliver = await nodeDelivery(cluster, s, interrupts, out);
-  const reconciler = new Reconciler<string>({
+  const apply = await nodeApplier(cluster, s, interrupts, out);
+  const reconciler = new Reconciler<RuleSet>({
     parallel: s.parallel,
     retryMs: RETRY_MS,
     maxRetryMs: MAX_RETRY_MS,
-    apply: async (node, script) => {
-      const r = await deliver(node, script, (stage) => (stage === 'running' ? running.add(node) : running.delete(node)));
+    apply: async (node, rs) => {
+      const r = await apply(node, (run, signal) => applyRuleSet(run, rs, { signal }), (stage) => (stage === 'running' ? running.add(node) : running.delete(node)));
       return r.kind === 'applied' ? { ok: true, text: r.text } : { ok: false, text: r.kind === 'failed' ? r.text : 'interrupted' };
     },
     onApplied: (e: ReconcileEvent) => {
@@ -72,11 +73,10 @@ export async function watchNodes(cluster: ClusterConnection, s: WatchSettings, o
     }
     missing = nodes.length === 0 ? s.node : undefined;
     const rules = new RuleSetBuilder(compileSnapshot(snapshot), s.marks);
-    const desired = new Map<string, Desired<string>>();
+    const desired = new Map<string, Desired<RuleSet>>();
     for (const node of nodes) {
-      const script = renderApplyScript(rules.build(node));
-      // Only the digest is kept: the script is built again if and when the node is applied.
-      desired.set(node, { digest: digest(script), payload: () => renderApplyScript(rules.build(node)) });
+      // Only the digest is kept: the rule set is built again if and when the node is applied.
+      desired.set(node, { digest: digest(ruleSetText(rules.build(node))), payload: () => rules.build(node) });
     }
     reconciler.update(desired);
   };

@@ -61,11 +61,14 @@ function change(p: FamilyPlan): string {
 
 function header(p: NodePlan): string[] {
   const rs = p.rules;
+  const run = ['# Run on the node as root: sh -s < this-file. It reads nothing from stdin.', '# KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.'];
+  // A cleanup's text names no node, so that --all --cleanup --dry-run shows one program for all.
   const what =
     p.purpose === 'cleanup'
-      ? [`# kubectl-netpol: removes every chain, rule and set of ours on node ${commentText(rs.node)}; generated, do not edit.`]
+      ? ['# kubectl-netpol: removes every chain, rule and set of ours, IPv4 and IPv6; generated, do not edit.', ...run]
       : [
           `# kubectl-netpol: NetworkPolicy rules for node ${commentText(rs.node)}; generated, do not edit.`,
+          ...run,
           ...[rs.v4, rs.v6].map((f) => `# ${wanted(f)}`),
           `# Packet mark bits: egress ${hex(rs.marks.egress)}, ingress ${hex(rs.marks.ingress)} (--mark-bits ${hex(rs.marks.egress + rs.marks.ingress)}), zero again when a packet leaves our chain.`,
         ];
@@ -84,9 +87,7 @@ function header(p: NodePlan): string[] {
   return [
     '#!/bin/sh',
     ...what,
-    '# Run on the node as root: sh -s < this-file. It reads nothing from stdin, and prints one',
-    '# "knp-report" line per step; on failure the node keeps its previous rules.',
-    '# KNP_IPTABLES_MODE=legacy|nft|plain overrides the iptables backend detection.',
+    '# It prints a "knp-report" line per step; when a step fails, the node keeps its previous rules.',
     ...basis,
     `# Changes: ${familyPlans(p).map(change).join('; ')}; sets +${sets.created.length} -${sets.stale.length}${sets.leftAlone ? ` (${sets.leftAlone})` : ''}.`,
     '# shellcheck disable=SC2317 # the data functions below are called by name (knp_restore)',

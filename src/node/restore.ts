@@ -8,7 +8,7 @@
 import type { IpFamily } from '../model/index.js';
 import { assertNever, bitsOf } from '../engine/index.js';
 import { HOOK_COMMENT } from './names.js';
-import type { Chain, ChainRule, FamilyRules, IpSet, Match, Target } from './rule-data.js';
+import type { Chain, ChainRule, FamilyRules, IpSet, Match, RuleSet, Target } from './rule-data.js';
 import { entryText, setHeader } from './sets.js';
 
 export function hex(n: number): string {
@@ -146,4 +146,12 @@ export function renderIptablesRestore(f: FamilyRules): string {
 /** ipset restore input (run with -exist): create each set, then add its entries. */
 export function renderIpsetRestore(sets: readonly IpSet[]): string {
   return sets.flatMap(renderSetLines).map((l) => `${l}\n`).join('');
+}
+
+/**
+ * The whole rule set as text (both families' restore input, every set, the marks are in the
+ * rules): equal texts mean equal rules on the node, whatever the node holds now.
+ */
+export function ruleSetText(rs: RuleSet): string {
+  return [renderIptablesRestore(rs.v4), renderIptablesRestore(rs.v6), renderIpsetRestore([...rs.v4.sets, ...rs.v6.sets])].join('');
 }

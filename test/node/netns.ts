@@ -8,7 +8,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Snapshot } from '../../src/model/index.js';
 import { compileSnapshot } from '../../src/engine/index.js';
-import { buildRuleSet, shQuote, type RuleSet } from '../../src/node/index.js';
+import { applyRuleSet, buildRuleSet, cleanupNode, describeReport, shQuote, type ApplyReport, type NodeRunner, type RuleSet } from '../../src/node/index.js';
 
 export function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -63,10 +63,48 @@ export function ourSets(ns: Netns): string[] {
 }
 
 
-export function apply(ns: Netns, mode: Mode, script: string, path?: string, extra: Record<string, string> = {}) {
+/** Runs a script with `sh -s` in the namespace, KNP_IPTABLES_MODE set to `mode`, `path` before PATH. */
+export function runScript(ns: Netns, mode: Mode, script: string, path?: string, extra: Record<string, string> = {}) {
   const env: Record<string, string> = { KNP_IPTABLES_MODE: mode, ...extra };
   if (path !== undefined) env['PATH'] = `${path}:${process.env['PATH'] ?? ''}`;
   return ns.run(['sh', '-s'], script, env);
+}
+
+export interface RunnerOptions {
+  /** A directory of shims put before PATH. */
+  readonly path?: string;
+  readonly env?: Record<string, string>;
+  /** Called with each script before it runs. */
+  readonly before?: (script: string) => void;
+}
+
+/** The local runner a node agent would use, inside the namespace: what node/apply's programs go through in these tests. */
+export function runner(ns: Netns, mode: Mode, o: RunnerOptions = {}): NodeRunner {
+  return async (script) => {
+    o.before?.(script);
+    const r = runScript(ns, mode, script, o.path, o.env);
+    return { exitCode: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+}
+
+/** A report and the lines a person reads of it (its error last, when it failed). */
+export interface Applied {
+  readonly report: ApplyReport;
+  readonly text: string;
+}
+
+function applied(report: ApplyReport): Applied {
+  return { report, text: [...describeReport(report), ...report.warnings.map((w) => `warning: ${w}`), ...(report.error ? [`error: ${report.error}`] : [])].join('\n') };
+}
+
+/** Installs `rs` in the namespace through node/apply. */
+export async function apply(ns: Netns, mode: Mode, rs: RuleSet, o: RunnerOptions = {}): Promise<Applied> {
+  return applied(await applyRuleSet(runner(ns, mode, o), rs));
+}
+
+/** Removes everything of ours from the namespace through node/apply. */
+export async function cleanup(ns: Netns, mode: Mode, o: RunnerOptions = {}): Promise<Applied> {
+  return applied(await cleanupNode(runner(ns, mode, o), { node: 'node-a' }));
 }
 
 export function shim(dir: string, name: string, body: string): void {

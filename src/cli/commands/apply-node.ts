@@ -1,13 +1,31 @@
 /**
  * @module cli/commands/apply-node
  * `apply-node NODE | --all`: build each node's iptables rule set from the snapshot and install it
- * through a privileged helper pod, or print the node-side script (--dry-run; with --all every
- * node's, one after the other), or remove everything of ours (--cleanup). Offline (-f) only
- * --dry-run makes sense: there is no node to reach.
+ * through a privileged helper pod (node/apply: read the node's state, compute the program, run
+ * it), or remove everything of ours (--cleanup). --dry-run prints the program instead: computed
+ * from the state in --node-state FILE (what --print-state-script prints on the node), or for a
+ * node that holds nothing of ours; with --all every node's, one after the other. Offline (-f)
+ * only --dry-run makes sense: there is no node to reach.
  */
 import type { Snapshot } from '../../model/index.js';
 import { compileSnapshot } from '../../engine/index.js';
-import { checkMarkMask, renderApplyScript, renderCleanupScript, renderScriptHeading, RuleSetBuilder, type MarkBits } from '../../node/index.js';
+import {
+  applyRuleSet,
+  checkMarkMask,
+  cleanupNode,
+  NodeStateError,
+  parseNodeState,
+  planApply,
+  planCleanup,
+  renderProgram,
+  renderScriptHeading,
+  renderStateScript,
+  RuleSetBuilder,
+  type MarkBits,
+  type NodeRunner,
+  type NodeState,
+  type PlanResult,
+} from '../../node/index.js';
 import { CliError } from '../../errors.js';
 import { usesCluster, type DryRun, type GlobalArgs } from '../global-args.js';
 import { loadLocal, loadObjects, overlayNotice, type Loaded } from '../source.js';
@@ -33,6 +51,10 @@ export interface ApplyNodeOptions {
   readonly watch: boolean;
   /** --debounce as typed. */
   readonly debounce: string;
+  /** With --dry-run: a file holding the state script's output on the node. */
+  readonly nodeState?: string;
+  /** Print the state script and nothing else. */
+  readonly printStateScript: boolean;
 }
 
 /** A 32-bit mask of two bits, in hex (0x...) or decimal; what makes it usable is node/names' to say. */
@@ -104,8 +126,38 @@ async function printScripts(nodes: readonly string[], scriptFor: (node: string) 
   await out.writeAll(data === undefined ? texts() : (await dataListPrinter())('nodes', records(), data));
 }
 
+/** --node-state FILE, read and checked once: a bad file is one error naming it and the line. */
+async function readNodeState(file: string): Promise<NodeState> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`--node-state ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  try {
+    return parseNodeState(text);
+  } catch (err) {
+    if (err instanceof NodeStateError) throw new CliError(`--node-state ${file}: ${err.message} (want the output of apply-node --print-state-script run on the node)`, { cause: err });
+    throw err;
+  }
+}
+
+/** The program a dry run prints: the plan's, or the reason there is none. */
+function programOf(planned: PlanResult, node: string): string {
+  if (!planned.ok) throw new CliError(`node ${node}: ${planned.error}`);
+  return renderProgram(planned.plan);
+}
+
 export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: Output): Promise<number> {
+  if (o.printStateScript) {
+    if (o.node !== undefined || o.all || o.cleanup || o.watch || o.nodeState !== undefined) throw new CliError('--print-state-script prints the script that reads a node\'s state, and takes no NODE, --all, --cleanup, --watch or --node-state');
+    out.write(renderStateScript());
+    return 0;
+  }
   const printOnly = o.dryRun !== 'none';
+  if (o.nodeState !== undefined && !printOnly) throw new CliError('--node-state is for --dry-run: an install reads the node\'s state itself');
+  if (o.nodeState !== undefined && o.all) throw new CliError('--node-state holds one node\'s state: name that NODE instead of --all');
   if (o.all && o.node !== undefined) throw new CliError('name a NODE or use --all, not both');
   if (!o.all && o.node === undefined) throw new CliError('apply-node needs a NODE name, or --all');
   if (!printOnly && !usesCluster(args)) {
@@ -125,9 +177,12 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   const data = dataFormat(args.output);
   if (o.watch) return watch(args, o, { marks, timeoutMs, data }, out);
   const printData = await dataPrinter(args.output);
-  // One node's cleanup script names no node: printed without reading anything. --all needs the nodes.
+  const state = o.nodeState === undefined ? undefined : await readNodeState(o.nodeState);
+  // One node's cleanup needs no rule set: printed without reading the cluster. --all needs the nodes.
   if (o.cleanup && printOnly && !o.all) {
-    out.write(printData ? printData({ node: o.node ?? null, cleanup: true, script: renderCleanupScript() }) : renderCleanupScript());
+    const node = o.node as string;
+    const script = programOf(planCleanup(node, state), node);
+    out.write(printData ? printData({ node, cleanup: true, script }) : script);
     return 0;
   }
   // Peers may live anywhere in the cluster, so the rule set needs every namespace, pod and node.
@@ -138,7 +193,7 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   if (!o.all) checkNode(known, o.node as string, loaded.offline);
   // One builder for every node: what the nodes' rule sets have in common is built once.
   const rules = new RuleSetBuilder(compileSnapshot(loaded.snapshot), marks);
-  const scriptFor = (node: string): string => (o.cleanup ? renderCleanupScript() : renderApplyScript(rules.build(node)));
+  const scriptFor = (node: string): string => programOf(o.cleanup ? planCleanup(node, state) : planApply(rules.build(node), state), node);
   if (printOnly && o.all) {
     await printScripts(nodes, scriptFor, data, out);
     return 0;
@@ -152,6 +207,10 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   if (!cluster) throw new CliError('apply-node needs a cluster to install on');
   const notice = overlayNotice(loaded);
   if (notice) out.error(notice);
-  const { deliverAll } = await import('../deliver-nodes.js');
-  return deliverAll(cluster, nodes, scriptFor, { ...o, timeoutMs, ...(data ? { data } : {}) }, out);
+  const { applyAll } = await import('../apply-nodes.js');
+  const jobFor = (node: string) =>
+    o.cleanup
+      ? (run: NodeRunner, signal: AbortSignal) => cleanupNode(run, { node, signal })
+      : (run: NodeRunner, signal: AbortSignal) => applyRuleSet(run, rules.build(node), { signal });
+  return applyAll(cluster, nodes, jobFor, { ...o, timeoutMs, ...(data ? { data } : {}) }, out);
 }

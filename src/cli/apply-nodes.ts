@@ -1,0 +1,126 @@
+/**
+ * @module cli/apply-nodes
+ * Applies rule sets (or cleanups) to nodes through helper pods, several nodes at a time, with
+ * progress on stderr: one helper pod per node, in which node/apply reads the state and runs the
+ * program computed from it (the session's run is the NodeRunner). Each node's outcome is what
+ * its ApplyReport says; a failed node does not stop the others; the exit code is 2 when any
+ * failed, 130 after Ctrl-C (cli/interrupt).
+ */
+import type { ClusterConnection } from '../sources/cluster.js';
+import { CliError } from '../errors.js';
+import { DEFAULT_IMAGE, MAX_TIMEOUT_MS } from '../exec/helper-pod.js';
+import type { DeliveryStage } from '../exec/deliver.js';
+import { describeReport, type ApplyReport, type NodeRunner } from '../node/index.js';
+import type { Output } from './output.js';
+import { renderData } from '../render/data.js';
+import { stderrIsInteractive } from './spinner.js';
+import { INTERRUPTED_EXIT_CODE, watchInterrupts, type Interrupts } from './interrupt.js';
+import { runningScripts, type DeliverSettings } from './deliver-nodes.js';
+
+/** What runs on one node, given a way to run scripts there: applyRuleSet or cleanupNode. */
+export type NodeJob = (run: NodeRunner, signal: AbortSignal) => Promise<ApplyReport>;
+
+/**
+ * Cases of one node's apply as the commands report it: done (the report says what changed),
+ * failed (with the report when the node answered), or stopped by Ctrl-C before anything ran there.
+ */
+export type NodeApplyOutcome =
+  | { readonly kind: 'applied'; readonly text: string; readonly report: ApplyReport }
+  | { readonly kind: 'failed'; readonly text: string; readonly report?: ApplyReport }
+  | { readonly kind: 'stopped' };
+
+export type ApplyToNode = (node: string, job: NodeJob, onStage?: (stage: DeliveryStage) => void) => Promise<NodeApplyOutcome>;
+
+/**
+ * One helper pod per node for the whole job. Warnings (br_netfilter off, an old iptables) go to
+ * stderr even when the apply succeeds, since they matter then too.
+ */
+export async function nodeApplier(cluster: ClusterConnection, s: DeliverSettings, interrupts: Interrupts, out: Output): Promise<ApplyToNode> {
+  const { openHelperPod, StoppedError } = await import('../exec/deliver.js');
+  const { apiErrorFor } = await import('../sources/api-errors.js');
+  const client = { core: cluster.apis.core, kubeConfig: cluster.kubeConfig() };
+  return async (node, job, onStage) => {
+    try {
+      const session = await openHelperPod(client, {
+        node,
+        namespace: s.helperNamespace,
+        image: s.image ?? DEFAULT_IMAGE,
+        timeoutMs: s.timeoutMs === 0 ? MAX_TIMEOUT_MS : s.timeoutMs,
+        apiError: (err, action) => apiErrorFor(err, cluster.server, action),
+        ...(onStage ? { onStage } : {}),
+        onWarning: (text) => out.error(`warning: node ${node}: ${text}`),
+        stop: interrupts.stop,
+        kill: interrupts.kill,
+      });
+      let report: ApplyReport;
+      try {
+        report = await job((script) => session.run(script), interrupts.stop);
+      } finally {
+        await session.close();
+      }
+      for (const w of report.warnings) out.error(`node ${node}: knp: warning: ${w}`);
+      if (!report.ok) return { kind: 'failed', text: report.error ?? 'failed', report };
+      return { kind: 'applied', text: describeReport(report).join('\n'), report };
+    } catch (err) {
+      // Stopped before a pod was made or before a script started: nothing ran on the node.
+      if (err instanceof StoppedError || interrupts.stop.reason === err) return { kind: 'stopped' };
+      return { kind: 'failed', text: err instanceof Error ? err.message : String(err) };
+    }
+  };
+}
+
+/** Applies `jobFor(node)` to every node, `s.parallel` at a time; prints each node's outcome. */
+export async function applyAll(cluster: ClusterConnection, nodes: readonly string[], jobFor: (node: string) => NodeJob, s: DeliverSettings, out: Output): Promise<number> {
+  // Like the spinner: never beside -o json|yaml, whose readers want stderr for errors only.
+  const tty = stderrIsInteractive() && s.data === undefined;
+  let done = 0;
+  const progress = (text: string): void => {
+    if (tty) process.stderr.write(`\r\x1b[2K[${done}/${nodes.length}] ${text}`);
+  };
+  const results: { node: string; outcome: Exclude<NodeApplyOutcome, { kind: 'stopped' }> }[] = [];
+  const running = new Set<string>();
+  const interrupts = watchInterrupts(() => runningScripts(running), (text) => out.error(text));
+  const apply = await nodeApplier(cluster, s, interrupts, out);
+  const queue = [...nodes];
+  const worker = async (): Promise<void> => {
+    for (let node = queue.shift(); node !== undefined && !interrupts.stop.aborted; node = queue.shift()) {
+      const n = node;
+      // Building a big node's rule set takes a while: let the other workers' sockets breathe first.
+      await new Promise((resolve) => setImmediate(resolve));
+      const r = await apply(n, jobFor(n), (stage) => {
+        if (stage === 'running') running.add(n);
+        else running.delete(n);
+        progress(`node ${n}: ${stage}`);
+      });
+      done++;
+      progress(`${done} of ${nodes.length} nodes done`);
+      if (r.kind !== 'stopped') results.push({ node: n, outcome: r });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(s.parallel, nodes.length) }, worker));
+  } finally {
+    interrupts.dispose();
+  }
+  if (tty) process.stderr.write('\r\x1b[2K');
+  // Every helper pod is gone by now. After Ctrl-C the nodes not reached are not errors, nor done.
+  const interrupted = interrupts.stop.aborted;
+  const bad = results.filter((r) => r.outcome.kind === 'failed');
+  const exitCode = interrupted ? INTERRUPTED_EXIT_CODE : bad.length > 0 ? 2 : 0;
+  if (s.data !== undefined) {
+    const records = [...results]
+      .sort((a, b) => (a.node < b.node ? -1 : 1))
+      .map(({ node, outcome: o }) => {
+        const report = o.report === undefined ? {} : { report: o.report };
+        return o.kind === 'applied' ? { node, ok: true, output: o.text, ...report } : { node, ok: false, error: o.text, ...report };
+      });
+    out.write(renderData({ results: records }, s.data));
+    return exitCode;
+  }
+  const lines = (r: { node: string; outcome: { text: string } }): string => r.outcome.text.split('\n').map((l) => `node ${r.node}: ${l}`).join('\n');
+  const ok = results.filter((r) => r.outcome.kind === 'applied');
+  if (ok.length > 0) out.write(`${ok.map(lines).join('\n')}\n`);
+  if (bad.length === 1 && nodes.length === 1 && !interrupted) throw new CliError(lines(bad[0] as (typeof bad)[number]));
+  if (bad.length > 0) out.error(bad.map((r) => `error: ${lines(r)}`).join('\n'));
+  return exitCode;
+}
