@@ -5,18 +5,17 @@
 # IPv4: 9 chains, 35 rules, 6 sets (8 entries)
 # IPv6: 5 chains, 25 rules, 3 sets (3 entries)
 # Packet mark bits: egress 0x100000, ingress 0x200000 (--mark-bits 0x300000), zero again when a packet leaves our chain.
-knp_node='node-a'
-knp_prefix='KNP-'
-knp_hook_fwd_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD'
-knp_hook_in_spec='-m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-INPUT'
-knp_want_chains_4='KNP-FORWARD KNP-POD-E-e0578aa031f6 KNP-POD-E-ffd5a10c416b KNP-POD-I-e0578aa031f6 KNP-POD-I-ffd5a10c416b KNP-POL-E-5651bd8cf5af KNP-POL-E-fbfe7d0121eb KNP-POL-I-5651bd8cf5af KNP-POL-I-fbfe7d0121eb'
-knp_rule_count_4=34
-knp_enforcing_4=1
-knp_want_chains_6='KNP-FORWARD KNP-POD-E-e0578aa031f6 KNP-POD-I-e0578aa031f6 KNP-POL-E-fbfe7d0121eb KNP-POL-I-fbfe7d0121eb'
-knp_rule_count_6=24
-knp_enforcing_6=1
-knp_want_sets='KNP-4N-bfc51a34ac9b9817 KNP-4N-db42a662cf9c1d11 KNP-4P-150da70c9ba25400 KNP-4P-9c1b08742fb22387 KNP-4T-18ffc0d55464ae22 KNP-4T-9319a144faab3ff4 KNP-6P-57c699639edca983 KNP-6T-2436231ad4e1c23c KNP-6T-f2050281986a4bb1'
-knp_set_entries=11
+# It prints a "knp-report" line per step; when a step fails, the node keeps its previous rules.
+# Computed for a node that holds no chain or set of ours (KNP-*, exactly as names.ts shapes them): on a
+# node that does, it changes nothing and exits 75. Compute it from the node's state instead: run
+# `kubectl netpol apply-node --print-state-script` on the node, then apply-node NODE --dry-run --node-state FILE.
+# Changes: IPv4: chains +9 -0, rules +35 -0; IPv6: chains +5 -0, rules +25 -0; sets +9 -0.
+# shellcheck disable=SC2317 # the data functions below are called by name (knp_restore)
+knp_check=empty
+knp_families='4 6'
+knp_fill='KNP-4N-bfc51a34ac9b9817 KNP-4N-db42a662cf9c1d11 KNP-4P-150da70c9ba25400 KNP-4P-9c1b08742fb22387 KNP-4T-18ffc0d55464ae22 KNP-4T-9319a144faab3ff4 KNP-6P-57c699639edca983 KNP-6T-2436231ad4e1c23c KNP-6T-f2050281986a4bb1'
+knp_created='KNP-4N-bfc51a34ac9b9817 KNP-4N-db42a662cf9c1d11 KNP-4P-150da70c9ba25400 KNP-4P-9c1b08742fb22387 KNP-4T-18ffc0d55464ae22 KNP-4T-9319a144faab3ff4 KNP-6P-57c699639edca983 KNP-6T-2436231ad4e1c23c KNP-6T-f2050281986a4bb1'
+knp_stale=''
 knp_sets_text() {
 cat <<'KNP_SETS_EOF'
 create KNP-4N-bfc51a34ac9b9817 hash:net family inet hashsize 1024 maxelem 65536
@@ -41,8 +40,19 @@ create KNP-6T-f2050281986a4bb1 hash:ip,port family inet6 hashsize 1024 maxelem 6
 add KNP-6T-f2050281986a4bb1 fd00:2::20,tcp:8080
 KNP_SETS_EOF
 }
-knp_rules_4() {
+knp_restore_4() {
 cat <<'KNP_RULES_EOF'
+*filter
+:KNP-FORWARD - [0:0]
+:KNP-POD-E-e0578aa031f6 - [0:0]
+:KNP-POD-E-ffd5a10c416b - [0:0]
+:KNP-POD-I-e0578aa031f6 - [0:0]
+:KNP-POD-I-ffd5a10c416b - [0:0]
+:KNP-POL-E-5651bd8cf5af - [0:0]
+:KNP-POL-E-fbfe7d0121eb - [0:0]
+:KNP-POL-I-5651bd8cf5af - [0:0]
+:KNP-POL-I-fbfe7d0121eb - [0:0]
+-I FORWARD 1 -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD
 -A KNP-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "replies of admitted connections pass" -j RETURN
 -A KNP-FORWARD -m comment --comment "start undecided" -j MARK --set-xmark 0x0/0x300000
 -A KNP-FORWARD -s 10.244.1.10/32 -m physdev --physdev-is-bridged -m comment --comment "default/db egress (bridged)" -j KNP-POD-E-e0578aa031f6
@@ -77,10 +87,43 @@ cat <<'KNP_RULES_EOF'
 -A KNP-POL-I-fbfe7d0121eb -p tcp -m set --match-set KNP-4P-9c1b08742fb22387 src -m tcp --dport 6379 -m comment --comment "default/test-network-policy ingress[0] from[1,2] ports[0]" -j MARK --set-xmark 0x200000/0x200000
 -A KNP-POL-I-fbfe7d0121eb -p tcp -m set --match-set KNP-4N-bfc51a34ac9b9817 src -m tcp --dport 6379 -m comment --comment "default/test-network-policy ingress[0] from[0] ports[0]" -j MARK --set-xmark 0x200000/0x200000
 -A KNP-POL-I-fbfe7d0121eb -p tcp -m set --match-set KNP-4P-150da70c9ba25400 src -m set --match-set KNP-4T-18ffc0d55464ae22 dst,dst -m comment --comment "default/test-network-policy ingress[1] from[0] ports[0]" -j MARK --set-xmark 0x200000/0x200000
+COMMIT
 KNP_RULES_EOF
 }
-knp_rules_6() {
+knp_rollback_4() {
 cat <<'KNP_RULES_EOF'
+*filter
+:KNP-FORWARD - [0:0]
+:KNP-POD-E-e0578aa031f6 - [0:0]
+:KNP-POD-E-ffd5a10c416b - [0:0]
+:KNP-POD-I-e0578aa031f6 - [0:0]
+:KNP-POD-I-ffd5a10c416b - [0:0]
+:KNP-POL-E-5651bd8cf5af - [0:0]
+:KNP-POL-E-fbfe7d0121eb - [0:0]
+:KNP-POL-I-5651bd8cf5af - [0:0]
+:KNP-POL-I-fbfe7d0121eb - [0:0]
+-D FORWARD -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD
+-X KNP-FORWARD
+-X KNP-POD-E-e0578aa031f6
+-X KNP-POD-E-ffd5a10c416b
+-X KNP-POD-I-e0578aa031f6
+-X KNP-POD-I-ffd5a10c416b
+-X KNP-POL-E-5651bd8cf5af
+-X KNP-POL-E-fbfe7d0121eb
+-X KNP-POL-I-5651bd8cf5af
+-X KNP-POL-I-fbfe7d0121eb
+COMMIT
+KNP_RULES_EOF
+}
+knp_restore_6() {
+cat <<'KNP_RULES_EOF'
+*filter
+:KNP-FORWARD - [0:0]
+:KNP-POD-E-e0578aa031f6 - [0:0]
+:KNP-POD-I-e0578aa031f6 - [0:0]
+:KNP-POL-E-fbfe7d0121eb - [0:0]
+:KNP-POL-I-fbfe7d0121eb - [0:0]
+-I FORWARD 1 -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD
 -A KNP-FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 133 -m comment --comment "IPv6 router solicitation is link plumbing, not policed" -j RETURN
 -A KNP-FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 134 -m comment --comment "IPv6 router advertisement is link plumbing, not policed" -j RETURN
 -A KNP-FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 135 -m comment --comment "IPv6 neighbour solicitation is link plumbing, not policed" -j RETURN
@@ -105,35 +148,41 @@ cat <<'KNP_RULES_EOF'
 -A KNP-POL-E-fbfe7d0121eb -p udp -m set --match-set KNP-6P-57c699639edca983 dst -m udp --dport 5000:5010 -m comment --comment "default/test-network-policy egress[1] to[0] ports[1]" -j MARK --set-xmark 0x100000/0x100000
 -A KNP-POL-E-fbfe7d0121eb -p sctp -m set --match-set KNP-6P-57c699639edca983 dst -m comment --comment "default/test-network-policy egress[1] to[0] ports[2]" -j MARK --set-xmark 0x100000/0x100000
 -A KNP-POL-I-fbfe7d0121eb -p tcp -m set --match-set KNP-6P-57c699639edca983 src -m set --match-set KNP-6T-2436231ad4e1c23c dst,dst -m comment --comment "default/test-network-policy ingress[1] from[0] ports[0]" -j MARK --set-xmark 0x200000/0x200000
+COMMIT
 KNP_RULES_EOF
 }
-knp_is_chain() {
-  case $1 in KNP-FORWARD | KNP-INPUT | KNP-PO[DL]-[EI]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) return 0 ;; esac
-  return 1
+knp_rollback_6() {
+cat <<'KNP_RULES_EOF'
+*filter
+:KNP-FORWARD - [0:0]
+:KNP-POD-E-e0578aa031f6 - [0:0]
+:KNP-POD-I-e0578aa031f6 - [0:0]
+:KNP-POL-E-fbfe7d0121eb - [0:0]
+:KNP-POL-I-fbfe7d0121eb - [0:0]
+-D FORWARD -m comment --comment "kubectl-netpol: NetworkPolicy enforcement" -j KNP-FORWARD
+-X KNP-FORWARD
+-X KNP-POD-E-e0578aa031f6
+-X KNP-POD-I-e0578aa031f6
+-X KNP-POL-E-fbfe7d0121eb
+-X KNP-POL-I-fbfe7d0121eb
+COMMIT
+KNP_RULES_EOF
 }
 knp_is_set() {
   case $1 in KNP-[46][PNT]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) return 0 ;; esac
   return 1
 }
-# The rules of our chains among iptables-save lines.
-knp_grep_rules() {
-  grep -e '^-A KNP-FORWARD ' -e '^-A KNP-INPUT ' -e '^-A KNP-PO[DL]-[EI]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f] '
-}
 nl='
 '
-knp_log() { printf 'knp: %s\n' "$*"; }
 knp_err() { printf 'knp: error: %s\n' "$*" >&2; }
-knp_warn() { printf 'knp: warning: %s\n' "$*" >&2; }
 knp_has() { command -v "$1" >/dev/null 2>&1; }
-knp_in() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
 
-knp_count_lines() {
-  knp_n=0
-  while IFS= read -r knp_l; do knp_n=$((knp_n + 1)); done
-  echo "$knp_n"
-}
-
+# How many rules the iptables-save text on stdin holds.
 knp_count_rules() {
+  if knp_has grep; then
+    grep -c '^-A ' || :
+    return 0
+  fi
   knp_n=0
   while IFS= read -r knp_l; do
     case $knp_l in '-A '*) knp_n=$((knp_n + 1)) ;; esac
@@ -141,14 +190,11 @@ knp_count_rules() {
   echo "$knp_n"
 }
 
-# Whether the iptables-save text on stdin declares one of the chains kubelet creates in the
-# backend it uses (the same hint kube-proxy's iptables-wrapper trusts first).
+# Whether the iptables-save text $1 declares one of the chains kubelet creates in the backend it
+# uses (the same hint kube-proxy's iptables-wrapper trusts first).
 knp_has_marker() {
-  knp_found=1
-  while IFS= read -r knp_l; do
-    case $knp_l in ':KUBE-IPTABLES-HINT '* | ':KUBE-KUBELET-CANARY '*) knp_found=0 ;; esac
-  done
-  return "$knp_found"
+  case "$nl$1" in *"$nl:KUBE-IPTABLES-HINT "* | *"$nl:KUBE-KUBELET-CANARY "*) return 0 ;; esac
+  return 1
 }
 
 # Reading a legacy table that does not exist creates it (empty, for good: it then makes
@@ -180,25 +226,18 @@ knp_legacy_save() {
   done
 }
 
-# Whether family $1's filter table may hold something of ours: false only when it certainly does
-# not exist, which is found out without creating it. Reading an absent nft table creates nothing
-# (iptables-nft-save prints its built-in chains, empty), so nft always may; a legacy table may
-# only when the kernel lists it. The plain commands name their backend in --version (iptables
-# 1.8 on; older ones are all legacy). Needs knp_mode (knp_pick_backend).
+# Whether the filter table of $1 (iptables or ip6tables, saved by $2) may hold anything: false only
+# when it certainly does not exist, which is found out without creating it. Reading an absent nft
+# table creates nothing (iptables-nft-save prints its built-in chains, empty), so nft always may;
+# a legacy table may only when the kernel lists it. The plain commands name their backend in
+# --version (iptables 1.8 on; older ones are all legacy).
 knp_may_have_table() {
-  case $1 in
-    4) knp_tp=iptables ;;
-    *) knp_tp=ip6tables ;;
-  esac
   case $knp_mode in
     nft) return 0 ;;
     legacy) ;;
-    *)
-      eval "knp_sv=\$knp_save_$1"
-      case $("$knp_sv" --version </dev/null 2>/dev/null) in *nf_tables*) return 0 ;; esac
-      ;;
+    *) case $("$2" --version </dev/null 2>/dev/null) in *nf_tables*) return 0 ;; esac ;;
   esac
-  knp_legacy_has "$knp_tp" filter
+  knp_legacy_has "$1" filter
 }
 
 # The backend the host uses, when both are installed: kubelet's marker chains, else the one with
@@ -207,7 +246,7 @@ knp_detect_mode() {
   for knp_m in nft legacy; do
     for knp_t in iptables ip6tables; do
       if [ "$knp_m" = legacy ] && ! knp_legacy_has "$knp_t" mangle; then continue; fi
-      if "$knp_t-$knp_m-save" -t mangle </dev/null 2>/dev/null | knp_has_marker; then
+      if knp_has_marker "$("$knp_t-$knp_m-save" -t mangle </dev/null 2>/dev/null)"; then
         echo "$knp_m"
         return 0
       fi
@@ -220,7 +259,7 @@ knp_detect_mode() {
 
 knp_pick_backend() {
   knp_mode=${KNP_IPTABLES_MODE:-}
-  knp_how='set by KNP_IPTABLES_MODE'
+  knp_how='env'
   if [ -z "$knp_mode" ]; then
     knp_how=detected
     if knp_has iptables-legacy-save && knp_has iptables-nft-save; then
@@ -241,509 +280,232 @@ knp_pick_backend() {
       return 2
       ;;
   esac
-  knp_save_4=iptables$knp_sfx-save
-  knp_restore_4=iptables$knp_sfx-restore
-  knp_save_6=ip6tables$knp_sfx-save
-  knp_restore_6=ip6tables$knp_sfx-restore
-  knp_log "iptables backend: $knp_mode ($knp_how)"
 }
 
-# The flags telling iptables-restore $1 to wait for the xtables lock, which the legacy backend
-# takes for the whole restore and a concurrent kube-proxy or CNI sync may hold: up to 10 s, with
-# -w as kube-proxy passes it (without -w, older releases fail at once on a held lock; 1.8.9
-# waits anyway). A restore older than -w (1.6.2) is told apart once, by --help, which takes no
-# lock. The nft backend takes no lock (a restore is one kernel transaction) and accepts -w as a
-# no-op; iptables-save takes no lock and rejects -w, so it is called without.
-knp_wait_flags() {
-  if "$1" -w 10 --help </dev/null >/dev/null 2>&1; then
-    echo '-w 10'
-  else
-    knp_warn "$1 does not accept -w: if another program holds the xtables lock, this run fails"
-  fi
-}
-
-# Reads our part of one family's filter table (save command in $1) into the variables below; on
-# failure it says why, or with $2 "quiet" only sets knp_scan_error to that.
-#   knp_chains     our chain names (knp_is_chain)    knp_nrules  how many rules our chains hold
-#   knp_rules      those rules, one a line (only with grep, for the summary and a rollback: a
-#                  shell loop that appends line by line is quadratic, far too slow for thousands)
-#   knp_refs       rules of other chains whose target is one of ours (the hooks among them)
-#   knp_drop_refs  those of them that are not hooks (stray jumps, to delete)
-#   knp_hooks_fwd, knp_hooks_in  the FORWARD/INPUT rules that are exactly our hook (INPUT's
-#                  from an earlier version: there is none to install now); knp_hook_fwd,
-#                  knp_hook_in  their counts
-#   knp_hook_fwd_first, knp_hook_in_first  1 when the first rule of FORWARD/INPUT is a hook, else 0
-knp_scan() {
-  # stderr stays out of the text we parse: iptables-nft-save warns there ("# Warning:
-  # iptables-legacy tables present, ...") when legacy tables exist, and mixed into stdout the
-  # warning lands in the middle of a rule line. On failure a second run fetches the message.
-  knp_out=$("$1" -t filter </dev/null 2>/dev/null) || {
-    knp_out=$("$1" -t filter </dev/null 2>&1 >/dev/null)
-    knp_scan_error="$1 -t filter failed: $knp_out"
-    if [ "${2:-}" != quiet ]; then knp_err "$knp_scan_error"; fi
+# The filter table (saved by $1) into knp_tab as iptables-save prints it, less what changes by
+# itself between two reads: the comment lines around it (they carry the time) and the packet
+# counters of the built-in chains. stderr stays out of it: iptables-nft-save warns there when
+# legacy tables exist ("# Warning: iptables-legacy tables present ..."), and mixed into stdout
+# the warning would land in the middle of a line. On failure a second run fetches the message.
+knp_read_table() {
+  knp_tab=$("$1" -t filter </dev/null 2>/dev/null) || {
+    knp_msg="$1 -t filter failed: $("$1" -t filter </dev/null 2>&1 >/dev/null)"
     return 1
   }
-  knp_chains=
-  knp_nrules=0
-  knp_refs=
-  knp_drop_refs=
-  knp_hooks_fwd=
-  knp_hooks_in=
-  knp_hook_fwd=0
-  knp_hook_in=0
-  knp_first_fwd=
-  knp_first_in=
-  while IFS= read -r knp_l; do
-    case $knp_l in
-      "-A FORWARD "*) if [ -z "$knp_first_fwd" ]; then knp_first_fwd=$knp_l; fi ;;
-      "-A INPUT "*) if [ -z "$knp_first_in" ]; then knp_first_in=$knp_l; fi ;;
-    esac
-    # Only a line naming something like ours needs a closer look.
-    case $knp_l in *"$knp_prefix"*) ;; *) continue ;; esac
-    case $knp_l in
-      :*)
-        knp_c=${knp_l#:}
-        knp_c=${knp_c%% *}
-        if knp_is_chain "$knp_c"; then knp_chains="$knp_chains $knp_c"; fi
-        ;;
-      "-A FORWARD $knp_hook_fwd_spec")
-        knp_refs="$knp_refs$knp_l$nl"
-        knp_hooks_fwd="$knp_hooks_fwd$knp_l$nl"
-        knp_hook_fwd=$((knp_hook_fwd + 1))
-        ;;
-      "-A INPUT $knp_hook_in_spec")
-        knp_refs="$knp_refs$knp_l$nl"
-        knp_hooks_in="$knp_hooks_in$knp_l$nl"
-        knp_hook_in=$((knp_hook_in + 1))
-        ;;
-      "-A "*)
-        knp_c=${knp_l#-A }
-        knp_c=${knp_c%% *}
-        if knp_is_chain "$knp_c"; then
-          knp_nrules=$((knp_nrules + 1))
-        else
-          # Another chain's rule is ours only when its target is one of our chains. iptables-save
-          # prints the target last and quotes a comment, so a name inside a comment is never the
-          # last word after " -j " or " -g ".
-          knp_t=${knp_l##* }
-          case $knp_l in
-            *" -j $knp_t" | *" -g $knp_t")
-              if knp_is_chain "$knp_t"; then
-                knp_refs="$knp_refs$knp_l$nl"
-                knp_drop_refs="$knp_drop_refs$knp_l$nl"
-              fi
-              ;;
-          esac
-        fi
+  case $knp_tab in '#'*) knp_tab=${knp_tab#*"$nl"} ;; esac
+  case $knp_tab in *"$nl#"*"$nl"*) ;; *"$nl#"*) knp_tab=${knp_tab%"$nl"*} ;; esac
+  for knp_c in INPUT FORWARD OUTPUT; do
+    case $knp_tab in
+      *"$nl:$knp_c "*"$nl"*)
+        knp_a=${knp_tab%%"$nl:$knp_c "*}
+        knp_b=${knp_tab#*"$nl:$knp_c "}
+        knp_p=${knp_b%%"$nl"*}
+        knp_tab="$knp_a$nl:$knp_c ${knp_p%% *}$nl${knp_b#*"$nl"}"
         ;;
     esac
-  done <<KNP_SCAN_EOF
-$knp_out
-KNP_SCAN_EOF
-  knp_hook_fwd_first=0
-  if [ "$knp_first_fwd" = "-A FORWARD $knp_hook_fwd_spec" ]; then knp_hook_fwd_first=1; fi
-  knp_hook_in_first=0
-  if [ "$knp_first_in" = "-A INPUT $knp_hook_in_spec" ]; then knp_hook_in_first=1; fi
-  knp_rules=
-  if [ "$knp_nrules" -gt 0 ] && knp_has grep; then
-    knp_rules="$(printf '%s\n' "$knp_out" | knp_grep_rules)$nl"
-  fi
-}
-
-# `-D` lines removing the rules listed in $1 (iptables-save lines).
-knp_delete_lines() {
-  printf '%s' "$1" | while IFS= read -r knp_l; do
-    printf '%s\n' "-D ${knp_l#-A }"
   done
 }
 
-# How many lines of $1 are not in $2 ('?' without grep).
-knp_missing() {
-  if [ -z "$1" ] || [ "$1" = "$2" ]; then
-    echo 0
-  elif [ -z "$2" ]; then
-    printf '%s' "$1" | knp_count_lines
-  else
-    knp_k=
-    if knp_has grep; then
-      knp_k=$(printf '%s' "$1" | grep -cvxF -f /dev/fd/3 3<<KNP_DIFF_EOF 2>/dev/null
-$2
-KNP_DIFF_EOF
-)
-    fi
-    echo "${knp_k:-?}"
-  fi
-}
-
-knp_words() {
-  set -- $1
-  echo "$#"
-}
-
-# The words of $1 that are not in $2, one a line (grep when it can, a shell loop otherwise).
-knp_words_not_in() {
-  if [ "$(knp_words "$1")" -eq 0 ]; then return 0; fi
-  if [ "$(knp_words "$2")" -gt 0 ] && knp_has grep && [ -e /dev/fd/3 ] 3</dev/null; then
-    printf '%s\n' $1 | grep -vxF -f /dev/fd/3 3<<KNP_WORDS_EOF
-$(printf '%s\n' $2)
-KNP_WORDS_EOF
-    return 0
-  fi
-  for knp_w in $1; do knp_in "$knp_w" "$2" || printf '%s\n' "$knp_w"; done
-}
-
-# How many words of $1 are not in $2.
-knp_missing_words() {
-  knp_words "$(knp_words_not_in "$1" "$2")"
-}
-
-# Our sets, one per line.
-knp_our_sets() {
-  knp_out=$(ipset list -n </dev/null 2>&1) || {
-    knp_err "ipset list failed: $knp_out"
-    return 1
-  }
-  printf '%s\n' "$knp_out" | while IFS= read -r knp_l; do
-    if knp_is_set "$knp_l"; then printf '%s\n' "$knp_l"; fi
-  done
-}
-
-# A set can be destroyed only once no rule refers to it; with the nft backend the kernel drops the
-# references of deleted rules a little after the commit, hence the retries.
-knp_destroy_set() {
-  knp_try=0
-  while :; do
-    knp_msg=$(ipset destroy "$1" </dev/null 2>&1) && return 0
-    knp_try=$((knp_try + 1))
-    if [ "$knp_try" -ge "${2:-20}" ]; then
-      knp_warn "could not destroy set $1 (a rule outside ours may still use it): $knp_msg"
-      return 1
-    fi
-    sleep 0.25 2>/dev/null || sleep 1
-  done
-}
-# Prints family $1's iptables-restore input; needs knp_scan of that family just before. Our chains
-# are declared (which flushes just them), stale ones of ours too, so that they can be deleted in
-# the same transaction once nothing refers to them. A family with nothing to enforce wants no
-# chain: every one of ours is stale and no jump is inserted, which is what the cleanup does.
-knp_apply_input() {
-  eval "knp_want=\$knp_want_chains_$1"
-  knp_stale=$(knp_words_not_in "$knp_chains" "$knp_want")
-  printf '*filter\n'
-  for knp_c in $knp_want $knp_stale; do printf ':%s - [0:0]\n' "$knp_c"; done
-  knp_delete_lines "$knp_drop_refs"
-  # Our jump becomes the first rule of FORWARD on every run, wherever it was: a host rule above it
-  # that ACCEPTs (a CNI's "-s POD-CIDR -j ACCEPT", kube-proxy's KUBE-FORWARD) would let denied
-  # traffic through. Every copy is deleted by its exact text (-D removes the first match, so one
-  # -D a copy) and one inserted at 1, in this one transaction: there is no moment without the
-  # jump, and a rule inserted above ours since the scan ends up below it all the same.
-  knp_delete_lines "$knp_hooks_fwd"
-  if [ -n "$knp_want" ]; then printf '%s\n' "-I FORWARD 1 $knp_hook_fwd_spec"; fi
-  # An INPUT jump is an earlier version's (what pods send to their node is always allowed now):
-  # it goes, and its chain KNP-INPUT, stale, is deleted below.
-  knp_delete_lines "$knp_hooks_in"
-  "knp_rules_$1"
-  for knp_c in $knp_stale; do printf '%s\n' "-X $knp_c"; done
-  printf 'COMMIT\n'
-}
-
-# One iptables-restore of family $1 ($2: --test for a dry run); all or nothing.
-knp_restore_family() {
-  eval "knp_save=\$knp_save_$1 knp_restore=\$knp_restore_$1 knp_wait=\$knp_wait_$1"
-  knp_scan "$knp_save" || return 1
-  knp_out=$(knp_apply_input "$1" | "$knp_restore" $knp_wait --noflush $2 2>&1) || {
-    knp_err "$knp_restore $knp_wait --noflush $2 failed for IPv$1: $knp_out"
-    return 1
-  }
-  # What the summary reports as moved: jumps that were there but below some other rule (and stay).
-  knp_mv=
-  eval "knp_want=\$knp_want_chains_$1"
-  if [ -n "$knp_want" ]; then
-    if [ "$knp_hook_fwd" -gt 0 ] && [ "$knp_hook_fwd_first" -ne 1 ]; then knp_mv="$knp_mv FORWARD"; fi
-  fi
-  eval "knp_moved_$1=\$knp_mv"
-}
-
-# After a failure: destroy the sets this run created. ipset refuses to destroy a set a rule still
-# uses, so a set the new rules of a swapped family that could not be put back refer to stays. $1
-# "wait" after a rollback: the new rules referred to these sets until just now, and the nft backend
-# drops those references a little after the commit (knp_destroy_set retries, so only on sets that
-# exist); otherwise no rule ever referred to them and one quiet try is enough.
-knp_drop_created() {
-  if [ -z "$knp_created" ]; then return 0; fi
-  if [ "${1:-}" = wait ]; then
-    knp_now=$(knp_our_sets) || return 0
-    for knp_s in $knp_created; do
-      if knp_in "$knp_s" "$(echo $knp_now)"; then knp_destroy_set "$knp_s" || true; fi
-    done
-    return 0
-  fi
-  for knp_s in $knp_created; do ipset destroy "$knp_s" </dev/null >/dev/null 2>&1 || true; done
-}
-
-# Remembers what knp_scan just saw of family $1, before anything changes, for the summary
-# (knp_before_chains_N, knp_before_rules_N) and for a rollback (the rest).
-knp_keep_before() {
-  # Exact when every jump into our chains is a hook, once and first in FORWARD/INPUT (as every
-  # successful run leaves them): the rollback puts a hook back at the top, other jumps at the end
-  # of their chain, so only then does it rebuild the very same order.
-  knp_exact=1
-  if [ -n "$knp_drop_refs" ] || [ "$knp_hook_fwd" -gt 1 ] || [ "$knp_hook_in" -gt 1 ] ||
-    { [ "$knp_hook_fwd" -eq 1 ] && [ "$knp_hook_fwd_first" -ne 1 ]; } ||
-    { [ "$knp_hook_in" -eq 1 ] && [ "$knp_hook_in_first" -ne 1 ]; }; then
-    knp_exact=0
-  fi
-  eval "knp_before_chains_$1=\$knp_chains knp_before_rules_$1=\$knp_rules\$knp_refs"
-  eval "knp_before_ours_$1=\$knp_rules knp_before_nrules_$1=\$knp_nrules knp_before_strays_$1=\$knp_drop_refs"
-  eval "knp_before_fwd_$1=\$knp_hook_fwd knp_before_in_$1=\$knp_hook_in knp_before_exact_$1=\$knp_exact"
-}
-
-# Prints the iptables-restore input that puts family $1 back to what knp_keep_before saw; needs
-# knp_scan of that family just before. Declaring our chains, current and previous, flushes them;
-# every jump into them goes, the previous rules of our chains come back as iptables-save printed
-# them (the sets they use still exist: stale sets are destroyed only after every swap), the hooks
-# only where there were some (none on a first install; an INPUT one only where an earlier version
-# had put it), and chains that were not there go.
-knp_rollback_input() {
-  eval "knp_bc=\$knp_before_chains_$1 knp_bo=\$knp_before_ours_$1 knp_bs=\$knp_before_strays_$1"
-  eval "knp_bf=\$knp_before_fwd_$1 knp_bi=\$knp_before_in_$1"
-  knp_new=$(knp_words_not_in "$knp_chains" "$knp_bc")
-  printf '*filter\n'
-  for knp_c in $knp_bc $knp_new; do printf ':%s - [0:0]\n' "$knp_c"; done
-  knp_delete_lines "$knp_refs"
-  printf '%s' "$knp_bo"
-  if [ "$knp_bf" -gt 0 ]; then printf '%s\n' "-I FORWARD 1 $knp_hook_fwd_spec"; fi
-  if [ "$knp_bi" -gt 0 ]; then printf '%s\n' "-I INPUT 1 $knp_hook_in_spec"; fi
-  printf '%s' "$knp_bs"
-  for knp_c in $knp_new; do printf '%s\n' "-X $knp_c"; done
-  printf 'COMMIT\n'
-}
-
-# Puts the already swapped family $1 back, in one more transaction (all or nothing, as the swap).
-knp_rollback_family() {
-  eval "knp_save=\$knp_save_$1 knp_restore=\$knp_restore_$1 knp_wait=\$knp_wait_$1"
-  eval "knp_bn=\$knp_before_nrules_$1 knp_bo=\$knp_before_ours_$1"
-  # Without grep knp_scan does not keep the rules' text (see there), so there is nothing to put back.
-  if [ "$knp_bn" -gt 0 ] && [ -z "$knp_bo" ]; then
-    knp_err "IPv$1 cannot be put back: grep is missing, so its previous $knp_bn rules were not read"
-    return 1
-  fi
-  knp_scan "$knp_save" || return 1
-  knp_out=$(knp_rollback_input "$1" | "$knp_restore" $knp_wait --noflush 2>&1) || {
-    knp_err "putting IPv$1 back failed: $knp_restore $knp_wait --noflush: $knp_out"
-    return 1
-  }
-}
-
-knp_check_family() {
-  eval "knp_save=\$knp_save_$1 knp_want=\$knp_want_chains_$1 knp_count=\$knp_rule_count_$1"
-  eval "knp_bc=\$knp_before_chains_$1 knp_br=\$knp_before_rules_$1"
-  knp_scan "$knp_save" || return 1
-  knp_ok=0
-  knp_what=
-  if [ -z "$knp_want" ]; then
-    knp_what=' (nothing to enforce)'
-    if [ -n "$knp_refs" ]; then
-      knp_err "IPv$1: nothing to enforce, yet $(printf '%s' "$knp_refs" | knp_count_lines) jumps into our chains remain"
-      knp_ok=1
-    fi
-  else
-    if [ "$knp_hook_fwd" -ne 1 ] || [ "$knp_hook_in" -ne 0 ]; then
-      knp_err "IPv$1: want one jump from FORWARD and none from INPUT, found $knp_hook_fwd and $knp_hook_in"
-      knp_ok=1
-    fi
-    if [ "$knp_hook_fwd_first" -ne 1 ]; then
-      knp_err "IPv$1: our jump is not the first rule of FORWARD (another program inserted one above it just now?): $knp_first_fwd"
-      knp_ok=1
+# Family $1 (iptables or ip6tables): knp_fam, its summary line; knp_tab, knp_msg as above.
+# iptables-restore waits for the xtables lock, which the legacy backend takes for the whole
+# restore and a concurrent kube-proxy or CNI sync may hold, only with -w (as kube-proxy passes
+# it; without, older releases fail at once on a held lock). A restore older than -w (1.6.2) is
+# told apart by --help, which takes no lock. The nft backend takes no lock (a restore is one
+# kernel transaction) and accepts -w as a no-op; iptables-save takes none and rejects -w.
+knp_read_family() {
+  knp_save=$1$knp_sfx-save
+  knp_restore=$1$knp_sfx-restore
+  knp_tab=
+  knp_msg=
+  knp_wait=no
+  knp_table=unread
+  knp_tools=no
+  if knp_has "$knp_save" && knp_has "$knp_restore"; then
+    knp_tools=yes
+    if "$knp_restore" -w 10 --help </dev/null >/dev/null 2>&1; then knp_wait=yes; fi
+    if ! knp_may_have_table "$1" "$knp_save"; then
+      knp_table=absent
+    elif knp_read_table "$knp_save"; then
+      knp_table=present
+    else
+      knp_table=error
     fi
   fi
-  if [ "$(knp_missing_words "$knp_want" "$knp_chains")" -ne 0 ] || [ "$(knp_missing_words "$knp_chains" "$knp_want")" -ne 0 ]; then
-    knp_err "IPv$1: our chains are not the ones just installed:$knp_chains"
-    knp_ok=1
-  fi
-  if [ "$knp_nrules" -ne "$knp_count" ]; then
-    knp_err "IPv$1: $knp_nrules rules in our chains, want $knp_count"
-    knp_ok=1
-  fi
-  knp_now="$knp_rules$knp_refs"
-  knp_ca=$(knp_missing_words "$knp_chains" "$knp_bc")
-  knp_cr=$(knp_missing_words "$knp_bc" "$knp_chains")
-  knp_ra=$(knp_missing "$knp_now" "$knp_br")
-  knp_rr=$(knp_missing "$knp_br" "$knp_now")
-  knp_total=$((knp_nrules + $(printf '%s' "$knp_refs" | knp_count_lines)))
-  eval "knp_mv=\$knp_moved_$1"
-  if [ "$knp_ca$knp_cr$knp_ra$knp_rr" = 0000 ] && [ -z "$knp_mv" ]; then
-    knp_log "IPv$1: unchanged ($(knp_words "$knp_chains") chains, $knp_total rules)"
-  else
-    knp_log "IPv$1$knp_what: chains +$knp_ca -$knp_cr, rules +$knp_ra -$knp_rr (now $(knp_words "$knp_chains") chains, $knp_total rules)${knp_mv:+; jump moved back to the top of$knp_mv}"
-  fi
-  return "$knp_ok"
+  knp_fam="save=$knp_save restore=$knp_restore tools=$knp_tools wait=$knp_wait table=$knp_table"
 }
 
 # Traffic between two pods on one node's bridge meets FORWARD only through br_netfilter, and only
-# while net.bridge.bridge-nf-call-iptables (ip6tables for IPv6) is 1: otherwise it passes by every
-# rule of ours. Routed and cross-node traffic is enforced all the same, so this warns and does not
-# fail; the node's sysctls are its admin's to set, not ours. Read with built-ins only.
-knp_check_bridge() {
-  case $1 in
-    4) knp_key=bridge-nf-call-iptables ;;
-    *) knp_key=bridge-nf-call-ip6tables ;;
-  esac
+# while net.bridge.bridge-nf-call-iptables (ip6tables for IPv6) is 1. Read with built-ins only;
+# read's status is no use here: dash reads a byte at a time, a sysctl file gives its value to the
+# first read() only and then end of file, so read sees no newline and returns 1 with the value set.
+knp_bridge() {
   knp_v=
-  # read's status is no use here: dash reads a byte at a time, a sysctl file gives its value to the
-  # first read() only and then end of file, so read sees no newline and returns 1 with the value set.
-  if [ -r "/proc/sys/net/bridge/$knp_key" ]; then
-    { read -r knp_v <"/proc/sys/net/bridge/$knp_key"; } 2>/dev/null || :
+  if [ -r "/proc/sys/net/bridge/bridge-nf-call-$1" ]; then
+    { read -r knp_v <"/proc/sys/net/bridge/bridge-nf-call-$1"; } 2>/dev/null || :
   fi
-  if [ "$knp_v" != 1 ]; then
-    knp_warn "IPv$1: net.bridge.$knp_key is ${knp_v:-missing (br_netfilter not loaded)}: traffic between pods on the same node (bridged) is not filtered until br_netfilter is loaded and net.bridge.$knp_key is 1; routed and cross-node traffic is"
+  echo "${knp_v:-missing}"
+}
+
+# Our sets, a "set NAME ENTRIES" line each (ipset list -t: headers, no members).
+knp_read_sets() {
+  knp_sets=
+  knp_setmsg=
+  knp_ipset=no
+  knp_has ipset || return 0
+  knp_ipset=yes
+  knp_out=$(ipset list -t </dev/null 2>&1) || {
+    knp_ipset=error
+    knp_setmsg="ipset list -t failed: $knp_out"
+    return 0
+  }
+  knp_n=
+  knp_ifs=$IFS
+  IFS=$nl
+  set -f
+  for knp_l in $knp_out; do
+    case $knp_l in
+      'Name: '*) knp_n=${knp_l#Name: } ;;
+      'Number of entries: '*) if knp_is_set "$knp_n"; then knp_sets="$knp_sets${knp_sets:+$nl}set $knp_n ${knp_l#*: }"; fi ;;
+    esac
+  done
+  IFS=$knp_ifs
+  set +f
+}
+
+knp_read_state() {
+  knp_pick_backend || return
+  knp_read_family iptables
+  knp_fam4=$knp_fam knp_tab4=$knp_tab knp_msg4=$knp_msg
+  knp_read_family ip6tables
+  knp_fam6=$knp_fam knp_tab6=$knp_tab knp_msg6=$knp_msg
+  knp_br4=$(knp_bridge iptables)
+  knp_br6=$(knp_bridge ip6tables)
+  knp_read_sets
+}
+
+# Prints each line of $2 after $1.
+knp_each_line() {
+  knp_ifs=$IFS
+  IFS=$nl
+  set -f
+  for knp_l in $2; do printf '%s%s\n' "$1" "$knp_l"; done
+  IFS=$knp_ifs
+  set +f
+}
+
+knp_print_family() {
+  printf 'family %s %s bridge=%s\n' "$1" "$2" "$5"
+  case $2 in
+    *' table=present') printf 'table %s\n%s\nend table %s\n' "$1" "$3" "$1" ;;
+    *' table=error') knp_each_line "error $1 " "$4" ;;
+  esac
+}
+
+knp_print_state() {
+  printf 'knp-state 1\nbackend %s %s\n' "$knp_mode" "$knp_how"
+  knp_print_family 4 "$knp_fam4" "$knp_tab4" "$knp_msg4" "$knp_br4"
+  knp_print_family 6 "$knp_fam6" "$knp_tab6" "$knp_msg6" "$knp_br6"
+  printf 'ipset %s\n' "$knp_ipset"
+  knp_each_line 'error ipset ' "$knp_setmsg"
+  if [ -n "$knp_sets" ]; then printf '%s\n' "$knp_sets"; fi
+  printf 'end\n'
+}
+# Whether the filter table text $1 declares a chain of ours.
+knp_declares_ours() {
+  case "$nl$1" in *"$nl":KNP-FORWARD' '* | *"$nl":KNP-INPUT' '* | *"$nl":KNP-PO[DL]-[EI]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]' '*) return 0 ;; esac
+  return 1
+}
+knp_warn() { printf 'knp: warning: %s\n' "$*" >&2; }
+
+# One iptables-restore of family $1 reading knp_$2_$1 ($3: test, commit or rollback); all or nothing.
+knp_restore() {
+  knp_f=$1
+  knp_in=knp_$2_$1
+  knp_step=$3
+  case $knp_f in 4) knp_r=iptables$knp_sfx-restore knp_fam=$knp_fam4 ;; *) knp_r=ip6tables$knp_sfx-restore knp_fam=$knp_fam6 ;; esac
+  set -- --noflush
+  if [ "$knp_step" = test ]; then set -- "$@" --test; fi
+  case $knp_fam in *' wait=yes '*) set -- -w 10 "$@" ;; esac
+  if knp_out=$("$knp_in" | "$knp_r" "$@" 2>&1); then
+    echo "knp-report family=$knp_f step=$knp_step result=ok"
+    return 0
   fi
+  echo "knp-report family=$knp_f step=$knp_step result=failed"
+  knp_err "IPv$knp_f $knp_step: $knp_r $* failed: $knp_out"
+  return 1
+}
+
+# ipset refuses to destroy a set a rule still uses; with the nft backend the kernel drops the
+# references of deleted rules a little after the commit, hence up to $2 tries. A set that is not
+# there (never made) is no failure.
+knp_destroy() {
+  knp_try=1
+  until knp_msg=$(ipset destroy "$1" </dev/null 2>&1); do
+    if ! ipset list -t "$1" </dev/null >/dev/null 2>&1; then return 0; fi
+    if [ "$knp_try" -ge "$2" ]; then
+      echo "knp-report set=$1 step=destroy result=failed"
+      knp_warn "could not destroy set $1 (a rule outside ours may still use it): $knp_msg"
+      return 1
+    fi
+    knp_try=$((knp_try + 1))
+    sleep 0.25 2>/dev/null || sleep 1
+  done
+}
+
+# After a failure: the sets this run made go again, with $1 tries each.
+knp_drop_created() {
+  for knp_s in $knp_created; do knp_destroy "$knp_s" "$1" >/dev/null 2>&1 || :; done
 }
 
 knp_main() {
-  knp_log "node $knp_node: installing NetworkPolicy rules"
-  knp_pick_backend || return 2
-  # A family with nothing to enforce wants no chain; it is visited only to take away what an
-  # earlier apply left there, and left alone (its table not even created) when there is nothing.
-  knp_families=
-  for knp_f in 4 6; do
-    eval "knp_r=\$knp_restore_$knp_f knp_s=\$knp_save_$knp_f knp_e=\$knp_enforcing_$knp_f knp_want=\$knp_want_chains_$knp_f"
-    if ! knp_has "$knp_r" || ! knp_has "$knp_s"; then
-      if [ "$knp_e" = 1 ]; then
-        knp_err "$knp_r or $knp_s not found, and this node has IPv$knp_f pods to enforce"
-        return 2
-      fi
-      knp_log "IPv$knp_f: $knp_r not found and no IPv$knp_f pod to enforce: skipped"
-      continue
+  knp_read_state || return
+  if [ "$knp_check" = exact ]; then
+    if [ "$(knp_print_state)" != "$(knp_expected_state)" ]; then
+      echo 'knp-report step=check result=changed'
+      knp_err 'the node changed since its state was read: nothing was done'
+      return 75
     fi
-    if [ -z "$knp_want" ] && ! knp_may_have_table "$knp_f"; then
-      knp_log "IPv$knp_f: nothing to enforce, and no filter table: left alone"
-      continue
-    fi
-    knp_families="$knp_families $knp_f"
-  done
-  if ! knp_has ipset; then
-    if [ -n "$knp_want_sets" ]; then
-      knp_err "ipset not found"
-      return 2
-    fi
-    knp_log "ipset not found and no set needed: stale sets are left alone"
+  elif [ -n "$knp_sets" ] || knp_declares_ours "$knp_tab4" || knp_declares_ours "$knp_tab6"; then
+    echo 'knp-report step=check result=changed'
+    knp_err 'this node holds chains or sets of kubectl-netpol, and this program was computed for a node without any: nothing was done'
+    return 75
   fi
-
-  knp_active=
-  for knp_f in $knp_families; do
-    eval "knp_save=\$knp_save_$knp_f knp_want=\$knp_want_chains_$knp_f"
-    if ! knp_scan "$knp_save" quiet; then
-      if [ -n "$knp_want" ]; then
-        knp_err "$knp_scan_error"
-        return 1
-      fi
-      # Most likely a kernel without this family, where nothing of ours can be either.
-      knp_warn "IPv$knp_f: nothing to enforce, but $knp_scan_error; anything of ours an earlier apply left there stays"
-      continue
-    fi
-    if [ -z "$knp_want" ] && [ -z "$knp_chains$knp_refs" ]; then
-      knp_log "IPv$knp_f: nothing to enforce and nothing of ours: left alone"
-      continue
-    fi
-    knp_keep_before "$knp_f"
-    knp_active="$knp_active $knp_f"
-    eval "knp_r=\$knp_restore_$knp_f"
-    knp_w=$(knp_wait_flags "$knp_r")
-    eval "knp_wait_$knp_f=\$knp_w"
-  done
-  knp_families=$knp_active
-  knp_sets_before=
-  if knp_has ipset; then
-    knp_sets_before=$(knp_our_sets) || return 1
-    knp_sets_before=$(echo $knp_sets_before)
-  fi
-  knp_created=
-  for knp_s in $knp_want_sets; do knp_in "$knp_s" "$knp_sets_before" || knp_created="$knp_created $knp_s"; done
-
+  echo 'knp-report step=check result=ok'
   # 1. Sets first: named by their content, so existing ones are already right and new ones are
   #    not referred to by any rule yet.
-  if [ -n "$knp_want_sets" ]; then
-    knp_out=$(knp_sets_text | ipset restore -exist 2>&1) || {
-      knp_err "ipset restore failed, the previous rules are untouched: $knp_out"
-      knp_drop_created
+  if [ -n "$knp_fill" ]; then
+    if ! knp_out=$(knp_sets_text | ipset restore -exist 2>&1); then
+      echo 'knp-report step=sets result=failed'
+      knp_err "ipset restore failed: $knp_out"
+      knp_drop_created 1
       return 1
-    }
+    fi
+    echo 'knp-report step=sets result=ok'
   fi
   # 2. A dry run of every family, so that one family is not swapped when another would fail.
-  for knp_f in $knp_families; do
-    if ! knp_restore_family "$knp_f" --test; then
-      knp_drop_created
-      knp_err "nothing was changed"
+  for knp_g in $knp_families; do
+    if ! knp_restore "$knp_g" restore test; then
+      knp_drop_created 1
       return 1
     fi
   done
-  # 3. The swap: one iptables-restore transaction per family. When a family fails after its dry
-  #    run passed (another writer since, the kernel), the families already swapped are put back, so
-  #    that the node never keeps new rules in one family and old ones in the other.
-  knp_swapped=
-  for knp_f in $knp_families; do
-    if ! knp_restore_family "$knp_f"; then
-      if [ -z "$knp_swapped" ]; then
-        knp_drop_created
-        knp_err "the previous rules are untouched"
-        return 1
-      fi
-      knp_back=
-      knp_kept=
-      knp_all_exact=1
-      for knp_g in $knp_swapped; do
-        if knp_rollback_family "$knp_g"; then
-          knp_back="$knp_back IPv$knp_g"
-          eval "knp_e=\$knp_before_exact_$knp_g"
-          if [ "$knp_e" != 1 ]; then knp_all_exact=0; fi
-        else
-          knp_kept="$knp_kept IPv$knp_g"
-        fi
-      done
-      if [ -n "$knp_kept" ]; then
-        knp_drop_created
-        knp_err "IPv$knp_f failed:$knp_kept could not be put back and has the new rule set whole${knp_back:+,$knp_back has its previous one}; IPv$knp_f kept its previous one"
-      else
-        knp_drop_created wait
-        if [ "$knp_all_exact" = 1 ]; then
-          knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set; nothing changed"
-        else
-          knp_err "IPv$knp_f failed:$knp_back was put back to its previous rule set (with each hook of ours once at the top of its chain, any other jump into our chains at the end of its chain)"
-        fi
-      fi
+  # 3. One transaction per family. When one fails after its dry run passed (another writer since,
+  #    the kernel), the families already swapped are put back, so that the node never keeps new
+  #    rules in one family and old ones in the other.
+  knp_done=
+  for knp_g in $knp_families; do
+    if ! knp_restore "$knp_g" restore commit; then
+      knp_tries=1
+      if [ -n "$knp_done" ]; then knp_tries=20; fi
+      for knp_h in $knp_done; do knp_restore "$knp_h" rollback rollback || knp_tries=1; done
+      knp_drop_created "$knp_tries"
       return 1
     fi
-    knp_swapped="$knp_swapped $knp_f"
+    knp_done="$knp_done $knp_g"
   done
   # 4. Stale sets, now that no rule of ours refers to them.
-  knp_sets_removed=0
-  if knp_has ipset; then
-    knp_now=$(knp_our_sets) || return 1
-    for knp_s in $knp_now; do
-      if ! knp_in "$knp_s" "$knp_want_sets" && knp_destroy_set "$knp_s"; then
-        knp_sets_removed=$((knp_sets_removed + 1))
-      fi
-    done
-  fi
-  # 5. Check the result and say what changed.
-  knp_bad=0
-  for knp_f in $knp_families; do knp_check_family "$knp_f" || knp_bad=1; done
-  if knp_has ipset; then
-    knp_now=$(knp_our_sets) || return 1
-    knp_now=$(echo $knp_now)
-    if [ "$(knp_missing_words "$knp_want_sets" "$knp_now")" -ne 0 ]; then
-      knp_err "sets missing after the restore: want $knp_want_sets, have $knp_now"
-      knp_bad=1
-    fi
-    knp_log "sets: +$(knp_words "$knp_created") -$knp_sets_removed (now $(knp_words "$knp_now") sets, $knp_set_entries entries wanted)"
-  fi
-  for knp_f in $knp_families; do
-    eval "knp_e=\$knp_enforcing_$knp_f"
-    if [ "$knp_e" = 1 ]; then knp_check_bridge "$knp_f"; fi
-  done
-  if [ "$knp_bad" -eq 0 ]; then knp_log "done"; fi
-  return "$knp_bad"
+  for knp_s in $knp_stale; do knp_destroy "$knp_s" 20 || :; done
+  echo 'knp-report result=done'
 }
 knp_main
 exit $?
