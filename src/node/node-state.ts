@@ -104,7 +104,7 @@ function readTable(l: Lines, family: IpFamily): FilterTable {
   try {
     return parseFilterTable(body.join('\n'));
   } catch (err) {
-    if (err instanceof TableSyntaxError) throw new NodeStateError(start + err.line, `IPv${family} filter table: ${err.why}`);
+    if (err instanceof TableSyntaxError) throw new NodeStateError(start + err.line - 1, `IPv${family} filter table: ${err.why}`);
     throw err;
   }
 }

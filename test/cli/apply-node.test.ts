@@ -1,9 +1,10 @@
 // apply-node through the real executable against the fake API server: the helper pod's spec, the
-// script delivered over exec (equal to --dry-run's), cleanup of the pod on success, failure and
-// Ctrl-C, and each delivery error as one line with exit 2. Packets are proven in test/lab/.
+// scripts delivered over exec into that one pod (the state script, then the program computed from
+// the state the node answered, equal to --dry-run --node-state's), cleanup of the pod on success,
+// failure and Ctrl-C, and each delivery error as one line with exit 2. Packets are proven in test/lab/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -11,6 +12,8 @@ import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ExecHandler, type FakeApiServer } from '../support/apiserver.js';
 import type { JsonObject } from '../support/selectors.js';
 import { renderData } from '../../src/render/data.js';
+import { renderStateScript } from '../../src/node/index.js';
+import { stateText } from '../node/states.js';
 import { example, netpol, plugin, repo } from './run.js';
 
 let server: FakeApiServer;
@@ -21,8 +24,17 @@ function exampleObjects(): JsonObject[] {
   return parseAllDocuments(readFileSync(example, 'utf8')).map((d) => d.toJS() as JsonObject).filter((o) => o !== null && ['Namespace', 'Pod', 'Node', 'NetworkPolicy'].includes(String(o['kind'])));
 }
 
-/** Plays the node: reads stdin up to the sentinel the receiver command names, then "runs" it. */
-function receiver(code: number, stdout: string, stderr = ''): ExecHandler {
+/** The node's state every fake node answers the state script with: both tables empty, no set of ours. */
+const NODE_STATE = stateText();
+/** What a program that went through prints. */
+const DONE = ['step=check result=ok', 'step=sets result=ok', 'family=4 step=test result=ok', 'family=4 step=commit result=ok', 'result=done'].map((l) => `knp-report ${l}\n`).join('');
+
+/**
+ * Plays the node: reads stdin up to the sentinel the receiver command names, then "runs" it: the
+ * state script answers `state`, a program `code`, `stdout` and `stderr` (by default, that it
+ * went through).
+ */
+function receiver(code = 0, stdout = DONE, stderr = '', state = NODE_STATE): ExecHandler {
   return async (req, io) => {
     const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1];
     assert.ok(sentinel, `no sentinel in ${req.command.join(' ')}`);
@@ -31,8 +43,13 @@ function receiver(code: number, stdout: string, stderr = ''): ExecHandler {
       text += (chunk as Buffer).toString();
       if (text.includes(`\n${sentinel}\n`)) break;
     }
+    const script = text.slice(0, text.indexOf(`${sentinel}\n`));
+    if (script === renderStateScript()) {
+      io.stdout.write(state);
+      return 0;
+    }
     const pod = server.get('Pod', req.namespace, req.pod) as { spec?: { nodeName?: string } } | undefined;
-    received.push({ node: pod?.spec?.nodeName ?? '?', script: text.slice(0, text.indexOf(`${sentinel}\n`)) });
+    received.push({ node: pod?.spec?.nodeName ?? '?', script });
     io.stdout.write(stdout);
     io.stderr.write(stderr);
     return code;
@@ -48,13 +65,15 @@ before(async () => {
 });
 after(async () => server.close());
 
-test('apply-node: creates a pinned privileged helper, delivers exactly the --dry-run script, deletes the pod', async () => {
-  server.setExecHandler(receiver(0, 'IPv4: 3 chains added\n'));
+test('apply-node: creates a pinned privileged helper, reads the state and delivers exactly the --dry-run --node-state program through it, deletes the pod', async () => {
+  server.setExecHandler(receiver());
   received.length = 0;
   const before = helperPods().length;
+  const execs = server.requests(/\/exec$/).length;
   const r = await netpol(['apply-node', 'node-a', '--kubeconfig', kubeconfig]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^node node-a: IPv4: 3 chains added$/m);
+  assert.equal(r.stdout, ['iptables backend: nft (detected)', 'IPv4: chains +7 -0, rules +25 -0 (now 7 chains, 25 rules)', 'IPv6: nothing to enforce and nothing of ours: left alone', 'sets: +3 -0 (now 3 sets)', 'done'].map((l) => `node node-a: ${l}\n`).join(''));
+  assert.equal(server.requests(/\/exec$/).length, execs + 2, 'two execs: the state script, then the program');
   const posts = helperPods().slice(before);
   assert.equal(posts.length, 1);
   const body = posts[0]?.body as { spec: Record<string, unknown> & { containers: { securityContext: { privileged: boolean } }[] } };
@@ -62,28 +81,31 @@ test('apply-node: creates a pinned privileged helper, delivers exactly the --dry
   assert.equal(body.spec['hostNetwork'], true);
   assert.deepEqual(body.spec['tolerations'], [{ operator: 'Exists' }]);
   assert.equal(body.spec.containers[0]?.securityContext.privileged, true);
-  const dry = await netpol(['apply-node', 'node-a', '--dry-run', '--kubeconfig', kubeconfig]);
+  const stateFile = join(mkdtempSync(join(tmpdir(), 'knp-state-')), 'state.txt');
+  writeFileSync(stateFile, NODE_STATE);
+  const dry = await netpol(['apply-node', 'node-a', '--dry-run', '--node-state', stateFile, '--kubeconfig', kubeconfig]);
+  assert.equal(dry.code, 0, dry.stderr);
   assert.equal(received.length, 1);
   assert.equal(received[0]?.script, dry.stdout);
-  const fromFiles = await netpol(['apply-node', 'node-a', '--dry-run', '-f', example]);
-  assert.equal(fromFiles.stdout, dry.stdout, 'the same script from files and from the cluster');
+  const fromFiles = await netpol(['apply-node', 'node-a', '--dry-run', '--node-state', stateFile, '-f', example]);
+  assert.equal(fromFiles.stdout, dry.stdout, 'the same program from files and from the cluster');
   assert.equal(server.requests(/\/pods\/netpol-helper-node-a-/).filter((x) => x.method === 'DELETE').length, 1);
 });
 
-test('apply-node: the script\'s warnings reach the user on success', async () => {
-  server.setExecHandler(receiver(0, 'IPv4: unchanged\n', 'knp: warning: IPv4: net.bridge.bridge-nf-call-iptables is 0\n'));
+test('apply-node: warnings reach the user on success', async () => {
+  server.setExecHandler(receiver(0, DONE, '', stateText({ bridge: '0' })));
   const r = await netpol(['apply-node', 'node-a', '--kubeconfig', kubeconfig]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^node node-a: knp: warning: IPv4: net\.bridge\.bridge-nf-call-iptables is 0$/m);
+  assert.match(r.stderr, /^node node-a: knp: warning: IPv4: net\.bridge\.bridge-nf-call-iptables is 0: traffic between pods on the same node \(bridged\) is not filtered/m);
 });
 
 test('apply-node: works on the v4 exec protocol too (the sentinel, not stdin EOF, ends the script)', async () => {
   server.setExecProtocol('v4');
-  server.setExecHandler(receiver(0, 'ok\n'));
+  server.setExecHandler(receiver());
   try {
     const r = await netpol(['apply-node', 'node-b', '--kubeconfig', kubeconfig]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /node node-b: ok/);
+    assert.match(r.stdout, /^node node-b: done$/m);
   } finally {
     server.setExecProtocol('v5');
   }
@@ -96,7 +118,16 @@ interface ErrorCase {
   stderr: RegExp;
 }
 const errorCases: ErrorCase[] = [
-  { name: 'the script fails on the node', setup: () => server.setExecHandler(receiver(3, '', 'iptables-restore: line 7 failed\n')), stderr: /^error: node node-a: the script failed \(exit 3\): iptables-restore: line 7 failed\n$/ },
+  {
+    name: 'iptables-restore fails on the node',
+    setup: () => server.setExecHandler(receiver(1, 'knp-report step=check result=ok\nknp-report family=4 step=test result=failed\n', 'knp: error: IPv4 test: iptables-nft-restore -w 10 --noflush --test failed: iptables-restore: line 7 failed\n')),
+    stderr: /^error: node node-a: IPv4 failed, the previous rules are untouched: knp: error: IPv4 test: iptables-nft-restore -w 10 --noflush --test failed: iptables-restore: line 7 failed\n$/,
+  },
+  {
+    name: 'the node answers the state script with something else',
+    setup: () => server.setExecHandler(receiver(0, DONE, '', 'sh: 1: iptables-save: not found\n')),
+    stderr: /^error: node node-a: the node's state could not be read: line 1: want "knp-state 1" \(the output of the state script\)\n$/,
+  },
   { name: 'the image cannot be pulled', setup: () => server.setPodStartup({ mode: 'image-pull-error' }), stderr: /^error: node node-a: helper pod kube-system\/netpol-helper-node-a-\w+ cannot start: (ErrImagePull|ImagePullBackOff)/ },
   { name: 'no permission to create pods', setup: () => server.forbid({ verb: 'create', resource: 'pods', namespace: 'kube-system' }), stderr: /^error: node node-a: Error from server \(Forbidden\): pods is forbidden: User "tester" cannot create resource "pods" in API group "" in the namespace "kube-system"\n$/ },
   { name: 'no permission to exec', setup: () => server.refuseExec(403), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: .*403/ },
@@ -113,7 +144,7 @@ for (const c of errorCases) {
     server.allowAll();
     server.setPodStartup({ mode: 'run', afterPolls: 1 });
     server.refuseExec(undefined);
-    server.setExecHandler(receiver(0, 'ok\n'));
+    server.setExecHandler(receiver());
     c.setup();
     const deletesBefore = livePods();
     const postsBefore = helperPods().length;
@@ -135,32 +166,43 @@ for (const c of errorCases) {
 
 test('apply-node: a helper pod that cannot be deleted is a warning naming it, not silence', async () => {
   server.allowAll();
-  server.setExecHandler(receiver(0, 'ok\n'));
+  server.setExecHandler(receiver());
   server.forbid({ verb: 'delete', resource: 'pods', namespace: 'kube-system' });
   try {
     const r = await netpol(['apply-node', 'node-a', '--kubeconfig', kubeconfig]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^node node-a: ok$/m);
+    assert.match(r.stdout, /^node node-a: done$/m);
     assert.match(r.stderr, /^warning: node node-a: the helper pod kube-system\/netpol-helper-node-a-\w+ was not deleted \(Error from server \(Forbidden\): .*cannot delete resource "pods".*\); it ends itself within \d+s, or delete it by hand\n$/);
   } finally {
     server.allowAll();
   }
 });
 
-test('apply-node --all: every node with pods, one line each', async () => {
-  server.setExecHandler(receiver(0, 'done\n'));
+test('apply-node --all: every node with pods, its lines each', async () => {
+  server.setExecHandler(receiver());
   received.length = 0;
   const r = await netpol(['apply-node', '--all', '--kubeconfig', kubeconfig, '--parallel', '2']);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(r.stdout.trim().split('\n').sort(), ['node node-a: done', 'node node-b: done']);
-  assert.deepEqual(received.map((x) => x.node).sort(), ['node-a', 'node-b']);
+  assert.deepEqual(r.stdout.trim().split('\n').filter((l) => l.endsWith(': done')).sort(), ['node node-a: done', 'node node-b: done']);
+  assert.match(r.stdout, /^node node-b: IPv4: nothing to enforce and nothing of ours: left alone$/m);
+  // node-b has nothing to enforce and holds nothing of ours: its state read is all that runs there.
+  assert.deepEqual(received.map((x) => x.node).sort(), ['node-a']);
 });
 
-test('apply-node -o json: one record per node; --dry-run -o yaml carries the script', async () => {
-  server.setExecHandler(receiver(0, 'IPv4: chains +3\n'));
+test('apply-node -o json: one record per node, with what changed as structured data; --dry-run -o yaml carries the program', async () => {
+  server.setExecHandler(receiver());
   const r = await netpol(['apply-node', '--all', '--kubeconfig', kubeconfig, '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), { results: [{ node: 'node-a', ok: true, output: 'IPv4: chains +3' }, { node: 'node-b', ok: true, output: 'IPv4: chains +3' }] });
+  const out = JSON.parse(r.stdout) as { results: { node: string; ok: boolean; output: string; report: { ok: boolean; outcome: string; families: { family: number; action: string; chains: { added: number } }[]; sets: { added: number }; attempts: number } }[] };
+  assert.deepEqual(out.results.map((x) => [x.node, x.ok, x.report.outcome, x.report.attempts]), [['node-a', true, 'applied', 1], ['node-b', true, 'unchanged', 1]]);
+  assert.match(out.results[0]?.output ?? '', /^iptables backend: nft \(detected\)\nIPv4: chains \+7 -0, .*\ndone$/s);
+  assert.deepEqual(out.results[0]?.report.families.map((f) => [f.family, f.action, f.chains.added]), [[4, 'changed', 7], [6, 'left-alone', 0]]);
+  assert.equal(out.results[0]?.report.sets.added, 3);
+  server.setExecHandler(receiver(1, 'knp-report step=check result=ok\nknp-report step=sets result=failed\n', 'knp: error: ipset restore failed: no\n'));
+  const failed = await netpol(['apply-node', 'node-a', '--kubeconfig', kubeconfig, '-o', 'json']);
+  assert.equal(failed.code, 2);
+  const f = JSON.parse(failed.stdout) as { results: { node: string; ok: boolean; error: string; report: { outcome: string } }[] };
+  assert.deepEqual(f.results.map((x) => [x.node, x.ok, x.error, x.report.outcome]), [['node-a', false, 'ipset restore failed, the previous rules are untouched: knp: error: ipset restore failed: no', 'untouched']]);
   const dry = await netpol(['apply-node', 'node-a', '--dry-run', '-o', 'yaml', '-f', example]);
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /^node: node-a\ncleanup: false\nscript: \|/);
@@ -190,7 +232,7 @@ async function startWithHeldScript(args: readonly string[] = []) {
   const held = new Promise<void>((r) => (finish = r));
   let running = false;
   let finished = false;
-  const inner = receiver(0, 'IPv4: unchanged\n');
+  const inner = receiver();
   server.setExecHandler(async (req, io) => {
     running = true;
     await held;
@@ -304,7 +346,7 @@ for (const c of ALL_DRY_RUNS) {
 }
 
 test('apply-node --all --dry-run against the cluster: every node\'s script, the same as from the files; no pod created, no script run', async () => {
-  server.setExecHandler(receiver(0, 'IPv4: 3 chains added\n'));
+  server.setExecHandler(receiver());
   const execs = received.length;
   const changes = () => server.requests(/\/pods/).filter((x) => x.method !== 'GET').length;
   const before = changes();
@@ -336,7 +378,7 @@ const DRY_RUNS: { readonly args: readonly string[]; readonly code: number; reado
 for (const [i, c] of DRY_RUNS.entries()) {
   for (const where of ['after', 'before'] as const) {
     test(`apply-node ${where === 'after' ? 'node-a ' : ''}${c.args.join(' ')}${where === 'before' ? ' node-a' : ''}: ${c.code === 0 ? 'prints the script' : 'refused'}, and never touches the node`, async () => {
-      server.setExecHandler(receiver(0, 'IPv4: 3 chains added\n'));
+      server.setExecHandler(receiver());
       const before = server.requests(/\/pods/).filter((r) => r.method !== 'GET').length;
       const execs = received.length;
       const args = where === 'after' ? ['apply-node', 'node-a', ...c.args] : ['apply-node', ...c.args, 'node-a'];
@@ -352,12 +394,12 @@ for (const [i, c] of DRY_RUNS.entries()) {
 }
 
 test('apply-node --dry-run=none and --dry-run=false install, as kubectl reads them', async () => {
-  server.setExecHandler(receiver(0, 'IPv4: unchanged\n'));
+  server.setExecHandler(receiver());
   for (const spelling of ['--dry-run=none', '--dry-run=false']) {
     const execs = received.length;
     const r = await netpol(['apply-node', 'node-a', spelling, '--kubeconfig', kubeconfig]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^node node-a: IPv4: unchanged$/m);
+    assert.match(r.stdout, /^node node-a: done$/m);
     assert.equal(received.length, execs + 1, spelling);
   }
 });
@@ -397,3 +439,48 @@ for (const c of badMasks) {
     assert.equal(r.stderr.split('\n').length, 2, r.stderr);
   });
 }
+
+test('apply-node --print-state-script prints the read-only state script, reading nothing; its output computes the --dry-run program', async () => {
+  const r = await netpol(['apply-node', '--print-state-script']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, renderStateScript());
+  const both = await netpol(['apply-node', 'node-a', '--print-state-script']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /^error: --print-state-script prints the script that reads a node's state, and takes no NODE/);
+  const dir = mkdtempSync(join(tmpdir(), 'knp-state-'));
+  const busy = join(dir, 'busy.txt');
+  writeFileSync(busy, stateText({ sets: ['set KNP-4P-0123456789abcdef 3'] }));
+  const dry = await netpol(['apply-node', 'node-a', '--dry-run', '--node-state', busy, '-f', example]);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /^knp_check=exact$/m);
+  assert.match(dry.stdout, /^knp_stale='KNP-4P-0123456789abcdef'$/m);
+  assert.match(dry.stdout, /^set KNP-4P-0123456789abcdef 3$/m, 'the state it was computed from, to compare with');
+  const none = await netpol(['apply-node', 'node-a', '--dry-run', '-f', example]);
+  assert.match(none.stdout, /^knp_check=empty$/m, 'without a state: for a node with nothing of ours');
+  assert.match(none.stdout, /^# Computed for a node that holds no chain or set of ours/m);
+});
+
+const stateErrors: { name: string; args: (dir: string) => string[]; stderr: RegExp }[] = [
+  { name: 'no such file', args: (d) => ['--dry-run', '--node-state', join(d, 'nope.txt')], stderr: /^error: --node-state \S+nope\.txt: no such file\n$/ },
+  {
+    name: 'not a state',
+    args: (d) => (writeFileSync(join(d, 'bad.txt'), 'hello\n'), ['--dry-run', '--node-state', join(d, 'bad.txt')]),
+    stderr: /^error: --node-state \S+bad\.txt: line 1: want "knp-state 1" \(the output of the state script\) \(want the output of apply-node --print-state-script run on the node\)\n$/,
+  },
+  { name: 'without --dry-run', args: (d) => ['--node-state', join(d, 'x')], stderr: /^error: --node-state is for --dry-run: an install reads the node's state itself\n$/ },
+  { name: 'a state the rule set cannot go on', args: (d) => (writeFileSync(join(d, 'noipset.txt'), stateText().replace('ipset yes', 'ipset no')), ['--dry-run', '--node-state', join(d, 'noipset.txt')]), stderr: /^error: node node-a: ipset not found\n$/ },
+];
+
+for (const c of stateErrors) {
+  test(`apply-node --node-state: ${c.name}: one line, exit 2`, async () => {
+    const r = await netpol(['apply-node', 'node-a', ...c.args(mkdtempSync(join(tmpdir(), 'knp-state-'))), '-f', example]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, c.stderr);
+  });
+}
+
+test('apply-node --all --node-state is refused: a state file is one node\'s', async () => {
+  const r = await netpol(['apply-node', '--all', '--dry-run', '--node-state', 'x', '-f', example]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^error: --node-state holds one node's state: name that NODE instead of --all\n$/);
+});

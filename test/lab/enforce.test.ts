@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { downLab, flushNeighbours, SKIP_UNLESS_ROOT, upLab } from './lab.js';
 import { probeAll, Probers, startListeners } from './probe.js';
 import type { MarkBits } from '../../src/node/rule-data.js';
-import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS } from './scenario.js';
+import { ruleSetText } from '../../src/node/index.js';
+import { applyOnNode, ruleSetFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS } from './scenario.js';
 
 interface Scenario {
   readonly name: string;
@@ -174,10 +175,10 @@ test('enforce: packets equal the engine, scenario by scenario', { skip: SKIP_UNL
           assert.equal(row.allowed, want, `engine verdict on ${label}`);
         }
         for (const node of lab.spec.nodes) {
-          const script = applyScriptFor(c, node.name, sc.marks);
-          if (sc.marks !== undefined) assert.match(script, new RegExp(`--set-xmark 0x${sc.marks.egress.toString(16)}/`), 'the script uses the bits');
-          const r = await applyOnNode(lab, node.name, script);
-          assert.equal(r.code, 0, `apply on ${node.name} failed:\n${r.stderr}\n${r.stdout}`);
+          const rs = ruleSetFor(c, node.name, sc.marks);
+          if (sc.marks !== undefined) assert.match(ruleSetText(rs), new RegExp(`--set-xmark 0x${sc.marks.egress.toString(16)}/`), 'the rules use the bits');
+          const r = await applyOnNode(lab, node.name, rs);
+          assert.ok(r.ok, `apply on ${node.name} failed: ${r.error}`);
         }
         await flushNeighbours(lab);
         const outcomes = await probeAll(probers, rows.map((r) => r.probe));

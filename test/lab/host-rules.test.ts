@@ -8,17 +8,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { downLab, flushNeighbours, runInNode, SKIP_UNLESS_ROOT, upLab, type Lab } from './lab.js';
 import { probeAll, Probers, startListeners } from './probe.js';
-import { renderCleanupScript } from '../../src/node/script.js';
+import { describeReport } from '../../src/node/index.js';
 import { nodeState } from './node-state.js';
-import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS, type Row } from './scenario.js';
+import { applyOnNode, cleanupOnNode, ruleSetFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS, type Row } from './scenario.js';
 import type { CompiledSnapshot } from '../../src/engine/compile.js';
 
 async function applyAll(lab: Lab, c: CompiledSnapshot): Promise<string[]> {
   const outputs: string[] = [];
   for (const node of lab.spec.nodes) {
-    const r = await applyOnNode(lab, node.name, applyScriptFor(c, node.name));
-    assert.equal(r.code, 0, `apply on ${node.name} failed:\n${r.stderr}\n${r.stdout}`);
-    outputs.push(r.stdout);
+    const r = await applyOnNode(lab, node.name, ruleSetFor(c, node.name));
+    assert.ok(r.ok, `apply on ${node.name} failed: ${r.error}`);
+    outputs.push(describeReport(r).join('\n'));
   }
   return outputs;
 }
@@ -128,8 +128,8 @@ test('host rules: look-alikes of our names survive apply, re-apply and cleanup',
     await applyAll(lab, b);
     await intact('after a change');
     for (const node of lab.spec.nodes) {
-      const r = await runInNode(lab, node.name, ['sh', '-s'], renderCleanupScript());
-      assert.equal(r.code, 0, r.stderr);
+      const r = await cleanupOnNode(lab, node.name);
+      assert.ok(r.ok, r.error);
     }
     await intact('after cleanup');
   } finally {

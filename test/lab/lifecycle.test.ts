@@ -1,5 +1,5 @@
 /**
- * The apply-node script over a node's life: re-applied with changed policies while traffic flows
+ * apply-node (node/apply, run in each lab node's namespace) over a node's life: re-applied with changed policies while traffic flows
  * (no admitted connection refused during the swap, nothing stale left), idempotent, removed by the
  * cleanup script down to exactly the state before the first apply with foreign rules untouched
  * (as is an apply that has nothing to enforce: it installs nothing, or takes away all of ours),
@@ -9,12 +9,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
-import { renderCleanupScript } from '../../src/node/script.js';
 import type { CompiledSnapshot } from '../../src/engine/compile.js';
+import { setName, type IpSet, type RuleSet } from '../../src/node/index.js';
+import { ip } from '../support/addresses.js';
 import { downLab, flushNeighbours, runInNode, SKIP_UNLESS_ROOT, upLab, type Lab } from './lab.js';
 import { FOREIGN_SETUP, missingLines, nodeState, ourNames, type NodeState } from './node-state.js';
 import { describeProbe, probeAll, Probers, startListeners, type Outcome } from './probe.js';
-import { applyOnNode, applyScriptFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS, type Row } from './scenario.js';
+import { applyOnNode, cleanupOnNode, ruleSetFor, connectivityTable, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS, type Row } from './scenario.js';
 
 async function withLab(body: (lab: Lab, probers: Probers) => Promise<void>): Promise<void> {
   const base = await loadScenario(['pods.yaml']);
@@ -31,15 +32,15 @@ async function withLab(body: (lab: Lab, probers: Probers) => Promise<void>): Pro
 
 async function applyAll(lab: Lab, c: CompiledSnapshot, env: readonly string[] = []): Promise<void> {
   for (const node of lab.spec.nodes) {
-    const r = await applyOnNode(lab, node.name, applyScriptFor(c, node.name), env);
-    assert.equal(r.code, 0, `apply on ${node.name} failed:\n${r.stderr}\n${r.stdout}`);
+    const r = await applyOnNode(lab, node.name, ruleSetFor(c, node.name), env);
+    assert.ok(r.ok, `apply on ${node.name} failed: ${r.error}`);
   }
 }
 
 async function cleanupAll(lab: Lab): Promise<void> {
   for (const node of lab.spec.nodes) {
-    const r = await runInNode(lab, node.name, ['sh', '-s'], renderCleanupScript());
-    assert.equal(r.code, 0, `cleanup on ${node.name} failed:\n${r.stderr}\n${r.stdout}`);
+    const r = await cleanupOnNode(lab, node.name);
+    assert.ok(r.ok, `cleanup on ${node.name} failed: ${r.error}`);
   }
 }
 
@@ -203,6 +204,15 @@ async function makeShim(dir: string, failing: 'iptables-restore' | 'ipset'): Pro
   }
 }
 
+/**
+ * `rs` with one more IPv4 set that no rule uses: its apply has a set to make on every node. A node
+ * whose new rules need only sets it has already never calls ipset at all, so could not fail there.
+ */
+function withNewSet(rs: RuleSet): RuleSet {
+  const extra: IpSet = { name: setName(4, 'P', 'lifecycle extra'), type: 'hash:ip', family: 4, maxelem: 65536, entries: [{ kind: 'ip', ip: ip('192.0.2.77') }] };
+  return { ...rs, v4: { ...rs.v4, sets: [...rs.v4.sets, extra] } };
+}
+
 const failureCases = [
   { name: 'iptables-restore fails', failing: 'iptables-restore' as const },
   { name: 'ipset fails', failing: 'ipset' as const },
@@ -221,9 +231,10 @@ test('lifecycle: a failing iptables-restore or ipset leaves the previous rule se
         try {
           await makeShim(shim, c.failing);
           for (const node of lab.spec.nodes) {
-            const r = await applyOnNode(lab, node.name, applyScriptFor(b, node.name), [`PATH=${shim}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`]);
-            assert.notEqual(r.code, 0, `${node.name}: the script must fail\n${r.stdout}`);
-            assert.match(`${r.stderr}${r.stdout}`, new RegExp(SHIM_MESSAGE), `${node.name}: the tool's message is shown`);
+            const r = await applyOnNode(lab, node.name, withNewSet(ruleSetFor(b, node.name)), [`PATH=${shim}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`]);
+            assert.equal(r.ok, false, `${node.name}: the apply must fail`);
+            assert.equal(r.outcome, 'untouched');
+            assert.match(r.error ?? '', new RegExp(SHIM_MESSAGE), `${node.name}: the tool's message is shown`);
           }
         } finally {
           await rm(shim, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import { readManifests } from '../../src/sources/files.js';
 import { toSnapshot } from '../../src/sources/snapshot.js';
 import { buildRuleSet } from '../../src/node/ruleset.js';
 import type { MarkBits } from '../../src/node/rule-data.js';
-import { renderApplyScript } from '../../src/node/script.js';
+import { applyRuleSet, cleanupNode, type ApplyReport, type NodeRunner, type RuleSet } from '../../src/node/index.js';
 import {
   externalAddresses,
   nodeBridgeAddresses,
@@ -24,7 +24,6 @@ import {
   type Lab,
   type LabExternal,
   type LabSpec,
-  type RunResult,
 } from './lab.js';
 import type { ListenPort, Probe } from './probe.js';
 
@@ -233,11 +232,24 @@ export function mismatchSummary(wrong: readonly string[], total: number): string
   return `${wrong.length} of ${total} connections differ (${wrong.length - v6} IPv4, ${v6} IPv6)`;
 }
 
-export function applyScriptFor(c: CompiledSnapshot, node: string, marks?: MarkBits): string {
-  return renderApplyScript(buildRuleSet(c, node, marks));
+export function ruleSetFor(c: CompiledSnapshot, node: string, marks?: MarkBits): RuleSet {
+  return buildRuleSet(c, node, marks);
 }
 
-/** Runs the node's apply script with `sh -s`, as the helper pod does; env prefixes e.g. PATH. */
-export async function applyOnNode(lab: Lab, node: string, script: string, env: readonly string[] = []): Promise<RunResult> {
-  return await runInNode(lab, node, env.length > 0 ? ['env', ...env, 'sh', '-s'] : ['sh', '-s'], script);
+/** `sh -s` in the node's namespace, as the helper pod (or a node agent) runs it; env prefixes e.g. PATH. */
+export function nodeRunner(lab: Lab, node: string, env: readonly string[] = []): NodeRunner {
+  return async (script) => {
+    const r = await runInNode(lab, node, env.length > 0 ? ['env', ...env, 'sh', '-s'] : ['sh', '-s'], script);
+    return { exitCode: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
+}
+
+/** Installs the node's rule set through node/apply, as apply-node does. */
+export async function applyOnNode(lab: Lab, node: string, rs: RuleSet, env: readonly string[] = []): Promise<ApplyReport> {
+  return await applyRuleSet(nodeRunner(lab, node, env), rs);
+}
+
+/** Removes everything of ours from the node through node/apply, as apply-node --cleanup does. */
+export async function cleanupOnNode(lab: Lab, node: string): Promise<ApplyReport> {
+  return await cleanupNode(nodeRunner(lab, node), { node });
 }

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { addressIn, compileSnapshot, connectionFamily, type Endpoint } from '../../src/engine/index.js';
 import { cidrContains, type IpAddress } from '../../src/model/index.js';
 import { buildRuleSet } from '../../src/node/ruleset.js';
-import { renderApplyScript } from '../../src/node/script.js';
+import { ruleSetText } from '../../src/node/index.js';
 import { cidr, ip as address } from '../support/addresses.js';
 import { endpointOf, NODES, PODS, snapshotOf, type Judgement, type Row } from '../support/connectivity.js';
 import { externalAddresses, nodeBridgeAddresses, nodeLinkAddresses, runIn, type Lab, type LabPod, type LabSpec } from './lab.js';
@@ -186,11 +186,12 @@ export async function judgeInLab(lab: Lab, probers: Probers, rows: readonly Row[
     if (first === undefined) continue;
     const c = compileSnapshot(snapshotOf(first));
     for (const node of new Set(group.flatMap((g) => g.plan.nodes))) {
-      const script = renderApplyScript(buildRuleSet(c, node));
-      if (applied.get(node) === script) continue;
-      const r = await applyOnNode(lab, node, script);
-      assert.equal(r.code, 0, `apply-node on ${node} for "${first.name}" failed:\n${r.stderr}\n${r.stdout}`);
-      applied.set(node, script);
+      const rs = buildRuleSet(c, node);
+      const text = ruleSetText(rs);
+      if (applied.get(node) === text) continue;
+      const r = await applyOnNode(lab, node, rs);
+      assert.ok(r.ok, `apply-node on ${node} for "${first.name}" failed: ${r.error}`);
+      applied.set(node, text);
     }
     const outcomes = await probeAll(probers, group.map((g) => g.plan.probe));
     group.forEach(({ index }, k) => {
