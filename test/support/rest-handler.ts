@@ -11,23 +11,13 @@ import type { Duplex } from 'node:stream';
 import { discoveryDocument } from './discovery.js';
 import { pendingStatus, statusAfterPoll } from './pod-lifecycle.js';
 import { apiVersionOf, resourceByName, type ResourceInfo } from './resources.js';
+import { send, sendStatus } from './respond.js';
 import { parseRoute, type ResourceRoute } from './routes.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError, type JsonObject } from './selectors.js';
 import { isForbidden, type RequestLogEntry, type ServerState } from './state.js';
 import * as status from './status.js';
 import { ExpiredContinueError, InvalidContinueError, keyOf, metaOf } from './store.js';
 import { isWatchRequest, serveWatch } from './watch-route.js';
-
-function send(res: ServerResponse, entry: RequestLogEntry, code: number, body: unknown): void {
-  entry.status = code;
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendStatus(res: ServerResponse, entry: RequestLogEntry, s: status.StatusBody): void {
-  send(res, entry, s.code, s);
-}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];

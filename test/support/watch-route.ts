@@ -17,6 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ExpiredError, type Change } from './history.js';
 import { apiVersionOf, type ResourceInfo } from './resources.js';
+import { sendStatus } from './respond.js';
 import type { ResourceRoute } from './routes.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError, type JsonObject, type Matcher } from './selectors.js';
 import { isForbidden, type OpenWatch, type RequestLogEntry, type ServerState } from './state.js';
@@ -32,13 +33,6 @@ function queryBool(v: string | null): boolean {
 
 export function isWatchRequest(query: URLSearchParams): boolean {
   return queryBool(query.get('watch'));
-}
-
-function sendStatus(res: ServerResponse, entry: RequestLogEntry, s: status.StatusBody): void {
-  entry.status = s.code;
-  const text = JSON.stringify(s);
-  res.writeHead(s.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
 }
 
 function startStream(res: ServerResponse, entry: RequestLogEntry): void {
