@@ -99,7 +99,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
           parallel: a.parallel,
           markBits: last(a.markBits) ?? '',
           watch: a.watch,
-          debounce: a.debounce,
+          debounce: last(a.debounce) ?? '',
         }, processOutput);
       },
     )
