@@ -99,8 +99,8 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
           parallel: a.parallel,
           markBits: last(a.markBits) ?? '',
           watch: a.watch,
-          debounce: a.debounce,
-          ...(a.nodeState === undefined ? {} : { nodeState: a.nodeState }),
+          debounce: last(a.debounce) ?? '',
+          ...(a.nodeState === undefined ? {} : { nodeState: last(a.nodeState) ?? '' }),
           printStateScript: a.printStateScript,
         }, processOutput);
       },

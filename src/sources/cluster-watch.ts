@@ -51,7 +51,17 @@ function keyOf(o: WireObject): string {
   return `${typeof m.namespace === 'string' ? m.namespace : ''}/${typeof m.name === 'string' ? m.name : ''}`;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+/** Resolves after `ms`, or at once when `signal` aborts (a stopped watch must not linger in a backoff). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 /** One resource, cluster-wide: its objects by namespace/name, kept current. */
 class ResourceWatch {
@@ -59,6 +69,7 @@ class ResourceWatch {
   private version = '';
   private controller: AbortController | undefined;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private failures = 0;
 
   constructor(
@@ -76,6 +87,7 @@ class ResourceWatch {
 
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
     this.controller?.abort();
   }
 
@@ -169,7 +181,7 @@ class ResourceWatch {
   }
 
   private async recover(err: unknown): Promise<void> {
-    const backoff = (): Promise<void> => sleep(Math.min(this.tuning.maxRetryMs, this.tuning.retryMs * 2 ** this.failures++));
+    const backoff = (): Promise<void> => sleep(Math.min(this.tuning.maxRetryMs, this.tuning.retryMs * 2 ** this.failures++), this.stopping.signal);
     if (err instanceof GoneError) {
       // The history we would resume from is gone: only a fresh list says what changed meanwhile.
       for (;;) {
@@ -184,7 +196,9 @@ class ResourceWatch {
       }
       this.listener.onChange();
     } else {
-      this.listener.onProblem(`watch ${this.resource}: ${err instanceof Error ? err.message : String(err)}; retrying`);
+      const status = (err as { statusCode?: unknown }).statusCode;
+      const hint = status === 401 || status === 403 ? ` (HTTP ${status}: is "watch" on ${this.resource} allowed cluster-wide? examples/rbac.yaml: kubectl-netpol-watcher)` : typeof status === 'number' ? ` (HTTP ${status})` : '';
+      this.listener.onProblem(`watch ${this.resource}: ${err instanceof Error ? err.message : String(err)}${hint}; retrying`);
       await backoff();
     }
     this.watch();

@@ -11,10 +11,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { startApiServer, type ExecHandler } from '../support/apiserver.js';
+import { startApiServer } from '../support/apiserver.js';
+import { execInLab } from './exec-in-lab.js';
 import type { JsonObject } from '../support/selectors.js';
 import { run as runCmd } from '../cli/run.js';
-import { downLab, flushNeighbours, runInNode, SKIP_UNLESS_ROOT, upLab, type Lab } from './lab.js';
+import { downLab, flushNeighbours, SKIP_UNLESS_ROOT, upLab } from './lab.js';
 import { probeAll, Probers, startListeners } from './probe.js';
 import { connectivityTable, fixture, labSpecFor, listenerMembers, loadScenario, mismatches, mismatchSummary, PORTS } from './scenario.js';
 
@@ -24,22 +25,6 @@ const KINDS = new Set(['Namespace', 'Pod', 'Node', 'NetworkPolicy']);
 function wireObjects(): JsonObject[] {
   return FILES.flatMap((f) => parseAllDocuments(readFileSync(fixture(f), 'utf8')).map((d) => d.toJS() as JsonObject))
     .filter((o) => o !== null && KINDS.has(String(o['kind'])));
-}
-
-/** The kubelet's part: run the exec'd command inside the pod's node, with what arrives on stdin. */
-function execInLab(lab: Lab, nodeOf: (ns: string, pod: string) => string): ExecHandler {
-  return async (req, io) => {
-    const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1] ?? '';
-    let text = '';
-    for await (const chunk of io.stdin) {
-      text += (chunk as Buffer).toString();
-      if (text.includes(`\n${sentinel}\n`)) break;
-    }
-    const r = await runInNode(lab, nodeOf(req.namespace, req.pod), req.command, text);
-    io.stdout.write(r.stdout);
-    io.stderr.write(r.stderr);
-    return r.code;
-  };
 }
 
 test('e2e: kubectl netpol apply-node --all through the API server and exec, then packets = can-reach', { skip: SKIP_UNLESS_ROOT }, async () => {

@@ -3,8 +3,12 @@
  * An in-process fake kube-apiserver for tests (no real one can run here: see STACK-NOTES §6).
  * It speaks what @kubernetes/client-node 1.4.0 and kubectl v1.32 use: HTTPS with a throwaway CA,
  * bearer tokens, legacy discovery, list/get/create/delete for pods, namespaces, nodes and
- * networkpolicies with selectors and paging, Status errors with the real wording, and exec over
- * WebSocket (v5 or v4). Tests steer it through the returned handle and read its request log.
+ * networkpolicies with selectors and paging, watch (`?watch=true`: resourceVersion, selectors,
+ * timeoutSeconds, bookmarks, 410 Expired after a compaction), Status errors with the real wording,
+ * and exec over WebSocket (v5 or v4). Every change, through the API or a handle, takes the next
+ * resourceVersion and reaches open watches, so list + watch sees each change once. Tests steer it
+ * through the returned handle (faults included: dropped watches, compaction, failing watches) and
+ * read its request log.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -20,13 +24,13 @@ import type { PodStartup } from './pod-lifecycle.js';
 import { RESOURCES, resourceByKind } from './resources.js';
 import { handleRequest } from './rest-handler.js';
 import type { JsonObject } from './selectors.js';
-import type { ForbidRule, RequestLogEntry, ServerState } from './state.js';
+import type { ExpiredWatchDelivery, ForbidRule, RequestLogEntry, ServerState, WatchFailure } from './state.js';
 import { ObjectStore, keyOf, metaOf } from './store.js';
 
 export type { ExecHandler, ExecIo, ExecProtocol, ExecRequest } from './exec-server.js';
 export { echoHandler } from './exec-server.js';
 export type { PodStartup } from './pod-lifecycle.js';
-export type { ForbidRule, RequestLogEntry } from './state.js';
+export type { ExpiredWatchDelivery, ForbidRule, RequestLogEntry, WatchFailure } from './state.js';
 
 export interface FakeApiServerOptions {
   /** Serve HTTPS with a throwaway CA (default true); false serves plain HTTP. */
@@ -75,6 +79,30 @@ export interface FakeApiServer {
   stored(): JsonObject[];
   /** The stored object (live; mutate then call `touch`), or undefined. */
   get(kind: string, namespace: string | undefined, name: string): JsonObject | undefined;
+  /** Records an in-place change of an object `get` returned: next resourceVersion, MODIFIED. */
+  touch(obj: JsonObject): void;
+  /** Replaces a stored object (MODIFIED), keeping uid and creationTimestamp; throws when absent. */
+  replace(obj: JsonObject): JsonObject;
+  /** Changes the stored object in place, then records it (MODIFIED); throws when absent. */
+  patch(kind: string, namespace: string | undefined, name: string, change: (obj: JsonObject) => void): JsonObject;
+  /** Merges into metadata.labels, null removing a label, like a merge patch (MODIFIED). */
+  relabel(kind: string, namespace: string | undefined, name: string, labels: Readonly<Record<string, string | null>>): JsonObject;
+  /** The resourceVersion a list would report now. */
+  resourceVersion(): string;
+  /** Forgets the change history up to now, like an etcd compaction: older versions get 410. */
+  compact(): string;
+  /** Cuts the connections of open watches (whose path matches) mid-stream; returns how many. */
+  dropWatches(match?: RegExp): number;
+  /** How a watch from a compacted resourceVersion is refused (default 'error-event'). */
+  setWatchMode(expired: ExpiredWatchDelivery): void;
+  /** Makes new watches fail with a Status until called with undefined. */
+  failWatches(failure: WatchFailure | undefined): void;
+  /** Interval of BOOKMARK events for watches with allowWatchBookmarks=true (default 60 s; 0: none). */
+  setBookmarkInterval(ms: number): void;
+  /** Log entries of the watches being served now (whose path matches). */
+  openWatches(match?: RegExp): RequestLogEntry[];
+  /** Resolves once a watch whose path matches is open; rejects after timeoutMs (default 20 s). */
+  waitForWatch(match?: RegExp, timeoutMs?: number): Promise<RequestLogEntry>;
   forbid(rule: ForbidRule): void;
   allowAll(): void;
   setPodPhase(namespace: string, name: string, phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed'): void;
@@ -118,6 +146,10 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
     execProtocol: opts.execProtocol ?? 'v5',
     execRefusal: undefined,
     serverAddress: '',
+    watches: new Set(),
+    expiredWatchDelivery: 'error-event',
+    watchFailure: undefined,
+    bookmarkIntervalMs: 60_000,
   };
   for (const o of opts.objects ?? []) state.store.put(o);
 
@@ -145,6 +177,20 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
     const r = resourceByKind(kind);
     if (!r) throw new Error(`fake apiserver: unsupported kind ${kind}`);
     return r;
+  };
+  const stored = (kind: string, namespace: string | undefined, name: string): JsonObject => {
+    const obj = state.store.get(kindInfo(kind), namespace, name);
+    if (!obj) throw new Error(`fake apiserver: no ${kind} ${namespace === undefined ? name : `${namespace}/${name}`}`);
+    return obj;
+  };
+  const openWatches = (match?: RegExp) => [...state.watches].filter((w) => !match || match.test(w.entry.path));
+  const dropWatches = (match?: RegExp): number => {
+    const dropped = openWatches(match);
+    for (const w of dropped) {
+      state.watches.delete(w);
+      w.drop();
+    }
+    return dropped.length;
   };
 
   return {
@@ -182,6 +228,63 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
     },
     get(kind, namespace, name) {
       return state.store.get(kindInfo(kind), namespace, name);
+    },
+    touch(obj) {
+      state.store.touch(obj);
+    },
+    replace(obj) {
+      const meta = (obj['metadata'] ?? {}) as JsonObject;
+      stored(String(obj['kind']), meta['namespace'] as string | undefined, String(meta['name']));
+      return state.store.put(obj);
+    },
+    patch(kind, namespace, name, change) {
+      const obj = stored(kind, namespace, name);
+      change(obj);
+      state.store.touch(obj);
+      return obj;
+    },
+    relabel(kind, namespace, name, labels) {
+      const obj = stored(kind, namespace, name);
+      const meta = metaOf(obj);
+      const next = { ...((meta['labels'] as Record<string, string> | undefined) ?? {}) };
+      for (const [k, v] of Object.entries(labels)) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
+      meta['labels'] = next;
+      state.store.touch(obj);
+      return obj;
+    },
+    resourceVersion() {
+      return state.store.currentVersion();
+    },
+    compact() {
+      return state.store.compact();
+    },
+    dropWatches,
+    setWatchMode(expired) {
+      state.expiredWatchDelivery = expired;
+    },
+    failWatches(failure) {
+      state.watchFailure = failure;
+    },
+    setBookmarkInterval(ms) {
+      state.bookmarkIntervalMs = ms;
+    },
+    openWatches(match) {
+      return openWatches(match).map((w) => w.entry);
+    },
+    waitForWatch(match, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const w = openWatches(match)[0];
+          if (w) resolve(w.entry);
+          else if (Date.now() > deadline) reject(new Error(`fake apiserver: no watch of ${String(match ?? 'anything')} opened in ${timeoutMs} ms`));
+          else setTimeout(check, 10);
+        };
+        check();
+      });
     },
     forbid(rule) {
       state.forbidRules.push(rule);
@@ -224,6 +327,7 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
       return pathPattern ? state.log.filter((e) => pathPattern.test(e.path)) : [...state.log];
     },
     async close() {
+      dropWatches();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections();

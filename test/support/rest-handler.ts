@@ -1,8 +1,9 @@
 /**
  * @module test/support/rest-handler
  * The fake's plain HTTP requests: bearer auth, discovery, list/get/create/delete for the served
- * resources, and Status errors worded like kube-apiserver's. Authorization is checked before
- * existence, as on the real server, so a forbidden user cannot probe for names.
+ * resources (watch-route.ts serves `?watch=true`), and Status errors worded like kube-apiserver's.
+ * Authorization is checked before existence, as on the real server, so a forbidden user cannot
+ * probe for names.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,22 +11,13 @@ import type { Duplex } from 'node:stream';
 import { discoveryDocument } from './discovery.js';
 import { pendingStatus, statusAfterPoll } from './pod-lifecycle.js';
 import { apiVersionOf, resourceByName, type ResourceInfo } from './resources.js';
+import { send, sendStatus } from './respond.js';
 import { parseRoute, type ResourceRoute } from './routes.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError, type JsonObject } from './selectors.js';
 import { isForbidden, type RequestLogEntry, type ServerState } from './state.js';
 import * as status from './status.js';
-import { InvalidContinueError, keyOf, metaOf } from './store.js';
-
-function send(res: ServerResponse, entry: RequestLogEntry, code: number, body: unknown): void {
-  entry.status = code;
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendStatus(res: ServerResponse, entry: RequestLogEntry, s: status.StatusBody): void {
-  send(res, entry, s.code, s);
-}
+import { ExpiredContinueError, InvalidContinueError, keyOf, metaOf } from './store.js';
+import { isWatchRequest, serveWatch } from './watch-route.js';
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -78,7 +70,8 @@ export async function handleRequest(state: ServerState, req: IncomingMessage, re
   if (!route) return sendStatus(res, entry, status.pathNotFound());
   switch (req.method) {
     case 'GET':
-      return route.name === undefined ? list(state, route, entry, res) : get(state, route, entry, res);
+      if (route.name !== undefined) return get(state, route, entry, res);
+      return isWatchRequest(entry.query) ? serveWatch(state, route, entry, req, res) : list(state, route, entry, res);
     case 'POST':
       if (route.name !== undefined) return sendStatus(res, entry, status.methodNotAllowed());
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -126,8 +119,9 @@ function list(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, 
   } catch (e) {
     if (e instanceof SelectorError) return sendStatus(res, entry, status.badRequest(e.message));
     // A token the server cannot decode is the client's fault (400); 410 Expired is only for a
-    // token whose resourceVersion etcd has compacted, which this fake never does.
+    // token whose resourceVersion has been compacted (the fake's `compact()`).
     if (e instanceof InvalidContinueError) return sendStatus(res, entry, status.badRequest(`invalid continue token: ${e.message}`));
+    if (e instanceof ExpiredContinueError) return sendStatus(res, entry, status.expired(status.EXPIRED_CONTINUE_MESSAGE));
     throw e;
   }
 }

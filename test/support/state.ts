@@ -8,6 +8,27 @@ import type { PodStartup } from './pod-lifecycle.js';
 import type { ObjectStore } from './store.js';
 
 /**
+ * How a watch from a compacted resourceVersion is refused: 'error-event' answers 200 and one ERROR
+ * event carrying the 410 Expired Status (what the watch cache of real servers does); 'http' answers
+ * HTTP 410 with the Status body.
+ */
+export type ExpiredWatchDelivery = 'error-event' | 'http';
+
+/** Makes watches (those whose path matches) fail with a Status, as HTTP or as an in-stream ERROR. */
+export interface WatchFailure {
+  readonly code: 403 | 500;
+  readonly delivery?: ExpiredWatchDelivery;
+  readonly match?: RegExp;
+}
+
+/** A watch stream that is being served. */
+export interface OpenWatch {
+  readonly entry: RequestLogEntry;
+  /** Closes the connection without ending the chunked body, like a dropped connection. */
+  drop(): void;
+}
+
+/**
  * Denies `verb` on `resource` ('pods', 'networkpolicies', 'pods/exec', '*'); verb '*' denies all.
  * namespace: only that namespace; clusterScope: only cluster-wide requests (a user with
  * namespace-scoped RoleBindings); neither: everywhere.
@@ -52,6 +73,11 @@ export interface ServerState {
   /** Refuse every exec upgrade with this HTTP status (no 101). */
   execRefusal: 400 | 403 | 404 | undefined;
   serverAddress: string;
+  readonly watches: Set<OpenWatch>;
+  expiredWatchDelivery: ExpiredWatchDelivery;
+  watchFailure: WatchFailure | undefined;
+  /** How often a watch that allows bookmarks gets one (real servers: about a minute). */
+  bookmarkIntervalMs: number;
 }
 
 export function isForbidden(state: ServerState, verb: string, resource: string, namespace: string | undefined): boolean {

@@ -12,7 +12,7 @@ export interface StatusBody {
   readonly status: 'Failure' | 'Success';
   readonly message: string;
   readonly reason: string;
-  readonly details?: { name?: string; group?: string; kind?: string };
+  readonly details?: { name?: string; group?: string; kind?: string; causes?: { message: string }[] };
   readonly code: number;
 }
 
@@ -65,4 +65,19 @@ export function invalid(r: ResourceInfo, name: string, causes: string): StatusBo
 
 export function methodNotAllowed(): StatusBody {
   return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+}
+
+/** The 410 of a watch or list from a resourceVersion the server's history no longer holds. */
+export function expired(message: string): StatusBody {
+  return failure(410, 'Expired', message);
+}
+
+export const EXPIRED_CONTINUE_MESSAGE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without ' +
+  'the continue parameter, or use the continue token in this response to retrieve the remainder of the results. ' +
+  'Continuing with the provided token results in an inconsistent list - objects that were created, modified, or ' +
+  'deleted between the time the first chunk was returned and now may show up in the list.';
+
+export function internalError(cause: string): StatusBody {
+  return failure(500, 'InternalError', `Internal error occurred: ${cause}`, { causes: [{ message: cause }] });
 }
