@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { ExecHandler, RequestLogEntry } from '../support/apiserver.js';
+import { renderStateScript } from '../../src/node/index.js';
+import { stateText } from '../node/states.js';
 import { parseRoute } from '../support/routes.js';
 import { fakeCluster, multiDir, wireObjects } from './cluster-fixtures.js';
 import { netpol, repo } from './run.js';
@@ -93,7 +95,7 @@ test('rbac.yaml: the roles and bindings it documents', () => {
   }
 });
 
-/** Plays the node for apply-node: reads the script up to its sentinel line and succeeds. */
+/** Plays the node for apply-node: reads each script up to its sentinel line; a fresh node's state, then a program that went through. */
 const node: ExecHandler = async (req, io) => {
   const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1] ?? '\u0000';
   let text = '';
@@ -101,7 +103,8 @@ const node: ExecHandler = async (req, io) => {
     text += (chunk as Buffer).toString();
     if (text.includes(`\n${sentinel}\n`)) break;
   }
-  io.stdout.write('rules installed\n');
+  const isState = text.slice(0, text.indexOf(`${sentinel}\n`)) === renderStateScript();
+  io.stdout.write(isState ? stateText() : 'knp-report step=check result=ok\nknp-report result=done\n');
   return 0;
 };
 
