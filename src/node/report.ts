@@ -157,7 +157,8 @@ export function reportOf(
     purpose: plan.purpose,
     outcome,
     backend: plan.state === undefined ? undefined : backendText(plan.state),
-    families: changed || outcome === 'unchanged' ? families : families.map((f) => (f.action === 'changed' ? { ...f, action: 'unchanged' as const, chains: NO_COUNT, rules: NO_COUNT, hookMoved: false } : f)),
+    // After a failure only a family committed and not put back holds its new rules (outcome mixed).
+    families: families.map((f) => (changed || f.action !== 'changed' || (committed.includes(f.family) && !putBack.includes(f.family)) ? f : { ...f, action: 'unchanged' as const, chains: NO_COUNT, rules: NO_COUNT, hookMoved: false })),
     sets,
     rolledBack: putBack,
     attempts: base.attempts,

@@ -90,6 +90,12 @@ describe('completion when the cluster cannot be read: no candidates, no error', 
     const r = await run(`${repo}plugin/kubectl_complete-netpol`, ['explain', '--request-timeout', 'soon', ''], { env: { KUBECONFIG: c.kubeconfig, HOME: c.dir } });
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, ':4\n', '']);
   });
+  test('a flag naming a file (-f, --kubeconfig, --node-state): the shell completes files', async () => {
+    for (const flag of ['-f', '--kubeconfig', '--node-state']) {
+      const r = await run(`${repo}plugin/kubectl_complete-netpol`, ['apply-node', 'node-1', flag, ''], { env: { KUBECONFIG: c.kubeconfig, HOME: c.dir } });
+      assert.deepEqual([r.code, r.stdout], [0, ':0\n'], flag);
+    }
+  });
   test('no kubeconfig at all', async () => {
     const r = await run(`${repo}plugin/kubectl_complete-netpol`, ['explain', ''], { env: { KUBECONFIG: undefined, HOME: c.dir } });
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, ':4\n', '']);

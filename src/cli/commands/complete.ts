@@ -151,6 +151,7 @@ export async function runComplete(words: readonly string[], out: Output): Promis
       case '-f':
       case '--filename':
       case '--kubeconfig':
+      case '--node-state':
         return emit([], FILES);
       default:
         return emit(CHOICES.get(prev) ?? []);
