@@ -31,10 +31,14 @@ export type NodeApplyOutcome =
 
 export type ApplyToNode = (node: string, job: NodeJob, onStage?: (stage: DeliveryStage) => void) => Promise<NodeApplyOutcome>;
 
-/**
- * One helper pod per node for the whole job. Warnings (br_netfilter off, an old iptables) go to
- * stderr even when the apply succeeds, since they matter then too.
- */
+/** A node's report as its outcome; warnings go to stderr even when the apply succeeds, since they matter then too. */
+export function reportOutcome(node: string, report: ApplyReport, out: Output): NodeApplyOutcome {
+  for (const w of report.warnings) out.error(`node ${node}: knp: warning: ${w}`);
+  if (!report.ok) return { kind: 'failed', text: report.error ?? 'failed', report };
+  return { kind: 'applied', text: describeReport(report).join('\n'), report };
+}
+
+/** One helper pod per node for the whole job: the state read and the program run in the same pod. */
 export async function nodeApplier(cluster: ClusterConnection, s: DeliverSettings, interrupts: Interrupts, out: Output): Promise<ApplyToNode> {
   const { openHelperPod, StoppedError } = await import('../exec/deliver.js');
   const { apiErrorFor } = await import('../sources/api-errors.js');
@@ -52,15 +56,11 @@ export async function nodeApplier(cluster: ClusterConnection, s: DeliverSettings
         stop: interrupts.stop,
         kill: interrupts.kill,
       });
-      let report: ApplyReport;
       try {
-        report = await job((script) => session.run(script), interrupts.stop);
+        return reportOutcome(node, await job((script) => session.run(script), interrupts.stop), out);
       } finally {
         await session.close();
       }
-      for (const w of report.warnings) out.error(`node ${node}: knp: warning: ${w}`);
-      if (!report.ok) return { kind: 'failed', text: report.error ?? 'failed', report };
-      return { kind: 'applied', text: describeReport(report).join('\n'), report };
     } catch (err) {
       // Stopped before a pod was made or before a script started: nothing ran on the node.
       if (err instanceof StoppedError || interrupts.stop.reason === err) return { kind: 'stopped' };

@@ -11,7 +11,7 @@ import type { Output } from './output.js';
 import { renderData, type DataFormat } from '../render/data.js';
 import { stderrIsInteractive } from './spinner.js';
 import { INTERRUPTED_EXIT_CODE, watchInterrupts, type Interrupts } from './interrupt.js';
-import type { DeliveryStage } from '../exec/deliver.js';
+import type { DeliveryStage, ScriptResult } from '../exec/deliver.js';
 
 export interface DeliverSettings {
   readonly image?: string;
@@ -54,17 +54,22 @@ export async function nodeDelivery(cluster: ClusterConnection, s: DeliverSetting
         stop: interrupts.stop,
         kill: interrupts.kill,
       });
-      if (r.exitCode !== 0) {
-        const why = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join(' | ');
-        return { kind: 'failed', text: `the script failed (exit ${r.exitCode}): ${why}` };
-      }
-      for (const line of r.stderr.split('\n').filter((l) => l.trim() !== '')) out.error(`node ${node}: ${line}`);
-      return { kind: 'applied', text: r.stdout.trim() };
+      return scriptOutcome(node, r, out);
     } catch (err) {
       if (err instanceof StoppedError) return { kind: 'stopped' };
       return { kind: 'failed', text: err instanceof Error ? err.message : String(err) };
     }
   };
+}
+
+/** A script's result as a node's outcome; its warnings go to stderr even when it succeeds. */
+export function scriptOutcome(node: string, r: ScriptResult, out: Output): NodeOutcome {
+  if (r.exitCode !== 0) {
+    const why = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join(' | ');
+    return { kind: 'failed', text: `the script failed (exit ${r.exitCode}): ${why}` };
+  }
+  for (const line of r.stderr.split('\n').filter((l) => l.trim() !== '')) out.error(`node ${node}: ${line}`);
+  return { kind: 'applied', text: r.stdout.trim() };
 }
 
 /** What the first Ctrl-C waits for, in its message. */

@@ -50,6 +50,15 @@ export const COMMANDS = {
       ['apply-node --all --watch', 'Install on every node, then keep the rules in step with the cluster'],
     ],
   },
+  agent: {
+    usage: 'agent',
+    summary: 'Keep this node\'s rules in step (DaemonSet)',
+    describe: 'Run on a node (the DaemonSet of --print-manifest): watch the cluster and keep this node\'s iptables rules in step, applying with local sh',
+    examples: [
+      ['agent --print-manifest --image registry.example/kubectl-netpol-agent:0.1.0 | kubectl apply -f -', 'Deploy the agent on every node'],
+      ['agent --node node-a -o json', 'Run it by hand on node-a, as root, logging JSON lines'],
+    ],
+  },
 } as const satisfies Record<string, { usage: string; summary: string; describe: string; examples: readonly (readonly [string, string])[] }>;
 
 /** The flags every command takes, as kubectl spells them. */
@@ -92,6 +101,13 @@ export const COMMAND_FLAGS = {
     watch: { alias: 'w', type: 'boolean', default: false, describe: 'After applying, watch pods, namespaces, policies and nodes and re-apply each node whose rules change, until SIGINT/SIGTERM; logs a line per node applied on stderr (-o json: JSON lines)', group: OWN },
     debounce: { type: 'string', default: '1s', describe: 'With --watch: how long changes must settle before the rules are rebuilt', group: OWN },
     'mark-bits': { type: 'string', default: '0x300000', describe: 'Packet mark bits the rules use: a mask of two bits (hex or decimal), the lower for egress, the higher for ingress; not kube-proxy\'s 0x4000/0x8000', group: OWN },
+  },
+  agent: {
+    node: { type: 'string', describe: 'The node this runs on (default: $NODE_NAME, which the DaemonSet sets)', group: OWN },
+    'print-manifest': { type: 'boolean', default: false, describe: 'Print the DaemonSet, ServiceAccount and RBAC that run the agent on every node, and exit', group: OWN },
+    image: { type: 'string', describe: 'With --print-manifest: the agent image (built from the Dockerfile)', group: OWN },
+    debounce: { type: 'string', default: '1s', describe: 'How long changes must settle before the rules are rebuilt', group: OWN },
+    'mark-bits': { type: 'string', default: '0x300000', describe: 'Packet mark bits the rules use, as for apply-node', group: OWN },
   },
 } as const satisfies Record<string, Record<string, Options>>;
 

@@ -20,15 +20,27 @@ export const INTERRUPTED_EXIT_CODE = 130;
  * `waiting` words what the first signal waits for ('' when nothing runs), e.g. "waiting for 1
  * running script(s) to finish (Ctrl-C again to stop them), ".
  */
-export function watchInterrupts(waiting: () => string, say: (text: string) => void): Interrupts {
+export interface InterruptWords {
+  /** What the first signal then does, e.g. "deleting the helper pods...". */
+  readonly stopping: string;
+  /** What the second does. */
+  readonly cutting: string;
+}
+
+export const HELPER_POD_WORDS: InterruptWords = {
+  stopping: 'deleting the helper pods...',
+  cutting: 'deleting the helper pods now; a node whose script was cut may be left half configured: run apply-node on it again',
+};
+
+export function watchInterrupts(waiting: () => string, say: (text: string) => void, words: InterruptWords = HELPER_POD_WORDS): Interrupts {
   const stop = new AbortController();
   const kill = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!stop.signal.aborted) {
-      say(`\n${signal}: ${waiting()}deleting the helper pods...`);
+      say(`\n${signal}: ${waiting()}${words.stopping}`);
       stop.abort();
     } else if (!kill.signal.aborted) {
-      say(`\n${signal}: deleting the helper pods now; a node whose script was cut may be left half configured: run apply-node on it again`);
+      say(`\n${signal}: ${words.cutting}`);
       kill.abort();
     }
   };

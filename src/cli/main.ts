@@ -105,8 +105,25 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
         }, processOutput);
       },
     )
+    .command(
+      COMMANDS.agent.usage,
+      COMMANDS.agent.describe,
+      (c) => withExamples(c.options(COMMAND_FLAGS.agent), 'agent'),
+      async (a) => {
+        const { runAgent } = await import('./commands/agent.js');
+        const node = last(a.node);
+        const image = last(a.image);
+        code = await runAgent(toGlobalArgs(a), {
+          ...(node === undefined ? {} : { node }),
+          printManifest: a.printManifest,
+          ...(image === undefined ? {} : { image }),
+          debounce: last(a.debounce) ?? '',
+          markBits: last(a.markBits) ?? '',
+        }, processOutput);
+      },
+    )
     .epilogue(EXAMPLES)
-    .demandCommand(1, 'Name a command: explain, can-reach, matrix or apply-node')
+    .demandCommand(1, 'Name a command: explain, can-reach, matrix, apply-node or agent')
     .strict()
     .version(pkg.version)
     .help()

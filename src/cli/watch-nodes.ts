@@ -16,8 +16,8 @@ import type { ClusterConnection } from '../sources/cluster.js';
 import type { ObjectSet } from '../sources/objects.js';
 import { overlayObjects, toSnapshot } from '../sources/snapshot.js';
 import { runningScripts, type DeliverSettings } from './deliver-nodes.js';
-import { nodeApplier } from './apply-nodes.js';
-import { watchInterrupts } from './interrupt.js';
+import { nodeApplier, type ApplyToNode } from './apply-nodes.js';
+import { watchInterrupts, type InterruptWords, type Interrupts } from './interrupt.js';
 import type { Output } from './output.js';
 
 export interface WatchSettings extends DeliverSettings {
@@ -28,6 +28,8 @@ export interface WatchSettings extends DeliverSettings {
   /** Local files laid over every snapshot of the cluster (-f with --cluster). */
   readonly local?: ObjectSet;
   readonly knownNodes: (s: Snapshot) => string[];
+  /** How the signal messages word stopping (default: the helper pods'). */
+  readonly interruptWords?: InterruptWords;
 }
 
 /** Backoff of a failed node: 1 s doubling up to 1 min. */
@@ -38,13 +40,16 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export async function watchNodes(cluster: ClusterConnection, s: WatchSettings, out: Output): Promise<number> {
+/** How a node's scripts reach it: a helper pod (apply-node --watch) or this host's sh (the agent). */
+export type ApplierFactory = (interrupts: Interrupts) => Promise<ApplyToNode>;
+
+export async function watchNodes(cluster: ClusterConnection, s: WatchSettings, out: Output, applier: ApplierFactory = (i) => nodeApplier(cluster, s, i, out)): Promise<number> {
   const json = s.data === 'json';
   const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const log = (record: Record<string, unknown>, text: string): void => out.error(json ? JSON.stringify({ time: now(), ...record }) : `${now()} ${text}`);
   const running = new Set<string>();
-  const interrupts = watchInterrupts(() => runningScripts(running), (text) => log({ signal: text.trim() }, text.trim()));
-  const apply = await nodeApplier(cluster, s, interrupts, out);
+  const interrupts = watchInterrupts(() => runningScripts(running), (text) => log({ signal: text.trim() }, text.trim()), s.interruptWords);
+  const apply = await applier(interrupts);
   const reconciler = new Reconciler<RuleSet>({
     parallel: s.parallel,
     retryMs: RETRY_MS,

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { HOST_LINK_ADDRESSES } from '../support/certs.js';
 
 export interface LabNode {
   readonly name: string;
@@ -186,4 +187,28 @@ export function spawnIn(lab: Lab, member: string, argv: readonly string[]): Chil
   lab.children.add(child);
   child.on('exit', () => lab.children.delete(child));
   return child;
+}
+
+/**
+ * Gives lab node `node` a link to the test process's own namespace, as a real node reaches its API
+ * server: a veth pair, HOST_LINK_ADDRESSES[slot] on this side, the next address on the node's.
+ * Only traffic to and from the node itself uses it (INPUT and OUTPUT, never FORWARD). It goes with
+ * the node's namespace at downLab. Returns the address to reach this process at.
+ */
+export async function linkToHost(lab: Lab, node: string, slot: number): Promise<string> {
+  const host = HOST_LINK_ADDRESSES[slot];
+  if (host === undefined) throw new Error(`lab: no host link address for slot ${slot}`);
+  const peer = host.replace(/\.(\d+)$/, (_, last: string) => `.${Number(last) + 1}`);
+  const outside = `kh${process.pid % 100000}s${slot}`;
+  for (const argv of [
+    ['ip', 'link', 'add', outside, 'type', 'veth', 'peer', 'name', 'api0', 'netns', netnsOf(lab, node)],
+    ['ip', 'addr', 'add', `${host}/30`, 'dev', outside],
+    ['ip', 'link', 'set', outside, 'up'],
+    ['ip', '-n', netnsOf(lab, node), 'addr', 'add', `${peer}/30`, 'dev', 'api0'],
+    ['ip', '-n', netnsOf(lab, node), 'link', 'set', 'api0', 'up'],
+  ]) {
+    const r = await run(argv);
+    if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+  }
+  return host;
 }

@@ -46,6 +46,8 @@ export interface FakeApiServerOptions {
   readonly execProtocol?: ExecProtocol;
   /** How created pods progress (default: Running from the 2nd GET). */
   readonly podStartup?: PodStartup;
+  /** Listen on every address (lab nodes reach it over HOST_LINK_ADDRESSES), not only 127.0.0.1. */
+  readonly listenAll?: boolean;
   /** Objects to load at start (raw JSON with kind/apiVersion). */
   readonly objects?: readonly JsonObject[];
 }
@@ -167,7 +169,7 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     handleUpgrade(state, wss, req, socket, head).catch(() => socket.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, opts.listenAll === true ? '0.0.0.0' : '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   state.serverAddress = `127.0.0.1:${port}`;
   const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;

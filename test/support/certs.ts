@@ -1,6 +1,7 @@
 /**
  * @module test/support/certs
- * A throwaway certificate authority and a server certificate for 127.0.0.1/localhost, made once per
+ * A throwaway certificate authority and a server certificate for 127.0.0.1/localhost (and the
+ * addresses lab nodes reach the test process on, HOST_LINK_ADDRESSES), made once per
  * test process with the openssl CLI (no npm package needed). Real kubectl (Go) insists on a SAN and a
  * CA with basicConstraints, so both are set explicitly instead of relying on openssl.cnf defaults.
  */
@@ -17,6 +18,12 @@ export interface ServerCerts {
   readonly certPem: string;
   readonly keyPem: string;
 }
+
+/**
+ * The test process's ends of the links test/lab gives its nodes to reach it (lab.ts linkToHost):
+ * an agent running inside a lab node talks to the test API server at one of these.
+ */
+export const HOST_LINK_ADDRESSES: readonly string[] = ['169.254.77.1', '169.254.77.5', '169.254.77.9', '169.254.77.13'];
 
 let cached: Promise<ServerCerts> | undefined;
 
@@ -45,7 +52,7 @@ async function makeCerts(caName: string): Promise<ServerCerts> {
   await run('openssl', ['req', ...ec, '-keyout', p('srv.key'), '-out', p('srv.csr'), '-subj', '/CN=127.0.0.1']);
   writeFileSync(
     p('ext.cnf'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n',
+    `subjectAltName=IP:127.0.0.1,${HOST_LINK_ADDRESSES.map((a) => `IP:${a}`).join(',')},DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n`,
   );
   await run('openssl', [
     'x509', '-req', '-in', p('srv.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial',

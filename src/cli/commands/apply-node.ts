@@ -97,7 +97,7 @@ async function watch(args: GlobalArgs, o: ApplyNodeOptions, s: { marks: MarkBits
 }
 
 /** Nodes that run at least one pod, or that exist as Node objects. */
-function knownNodes(s: Snapshot): string[] {
+export function knownNodes(s: Snapshot): string[] {
   return [...new Set([...s.nodes.map((n) => n.name), ...s.pods.flatMap((p) => (p.nodeName ? [p.nodeName] : []))])].sort();
 }
 
