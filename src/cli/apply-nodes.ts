@@ -15,7 +15,23 @@ import type { Output } from './output.js';
 import { renderData } from '../render/data.js';
 import { stderrIsInteractive } from './spinner.js';
 import { INTERRUPTED_EXIT_CODE, watchInterrupts, type Interrupts } from './interrupt.js';
-import { runningScripts, type DeliverSettings } from './deliver-nodes.js';
+import type { DataFormat } from '../render/data.js';
+
+/** How helper pods are run: the flags of apply-node. */
+export interface DeliverSettings {
+  readonly image?: string;
+  readonly helperNamespace: string;
+  /** 0 means as long as a helper pod may live. */
+  readonly timeoutMs: number;
+  readonly parallel: number;
+  /** -o json|yaml: one record per node on stdout instead of lines. */
+  readonly data?: DataFormat;
+}
+
+/** What the first Ctrl-C waits for, in its message. */
+export function runningScripts(running: ReadonlySet<string>): string {
+  return running.size > 0 ? `waiting for ${running.size} running script(s) to finish (Ctrl-C again to stop them), ` : '';
+}
 
 /** What runs on one node, given a way to run scripts there: applyRuleSet or cleanupNode. */
 export type NodeJob = (run: NodeRunner, signal: AbortSignal) => Promise<ApplyReport>;

@@ -15,8 +15,7 @@ import { Reconciler, type Desired, type ReconcileEvent } from '../control/reconc
 import type { ClusterConnection } from '../sources/cluster.js';
 import type { ObjectSet } from '../sources/objects.js';
 import { overlayObjects, toSnapshot } from '../sources/snapshot.js';
-import { runningScripts, type DeliverSettings } from './deliver-nodes.js';
-import { nodeApplier, type ApplyToNode } from './apply-nodes.js';
+import { nodeApplier, runningScripts, type ApplyToNode, type DeliverSettings } from './apply-nodes.js';
 import { watchInterrupts, type InterruptWords, type Interrupts } from './interrupt.js';
 import type { Output } from './output.js';
 

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { startApiServer, type ExecHandler, type FakeApiServer } from '../support/apiserver.js';
+import { receivedScript, startApiServer, type ExecHandler, type FakeApiServer } from '../support/apiserver.js';
 import type { JsonObject } from '../support/selectors.js';
 import { renderStateScript } from '../../src/node/index.js';
 import { stateText } from '../node/states.js';
@@ -50,14 +50,8 @@ function nodeOf(namespace: string, name: string): string {
 }
 
 const receiver: ExecHandler = async (req, io) => {
-  const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1] ?? '';
-  let text = '';
-  for await (const chunk of io.stdin) {
-    text += (chunk as Buffer).toString();
-    if (text.includes(`\n${sentinel}\n`)) break;
-  }
+  const { script } = await receivedScript(req, io);
   execs++;
-  const script = text.slice(0, text.indexOf(`${sentinel}\n`));
   // The node's state: nothing of ours, whatever was applied before (every program installs anew).
   if (script === renderStateScript()) {
     io.stdout.write(stateText());

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
-import { startApiServer, type ExecHandler, type FakeApiServer } from '../support/apiserver.js';
+import { receivedScript, startApiServer, type ExecHandler, type FakeApiServer } from '../support/apiserver.js';
 import type { JsonObject } from '../support/selectors.js';
 import { renderData } from '../../src/render/data.js';
 import { renderStateScript } from '../../src/node/index.js';
@@ -36,14 +36,7 @@ const DONE = ['step=check result=ok', 'step=sets result=ok', 'family=4 step=test
  */
 function receiver(code = 0, stdout = DONE, stderr = '', state = NODE_STATE): ExecHandler {
   return async (req, io) => {
-    const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1];
-    assert.ok(sentinel, `no sentinel in ${req.command.join(' ')}`);
-    let text = '';
-    for await (const chunk of io.stdin) {
-      text += (chunk as Buffer).toString();
-      if (text.includes(`\n${sentinel}\n`)) break;
-    }
-    const script = text.slice(0, text.indexOf(`${sentinel}\n`));
+    const { script } = await receivedScript(req, io);
     if (script === renderStateScript()) {
       io.stdout.write(state);
       return 0;

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { ExecHandler, RequestLogEntry } from '../support/apiserver.js';
+import { receivedScript, type ExecHandler, type RequestLogEntry } from '../support/apiserver.js';
 import { renderStateScript } from '../../src/node/index.js';
 import { stateText } from '../node/states.js';
 import { parseRoute } from '../support/routes.js';
@@ -97,13 +97,7 @@ test('rbac.yaml: the roles and bindings it documents', () => {
 
 /** Plays the node for apply-node: reads each script up to its sentinel line; a fresh node's state, then a program that went through. */
 const node: ExecHandler = async (req, io) => {
-  const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1] ?? '\u0000';
-  let text = '';
-  for await (const chunk of io.stdin) {
-    text += (chunk as Buffer).toString();
-    if (text.includes(`\n${sentinel}\n`)) break;
-  }
-  const isState = text.slice(0, text.indexOf(`${sentinel}\n`)) === renderStateScript();
+  const isState = (await receivedScript(req, io)).script === renderStateScript();
   io.stdout.write(isState ? stateText() : 'knp-report step=check result=ok\nknp-report result=done\n');
   return 0;
 };

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApiServer, type ExecHandler } from '../support/apiserver.js';
+import { receivedScript, startApiServer, type ExecHandler } from '../support/apiserver.js';
 import { connectCluster } from '../../src/sources/cluster.js';
 import { apiErrorFor } from '../../src/sources/api-errors.js';
 import { deliverScript, openHelperPod, StoppedError, type DeliveryClient, type HelperOptions } from '../../src/exec/deliver.js';
@@ -22,13 +22,7 @@ const client: DeliveryClient = { core: cluster.apis.core, kubeConfig: cluster.ku
 /** Plays the node: the script up to the receiver's sentinel, answered by `answer`. */
 function node(answer: (script: string) => Promise<{ code: number; out: string }>): ExecHandler {
   return async (req, io) => {
-    const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1] ?? '';
-    let text = '';
-    for await (const chunk of io.stdin) {
-      text += (chunk as Buffer).toString();
-      if (text.includes(`\n${sentinel}\n`)) break;
-    }
-    const r = await answer(text.slice(0, text.indexOf(`${sentinel}\n`)));
+    const r = await answer((await receivedScript(req, io)).script);
     io.stdout.write(r.out);
     return r.code;
   };

@@ -3,18 +3,13 @@
  * The kubelet's part for the test API server: an exec into a helper pod runs its command inside
  * the lab node the pod is on, with what arrives on stdin up to the receiver's sentinel line.
  */
-import type { ExecHandler } from '../support/apiserver.js';
+import { receivedScript, type ExecHandler } from '../support/apiserver.js';
 import { runInNode, type Lab } from './lab.js';
 
 export function execInLab(lab: Lab, nodeOf: (ns: string, pod: string) => string): ExecHandler {
   return async (req, io) => {
-    const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1] ?? '';
-    let text = '';
-    for await (const chunk of io.stdin) {
-      text += (chunk as Buffer).toString();
-      if (text.includes(`\n${sentinel}\n`)) break;
-    }
-    const r = await runInNode(lab, nodeOf(req.namespace, req.pod), req.command, text);
+    const { script, sentinel } = await receivedScript(req, io);
+    const r = await runInNode(lab, nodeOf(req.namespace, req.pod), req.command, `${script}${sentinel}\n`);
     io.stdout.write(r.stdout);
     io.stderr.write(r.stderr);
     return r.code;

@@ -28,7 +28,7 @@ import type { ExpiredWatchDelivery, ForbidRule, RequestLogEntry, ServerState, Wa
 import { ObjectStore, keyOf, metaOf } from './store.js';
 
 export type { ExecHandler, ExecIo, ExecProtocol, ExecRequest } from './exec-server.js';
-export { echoHandler } from './exec-server.js';
+export { echoHandler, receivedScript } from './exec-server.js';
 export type { PodStartup } from './pod-lifecycle.js';
 export type { ExpiredWatchDelivery, ForbidRule, RequestLogEntry, WatchFailure } from './state.js';
 

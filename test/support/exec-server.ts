@@ -103,3 +103,19 @@ export function echoHandler(code = 0): ExecHandler {
     return code;
   };
 }
+
+/**
+ * What a helper pod's receiver is sent: stdin up to the sentinel line its command names (see
+ * exec/helper-pod receiveAndRunCommand), and that sentinel. Stdin is never closed by the client.
+ */
+export async function receivedScript(req: ExecRequest, io: ExecIo): Promise<{ readonly script: string; readonly sentinel: string }> {
+  const sentinel = /'(#NETPOL-EOF-[0-9a-f]+)'/.exec(req.command.join(' '))?.[1];
+  if (sentinel === undefined) throw new Error(`fake node: no sentinel in ${req.command.join(' ')}`);
+  let text = '';
+  for await (const chunk of io.stdin) {
+    text += (chunk as Buffer).toString();
+    if (text.includes(`\n${sentinel}\n`)) break;
+  }
+  const end = text.indexOf(`${sentinel}\n`);
+  return { script: end < 0 ? text : text.slice(0, end), sentinel };
+}
