@@ -10,9 +10,13 @@
  * Then, up to 10k pods, the live rows (scripts/bench/live): can-reach and explain of one policy read
  * from the test API server, paged, against the same on the file.
  *
+ * At 10k pods, the watch rows (scripts/bench/watch-loop): apply-node NODE --watch against the
+ * test API server, the time from each of a scripted sequence of changes to the node's rules being
+ * in place.
+ *
  * KNP_BENCH_SIZES=1k,10k picks sizes (default 1k,10k,50k); KNP_BENCH_RUNS=N the runs per command
  * (default 5); KNP_BENCH_TIMEOUT=S the seconds one run may take (default 180); KNP_BENCH_ONLY=live
- * runs the live rows alone (no file tables, rule set or growth), for a quick look at them.
+ * or =watch runs those rows alone (no file tables, rule set or growth), for a quick look at them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -23,6 +27,7 @@ import { measureLive, startLiveServer } from './bench/live.js';
 import { createRunner, median, type Runner } from './bench/measure.js';
 import { growthTable, liveTable, sizeName, sizeTable, type Measured, type Result, type SizeResult } from './bench/report.js';
 import { ruleSetFigures } from './bench/ruleset.js';
+import { measureWatchLoop } from './bench/watch-loop.js';
 
 /** Above the target size, a command that would take longer than this per run is left out. */
 const SLOW_MS = 60_000;
@@ -117,12 +122,29 @@ async function liveRows(runner: Runner, file: string, dir: string, shape: Cluste
   }
 }
 
+/** The watch rows: one loop, a scripted sequence of changes on one node. */
+async function watchRows(file: string, dir: string, shape: ClusterShape): Promise<string[]> {
+  const changes = 10;
+  try {
+    const w = await measureWatchLoop(file, dir, { node: SAMPLE.node, namespace: SAMPLE.policyNamespace, pod: SAMPLE.from.split('/')[1] ?? '' }, changes);
+    const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+    return [
+      `${sizeName(shape.pods)} pods, apply-node ${SAMPLE.node} --watch against the test API server (debounce 1s as shipped; a fake node that installs at once):`,
+      `  first apply after start (list, build, helper pod, state read, program): ${s(w.firstApplyMs)}`,
+      `  change -> ${SAMPLE.node}'s rules in place, over ${w.changes} changes (a pod added to an isolated namespace on the node, then deleted): median ${s(w.medianMs)}, worst ${s(w.worstMs)}`,
+      `  re-apply cost of one node (that less the debounce: rebuild, helper pod, state read, program): median ${s(w.reapplyMs)}`,
+    ];
+  } catch (e) {
+    return [`${sizeName(shape.pods)} pods, watch: failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`];
+  }
+}
+
 async function main(): Promise<void> {
   const shapes = parseSizes(setting('KNP_BENCH_SIZES', '1k,10k,50k'));
   const runs = positive('KNP_BENCH_RUNS', 5);
   const timeoutMs = positive('KNP_BENCH_TIMEOUT', 180) * 1000;
   const only = setting('KNP_BENCH_ONLY', '');
-  if (only !== '' && only !== 'live') throw new Error(`KNP_BENCH_ONLY: "${only}" is not "live"`);
+  if (only !== '' && only !== 'live' && only !== 'watch') throw new Error(`KNP_BENCH_ONLY: "${only}" is not "live" or "watch"`);
   const fileRows = only === '';
   const dir = mkdtempSync(join(tmpdir(), 'knp-bench-'));
   try {
@@ -142,8 +164,14 @@ async function main(): Promise<void> {
           for (const line of await ruleSetFigures(file, SAMPLE.node)) console.log(line);
         }
       }
-      console.log();
-      for (const line of await liveRows(runner, file, dir, shape, runs, timeoutMs)) console.log(line);
+      if (only !== 'watch') {
+        console.log();
+        for (const line of await liveRows(runner, file, dir, shape, runs, timeoutMs)) console.log(line);
+      }
+      if (only !== 'live' && shape.pods === TARGET_PODS) {
+        console.log();
+        for (const line of await watchRows(file, dir, shape)) console.log(line);
+      }
       rmSync(file);
     }
     if (sizes.length > 1) {
