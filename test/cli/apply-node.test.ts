@@ -121,6 +121,22 @@ const errorCases: ErrorCase[] = [
     setup: () => server.setExecHandler(receiver(0, DONE, '', 'sh: 1: iptables-save: not found\n')),
     stderr: /^error: node node-a: the node's state could not be read: line 1: want "knp-state 1" \(the output of the state script\)\n$/,
   },
+  {
+    name: 'the exec stream drops while the program runs',
+    setup: () =>
+      server.setExecHandler(async (req, io) => {
+        const { script } = await receivedScript(req, io);
+        if (script === renderStateScript()) {
+          io.stdout.write(NODE_STATE);
+          return 0;
+        }
+        io.stdout.write('knp-report step=check result=ok\n');
+        await new Promise((r) => setTimeout(r, 100));
+        io.drop();
+        return 0;
+      }),
+    stderr: /^error: node node-a: the script's outcome is unknown: the connection closed without an exit status\n$/,
+  },
   { name: 'the image cannot be pulled', setup: () => server.setPodStartup({ mode: 'image-pull-error' }), stderr: /^error: node node-a: helper pod kube-system\/netpol-helper-node-a-\w+ cannot start: (ErrImagePull|ImagePullBackOff)/ },
   { name: 'no permission to create pods', setup: () => server.forbid({ verb: 'create', resource: 'pods', namespace: 'kube-system' }), stderr: /^error: node node-a: Error from server \(Forbidden\): pods is forbidden: User "tester" cannot create resource "pods" in API group "" in the namespace "kube-system"\n$/ },
   { name: 'no permission to exec', setup: () => server.refuseExec(403), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: .*403/ },

@@ -24,6 +24,8 @@ export interface ExecIo {
   readonly stdin: Readable;
   readonly stdout: Writable;
   readonly stderr: Writable;
+  /** Cuts the connection at once, with no status, as a network failure or a dying kubelet would. */
+  readonly drop: () => void;
 }
 
 /** Runs the "command"; resolves to its exit code. A throw becomes an InternalError status. */
@@ -82,7 +84,7 @@ export async function serveExec(ws: WebSocket, req: ExecRequest, handler: ExecHa
 
   let status: Record<string, unknown>;
   try {
-    const code = await handler(req, { stdin, stdout, stderr });
+    const code = await handler(req, { stdin, stdout, stderr, drop: () => ws.terminate() });
     status = statusFor(code, req.command);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
