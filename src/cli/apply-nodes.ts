@@ -33,8 +33,8 @@ export function runningScripts(running: ReadonlySet<string>): string {
   return running.size > 0 ? `waiting for ${running.size} running script(s) to finish (Ctrl-C again to stop them), ` : '';
 }
 
-/** What runs on one node, given a way to run scripts there: applyRuleSet or cleanupNode. */
-export type NodeJob = (run: NodeRunner, signal: AbortSignal) => Promise<ApplyReport>;
+/** What an apply runs on one node: applyRuleSet or cleanupNode. */
+export type NodeJob = NodeUse<ApplyReport>;
 
 /**
  * Cases of one node's apply as the commands report it: done (the report says what changed),
@@ -54,12 +54,20 @@ export function reportOutcome(node: string, report: ApplyReport, out: Output): N
   return { kind: 'applied', text: describeReport(report).join('\n'), report };
 }
 
-/** One helper pod per node for the whole job: the state read and the program run in the same pod. */
-export async function nodeApplier(cluster: ClusterConnection, s: DeliverSettings, interrupts: Interrupts, out: Output): Promise<ApplyToNode> {
+/** What a session on one node yielded, or why it yielded nothing. */
+export type NodeResult<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'failed'; readonly text: string } | { readonly kind: 'stopped' };
+
+/** What runs on one node, given a way to run scripts there. */
+export type NodeUse<T> = (run: NodeRunner, signal: AbortSignal) => Promise<T>;
+
+export type OnNode<T> = (node: string, use: NodeUse<T>, onStage?: (stage: DeliveryStage) => void) => Promise<NodeResult<T>>;
+
+/** One helper pod per node for the whole use: a state read and the program run in the same pod. */
+export async function nodeSessions<T>(cluster: ClusterConnection, s: DeliverSettings, interrupts: Interrupts, out: Output): Promise<OnNode<T>> {
   const { openHelperPod, StoppedError } = await import('../exec/deliver.js');
   const { apiErrorFor } = await import('../sources/api-errors.js');
   const client = { core: cluster.apis.core, kubeConfig: cluster.kubeConfig() };
-  return async (node, job, onStage) => {
+  return async (node, use, onStage) => {
     try {
       const session = await openHelperPod(client, {
         node,
@@ -73,7 +81,7 @@ export async function nodeApplier(cluster: ClusterConnection, s: DeliverSettings
         kill: interrupts.kill,
       });
       try {
-        return reportOutcome(node, await job((script) => session.run(script), interrupts.stop), out);
+        return { kind: 'done', value: await use((script) => session.run(script), interrupts.stop) };
       } finally {
         await session.close();
       }
@@ -85,32 +93,50 @@ export async function nodeApplier(cluster: ClusterConnection, s: DeliverSettings
   };
 }
 
-/** Applies `jobFor(node)` to every node, `s.parallel` at a time; prints each node's outcome. */
-export async function applyAll(cluster: ClusterConnection, nodes: readonly string[], jobFor: (node: string) => NodeJob, s: DeliverSettings, out: Output): Promise<number> {
+/** nodeSessions for applies: each report becomes the node's outcome. */
+export async function nodeApplier(cluster: ClusterConnection, s: DeliverSettings, interrupts: Interrupts, out: Output): Promise<ApplyToNode> {
+  const open = await nodeSessions<ApplyReport>(cluster, s, interrupts, out);
+  return async (node, job, onStage) => {
+    const r = await open(node, job, onStage);
+    return r.kind === 'done' ? reportOutcome(node, r.value, out) : r;
+  };
+}
+
+/**
+ * Runs what `session` makes on every node, `s.parallel` at a time, with progress on a terminal's
+ * stderr and Ctrl-C handled (cli/interrupt): nodes stopped before anything ran there, or not
+ * reached after it, are left out.
+ */
+export async function onEveryNode<R>(
+  nodes: readonly string[],
+  s: DeliverSettings,
+  out: Output,
+  session: (interrupts: Interrupts) => Promise<(node: string, onStage: (stage: DeliveryStage) => void) => Promise<R | 'stopped'>>,
+): Promise<{ readonly results: readonly { readonly node: string; readonly outcome: R }[]; readonly interrupted: boolean }> {
   // Like the spinner: never beside -o json|yaml, whose readers want stderr for errors only.
   const tty = stderrIsInteractive() && s.data === undefined;
   let done = 0;
   const progress = (text: string): void => {
     if (tty) process.stderr.write(`\r\x1b[2K[${done}/${nodes.length}] ${text}`);
   };
-  const results: { node: string; outcome: Exclude<NodeApplyOutcome, { kind: 'stopped' }> }[] = [];
+  const results: { node: string; outcome: R }[] = [];
   const running = new Set<string>();
   const interrupts = watchInterrupts(() => runningScripts(running), (text) => out.error(text));
-  const apply = await nodeApplier(cluster, s, interrupts, out);
+  const onNode = await session(interrupts);
   const queue = [...nodes];
   const worker = async (): Promise<void> => {
     for (let node = queue.shift(); node !== undefined && !interrupts.stop.aborted; node = queue.shift()) {
       const n = node;
       // Building a big node's rule set takes a while: let the other workers' sockets breathe first.
       await new Promise((resolve) => setImmediate(resolve));
-      const r = await apply(n, jobFor(n), (stage) => {
+      const r = await onNode(n, (stage) => {
         if (stage === 'running') running.add(n);
         else running.delete(n);
         progress(`node ${n}: ${stage}`);
       });
       done++;
       progress(`${done} of ${nodes.length} nodes done`);
-      if (r.kind !== 'stopped') results.push({ node: n, outcome: r });
+      if (r !== 'stopped') results.push({ node: n, outcome: r });
     }
   };
   try {
@@ -119,8 +145,19 @@ export async function applyAll(cluster: ClusterConnection, nodes: readonly strin
     interrupts.dispose();
   }
   if (tty) process.stderr.write('\r\x1b[2K');
+  return { results, interrupted: interrupts.stop.aborted };
+}
+
+/** Applies `jobFor(node)` to every node, `s.parallel` at a time; prints each node's outcome. */
+export async function applyAll(cluster: ClusterConnection, nodes: readonly string[], jobFor: (node: string) => NodeJob, s: DeliverSettings, out: Output): Promise<number> {
+  const { results, interrupted } = await onEveryNode<Exclude<NodeApplyOutcome, { kind: 'stopped' }>>(nodes, s, out, async (interrupts) => {
+    const apply = await nodeApplier(cluster, s, interrupts, out);
+    return async (node, onStage) => {
+      const o = await apply(node, jobFor(node), onStage);
+      return o.kind === 'stopped' ? 'stopped' : o;
+    };
+  });
   // Every helper pod is gone by now. After Ctrl-C the nodes not reached are not errors, nor done.
-  const interrupted = interrupts.stop.aborted;
   const bad = results.filter((r) => r.outcome.kind === 'failed');
   const exitCode = interrupted ? INTERRUPTED_EXIT_CODE : bad.length > 0 ? 2 : 0;
   if (s.data !== undefined) {

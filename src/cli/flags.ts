@@ -50,6 +50,16 @@ export const COMMANDS = {
       ['apply-node --all --watch', 'Install on every node, then keep the rules in step with the cluster'],
     ],
   },
+  status: {
+    usage: 'status [node]',
+    summary: 'Whether a node holds the rules it should',
+    describe: 'Read what is installed on a node (read-only, through a helper pod) and compare it with the rules the policies give now: in sync, stale, foreign rules ahead of ours, or nothing installed. Exit 0 in sync, 1 not, 2 error',
+    examples: [
+      ['status node-a', 'Is node-a in step with the policies?'],
+      ['status --all -o wide', 'Every node, with the packet counters of each pod and policy chain'],
+      ['status node-a -f policies/ --node-state status.txt', 'Offline: against what --print-state-script printed on node-a'],
+    ],
+  },
   agent: {
     usage: 'agent',
     summary: 'Keep this node\'s rules in step (DaemonSet)',
@@ -76,6 +86,14 @@ export const GLOBAL_FLAGS = {
 
 /** Each command's own flags; --help shows their group first, before the flags every command takes. */
 const OWN = 'Flags:';
+/** The flags of commands that reach nodes through helper pods (apply-node, status). */
+const HELPER_FLAGS = {
+  image: { type: 'string', describe: 'Helper image with iptables and ipset', group: OWN },
+  'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod', group: OWN },
+  timeout: { type: 'string', default: '2m', describe: 'How long to wait for the helper pod, and for the script, on each node (0 = the longest a helper pod allows)', group: OWN },
+  parallel: { type: 'number', default: 4, describe: 'With --all: nodes done at once', group: OWN },
+  'mark-bits': { type: 'string', default: '0x300000', describe: 'Packet mark bits the rules use: a mask of two bits (hex or decimal), the lower for egress, the higher for ingress; not kube-proxy\'s 0x4000/0x8000', group: OWN },
+} as const satisfies Record<string, Options>;
 export const COMMAND_FLAGS = {
   explain: {},
   'can-reach': {
@@ -94,13 +112,23 @@ export const COMMAND_FLAGS = {
     'node-state': { type: 'string', describe: 'With --dry-run: compute the program from this node state (the output of --print-state-script run on the node); without, for a node that holds nothing of ours', group: OWN },
     'print-state-script': { type: 'boolean', default: false, describe: 'Print the read-only script that prints a node\'s state (for --node-state), and nothing else', group: OWN },
     cleanup: { type: 'boolean', default: false, describe: 'Remove every chain, rule and ipset of ours instead', group: OWN },
-    image: { type: 'string', describe: 'Helper image with iptables and ipset', group: OWN },
-    'helper-namespace': { type: 'string', default: 'kube-system', describe: 'Namespace of the helper pod', group: OWN },
-    timeout: { type: 'string', default: '2m', describe: 'How long to wait for the helper pod, and for the script, on each node (0 = the longest a helper pod allows)', group: OWN },
-    parallel: { type: 'number', default: 4, describe: 'With --all: nodes done at once', group: OWN },
+    image: HELPER_FLAGS.image,
+    'helper-namespace': HELPER_FLAGS['helper-namespace'],
+    timeout: HELPER_FLAGS.timeout,
+    parallel: HELPER_FLAGS.parallel,
     watch: { alias: 'w', type: 'boolean', default: false, describe: 'After applying, watch pods, namespaces, policies and nodes and re-apply each node whose rules change, until SIGINT/SIGTERM; logs a line per node applied on stderr (-o json: JSON lines)', group: OWN },
     debounce: { type: 'string', default: '1s', describe: 'With --watch: how long changes must settle before the rules are rebuilt', group: OWN },
-    'mark-bits': { type: 'string', default: '0x300000', describe: 'Packet mark bits the rules use: a mask of two bits (hex or decimal), the lower for egress, the higher for ingress; not kube-proxy\'s 0x4000/0x8000', group: OWN },
+    'mark-bits': HELPER_FLAGS['mark-bits'],
+  },
+  status: {
+    all: { type: 'boolean', default: false, describe: 'Every node (Node objects and nodes that pods run on)', group: OWN },
+    'node-state': { type: 'string', describe: 'Compare with this node state instead of reading the node (the output of --print-state-script run on it); works offline with -f', group: OWN },
+    'print-state-script': { type: 'boolean', default: false, describe: 'Print the read-only script that reads a node for status (its state and packet counters), and nothing else', group: OWN },
+    image: HELPER_FLAGS.image,
+    'helper-namespace': HELPER_FLAGS['helper-namespace'],
+    timeout: HELPER_FLAGS.timeout,
+    parallel: HELPER_FLAGS.parallel,
+    'mark-bits': HELPER_FLAGS['mark-bits'],
   },
   agent: {
     node: { type: 'string', describe: 'The node this runs on (default: $NODE_NAME, which the DaemonSet sets)', group: OWN },

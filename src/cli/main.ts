@@ -106,6 +106,26 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       },
     )
     .command(
+      COMMANDS.status.usage,
+      COMMANDS.status.describe,
+      (c) => withExamples(c.positional('node', { type: 'string', describe: 'The node name' }).options(COMMAND_FLAGS.status), 'status'),
+      async (a) => {
+        const { runStatus } = await import('./commands/status.js');
+        const nodeState = last(a.nodeState);
+        code = await runStatus(toGlobalArgs(a), {
+          ...(a.node === undefined ? {} : { node: a.node }),
+          all: a.all,
+          ...(nodeState === undefined ? {} : { nodeState }),
+          printStateScript: a.printStateScript,
+          ...(a.image === undefined ? {} : { image: a.image }),
+          helperNamespace: a.helperNamespace,
+          timeout: a.timeout,
+          parallel: a.parallel,
+          markBits: last(a.markBits) ?? '',
+        }, processOutput);
+      },
+    )
+    .command(
       COMMANDS.agent.usage,
       COMMANDS.agent.describe,
       (c) => withExamples(c.options(COMMAND_FLAGS.agent), 'agent'),
@@ -123,7 +143,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       },
     )
     .epilogue(EXAMPLES)
-    .demandCommand(1, 'Name a command: explain, can-reach, matrix, apply-node or agent')
+    .demandCommand(1, 'Name a command: explain, can-reach, matrix, apply-node, status or agent')
     .strict()
     .version(pkg.version)
     .help()

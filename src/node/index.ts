@@ -9,4 +9,5 @@ export * from './plan.js';
 export * from './program.js';
 export * from './report.js';
 export * from './apply.js';
+export * from './status.js';
 export { STALE_EXIT } from './sh-lib.js';

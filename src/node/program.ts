@@ -9,7 +9,7 @@ import { PREFIX } from './names.js';
 import { hex, renderSetBlocks } from './restore.js';
 import { entryCount, ruleCount, type FamilyRules } from './rule-data.js';
 import { familyPlans, type FamilyPlan, type NodePlan } from './plan.js';
-import { APPLY_MAIN, READ_LIB, SET_FUNCTION, STALE_EXIT, STATE_MAIN } from './sh-lib.js';
+import { APPLY_MAIN, READ_LIB, SET_FUNCTION, STALE_EXIT, STATE_MAIN, STATUS_MAIN } from './sh-lib.js';
 
 /** Text for a comment line: nothing that could end the line or confuse a terminal. */
 function commentText(s: string): string {
@@ -36,6 +36,18 @@ const STATE_SCRIPT = [
 
 export function renderStateScript(): string {
   return STATE_SCRIPT;
+}
+
+const STATUS_SCRIPT = [
+  '#!/bin/sh',
+  "# kubectl-netpol: reads this node's state for status and changes nothing: what the state script prints",
+  '# (the iptables backend, both filter tables, our ipsets), then the packet counters of our rules.',
+  '# Run on the node as root: sh -s < this-file > status.txt; then status NODE --node-state status.txt.',
+  TAIL(STATUS_MAIN),
+].join('\n');
+
+export function renderStatusScript(): string {
+  return STATUS_SCRIPT;
 }
 
 /** A function printing `blocks` (lines, or lines joined by newlines) through a quoted here-document. */

@@ -15,7 +15,7 @@
  * knp_print_state prints them in the format node-state.ts parses; the apply compares that text
  * with the one its program was computed from.
  */
-import { CHAIN_GLOBS, SET_GLOBS } from './names.js';
+import { CHAIN_GLOBS, PREFIX, SET_GLOBS } from './names.js';
 
 /** Exit status of an apply that found the node changed since its state was read (EX_TEMPFAIL). */
 export const STALE_EXIT = 75;
@@ -281,6 +281,44 @@ knp_print_state() {
 export const STATE_MAIN = `knp_main() {
   knp_read_state || return
   knp_print_state
+}`;
+
+/**
+ * The status script's main: the state, then the packet counters of our rules, which the state
+ * leaves out (they change by themselves, and the apply compares states byte for byte). They are a
+ * second read of the table, after the first: a rule added in between has no counter line.
+ *
+ *   counters 4 ok|failed / [PACKETS:BYTES] -A KNP-... and -A FORWARD ... -j KNP-... lines /
+ *   end counters 4                                      (after the state's end, for table=present)
+ */
+export const STATUS_MAIN = `# Each family read: its iptables-save -c lines of our chains' prefix, and of FORWARD's jumps into one.
+knp_print_counters() {
+  for knp_f in 4 6; do
+    if [ "$knp_f" = 4 ]; then knp_fam=$knp_fam4; else knp_fam=$knp_fam6; fi
+    case $knp_fam in *' table=present') ;; *) continue ;; esac
+    knp_save=\${knp_fam#save=}
+    knp_save=\${knp_save%% *}
+    if knp_out=$("$knp_save" -c -t filter </dev/null 2>/dev/null); then
+      printf 'counters %s ok\\n' "$knp_f"
+      knp_ifs=$IFS
+      IFS=$nl
+      set -f
+      for knp_l in $knp_out; do
+        case $knp_l in '['*'] -A ${PREFIX}'* | '['*'] -A FORWARD '*' -j ${PREFIX}'*) printf '%s\\n' "$knp_l" ;; esac
+      done
+      IFS=$knp_ifs
+      set +f
+    else
+      printf 'counters %s failed\\n' "$knp_f"
+    fi
+    printf 'end counters %s\\n' "$knp_f"
+  done
+}
+
+knp_main() {
+  knp_read_state || return
+  knp_print_state
+  knp_print_counters
 }`;
 
 /**

@@ -23,7 +23,6 @@ import {
   RuleSetBuilder,
   type MarkBits,
   type NodeRunner,
-  type NodeState,
   type PlanResult,
 } from '../../node/index.js';
 import { CliError } from '../../errors.js';
@@ -101,7 +100,7 @@ export function knownNodes(s: Snapshot): string[] {
   return [...new Set([...s.nodes.map((n) => n.name), ...s.pods.flatMap((p) => (p.nodeName ? [p.nodeName] : []))])].sort();
 }
 
-function checkNode(known: readonly string[], node: string, offline: boolean): void {
+export function checkNode(known: readonly string[], node: string, offline: boolean): void {
   if (known.includes(node)) return;
   throw new CliError(
     offline
@@ -126,8 +125,8 @@ async function printScripts(nodes: readonly string[], scriptFor: (node: string) 
   await out.writeAll(data === undefined ? texts() : (await dataListPrinter())('nodes', records(), data));
 }
 
-/** --node-state FILE, read and checked once: a bad file is one error naming it and the line. */
-async function readNodeState(file: string): Promise<NodeState> {
+/** --node-state FILE, read and checked once by `parse`: a bad file is one error naming it and the line. */
+export async function readNodeFile<T>(file: string, parse: (text: string) => T, command: string): Promise<T> {
   const { readFile } = await import('node:fs/promises');
   let text: string;
   try {
@@ -136,9 +135,9 @@ async function readNodeState(file: string): Promise<NodeState> {
     throw new CliError(`--node-state ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   try {
-    return parseNodeState(text);
+    return parse(text);
   } catch (err) {
-    if (err instanceof NodeStateError) throw new CliError(`--node-state ${file}: ${err.message} (want the output of apply-node --print-state-script run on the node)`, { cause: err });
+    if (err instanceof NodeStateError) throw new CliError(`--node-state ${file}: ${err.message} (want the output of ${command} --print-state-script run on the node)`, { cause: err });
     throw err;
   }
 }
@@ -177,7 +176,7 @@ export async function runApplyNode(args: GlobalArgs, o: ApplyNodeOptions, out: O
   const data = dataFormat(args.output);
   if (o.watch) return watch(args, o, { marks, timeoutMs, data }, out);
   const printData = await dataPrinter(args.output);
-  const state = o.nodeState === undefined ? undefined : await readNodeState(o.nodeState);
+  const state = o.nodeState === undefined ? undefined : await readNodeFile(o.nodeState, parseNodeState, 'apply-node');
   // One node's cleanup needs no rule set: printed without reading the cluster. --all needs the nodes.
   if (o.cleanup && printOnly && !o.all) {
     const node = o.node as string;
