@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileSnapshot } from '../../src/engine/index.js';
-import { buildRuleSet, parseNodeState, planApply, planCleanup, renderProgram, renderStateScript, shQuote, type NodePlan, type RuleSet } from '../../src/node/index.js';
+import { buildRuleSet, parseNodeState, planApply, planCleanup, renderProgram, renderStateScript, renderStatusScript, shQuote, type NodePlan, type RuleSet } from '../../src/node/index.js';
 import { NAME_CASES } from './name-cases.js';
 import { SAMPLE, SAMPLE_V4_ONLY, SAMPLE_V6_ONLY } from './sample.js';
 import { BUSY_V4, stateText } from './states.js';
@@ -25,6 +25,7 @@ const busy = parseNodeState(stateText({ v4: BUSY_V4, sets: ['set KNP-4P-01234567
 
 const scripts = [
   { name: 'state script', text: renderStateScript() },
+  { name: 'status script', text: renderStatusScript() },
   { name: 'program for a node with nothing of ours', text: renderProgram(planned(planApply(rs, undefined))) },
   { name: 'program over a busy node', text: renderProgram(planned(planApply(rs, busy))) },
   { name: 'cleanup program over a busy node', text: renderProgram(planned(planCleanup('node-a', busy))) },

@@ -18,33 +18,19 @@ import {
   parseStatusRead,
   planApply,
   type ChainDifference,
-  type FamilyPlan,
   type RuleSet,
   type SyncState,
 } from '../../src/node/index.js';
 import { pod, policy, sel } from '../support/build.js';
-import { modelOf, restore, saveText } from './restore-model.js';
+import { installedState } from './installed.js';
 import { SAMPLE } from './sample.js';
-import { EMPTY_TABLE, stateText } from './states.js';
+import { stateText } from './states.js';
 
 function rulesOf(s: Snapshot): RuleSet {
   return buildRuleSet(compileSnapshot(s), 'node-a');
 }
 
-function restoreLines(f: FamilyPlan): readonly string[] {
-  return f.kind === 'restore' ? f.restore : [];
-}
-
-/** The node's state text once `rs` is installed over empty tables: what the state script would print then. */
-function installed(rs: RuleSet, change: { v4?: (t: string) => string; sets?: (lines: string[]) => string[] } = {}): string {
-  const planned = planApply(rs, parseNodeState(stateText()));
-  assert.ok(planned.ok);
-  const p = planned.plan;
-  const v4 = saveText(restore(modelOf(EMPTY_TABLE), restoreLines(p.v4)));
-  const v6 = saveText(restore(modelOf(EMPTY_TABLE), restoreLines(p.v6)));
-  const sets = [...rs.v4.sets, ...rs.v6.sets].map((s) => `set ${s.name} ${s.entries.length}`);
-  return stateText({ v4: change.v4 ? change.v4(v4) : v4, v6, sets: change.sets ? change.sets(sets) : sets });
-}
+const installed = installedState;
 
 const base = rulesOf(SAMPLE);
 const withPod = (p: ReturnType<typeof pod>, s: Snapshot = SAMPLE): Snapshot => ({ ...s, pods: [...s.pods, p] });
