@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { receivedScript, type ExecHandler, type RequestLogEntry } from '../support/apiserver.js';
-import { renderStateScript } from '../../src/node/index.js';
+import { renderStateScript, renderStatusScript } from '../../src/node/index.js';
 import { stateText } from '../node/states.js';
 import { parseRoute } from '../support/routes.js';
 import { fakeCluster, multiDir, wireObjects } from './cluster-fixtures.js';
@@ -95,9 +95,10 @@ test('rbac.yaml: the roles and bindings it documents', () => {
   }
 });
 
-/** Plays the node for apply-node: reads each script up to its sentinel line; a fresh node's state, then a program that went through. */
+/** Plays the node for apply-node and status: reads each script up to its sentinel line; a fresh node's state, then a program that went through. */
 const node: ExecHandler = async (req, io) => {
-  const isState = (await receivedScript(req, io)).script === renderStateScript();
+  const script = (await receivedScript(req, io)).script;
+  const isState = script === renderStateScript() || script === renderStatusScript();
   io.stdout.write(isState ? stateText() : 'knp-report step=check result=ok\nknp-report result=done\n');
   return 0;
 };
@@ -118,6 +119,7 @@ const cases: Case[] = [
   { name: 'apply-node --dry-run', args: ['apply-node', 'node-1', '--dry-run'], group: 'netpol-readers', code: 0 },
   { name: 'completion of namespaces', args: ['__complete', 'matrix', '-n', ''], group: 'netpol-readers', code: 0 },
   { name: 'apply-node', args: ['apply-node', 'node-1'], group: 'netpol-node-admins', needsNodeAdmin: true, code: 0 },
+  { name: 'status (a node with nothing installed)', args: ['status', 'node-1'], group: 'netpol-node-admins', needsNodeAdmin: true, code: 1 },
 ];
 
 describe('examples/rbac.yaml grants every request each command makes', { concurrency: 3 }, () => {
