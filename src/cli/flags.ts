@@ -4,7 +4,7 @@
  * so a flag added to a command is also completed, with its values.
  */
 import type { Options } from 'yargs';
-import { FAMILY_ARGS, OUTPUT_FORMATS, type OutputFormat } from './global-args.js';
+import { DIFF_FORMATS, FAMILY_ARGS, OUTPUT_FORMATS, type OutputFormat } from './global-args.js';
 
 /** Every command, defined once: --help shows `describe`, completion offers `summary` beside the name. */
 export const COMMANDS = {
@@ -58,6 +58,16 @@ export const COMMANDS = {
       ['status node-a', 'Is node-a in step with the policies?'],
       ['status --all -o wide', 'Every node, with the packet counters of each pod and policy chain'],
       ['status node-a -f policies/ --node-state status.txt', 'Offline: against what --print-state-script printed on node-a'],
+    ],
+  },
+  diff: {
+    usage: 'diff [before] [after]',
+    summary: 'What a change of policies opens and closes',
+    describe: 'Every pair of pods (and address blocks outside the cluster) whose allowed connections differ between BEFORE and AFTER (files or folders), or between the live cluster and the cluster with AFTER laid over it (--cluster). Exit 0 no change, 1 changed, 2 error',
+    examples: [
+      ['diff main/manifests/ pr/manifests/', 'What a pull request changes, offline'],
+      ['diff --cluster new-policy.yaml -o md', 'What applying a file would change, as a pull-request comment'],
+      ['diff before.yaml after.yaml -o json', 'As data: every pair, its connections before and after'],
     ],
   },
   agent: {
@@ -129,6 +139,9 @@ export const COMMAND_FLAGS = {
     timeout: HELPER_FLAGS.timeout,
     parallel: HELPER_FLAGS.parallel,
     'mark-bits': HELPER_FLAGS['mark-bits'],
+  },
+  diff: {
+    output: { alias: 'o', type: 'string', choices: DIFF_FORMATS, default: 'table', describe: 'Output format (md: a Markdown table for a pull-request comment)', group: 'Output:' },
   },
   agent: {
     node: { type: 'string', describe: 'The node this runs on (default: $NODE_NAME, which the DaemonSet sets)', group: OWN },

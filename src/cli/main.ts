@@ -8,7 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createRequire } from 'node:module';
 import { CliError } from '../errors.js';
-import { last, parseDryRun, DRY_RUN_VALUES, toGlobalArgs, type FamilyArg } from './global-args.js';
+import { last, parseDryRun, DRY_RUN_VALUES, toGlobalArgs, type DiffFormat, type FamilyArg } from './global-args.js';
 import { COMMAND_FLAGS, COMMANDS, GLOBAL_FLAGS } from './flags.js';
 import { processOutput, terminalColumns } from './output.js';
 import { checkArgv } from './argv-check.js';
@@ -123,6 +123,24 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
           parallel: a.parallel,
           markBits: last(a.markBits) ?? '',
         }, processOutput);
+      },
+    )
+    .command(
+      COMMANDS.diff.usage,
+      COMMANDS.diff.describe,
+      (c) =>
+        withExamples(
+          c
+            .positional('before', { type: 'string', describe: 'A file or folder of manifests (- for stdin): the cluster before' })
+            .positional('after', { type: 'string', describe: 'The cluster after; with --cluster, the files laid over the live cluster' })
+            .options(COMMAND_FLAGS.diff),
+          'diff',
+        ),
+      async (a) => {
+        const { runDiff } = await import('./commands/diff.js');
+        const format = (last(a.output) ?? 'table') as DiffFormat;
+        const paths = [a.before, a.after].filter((p): p is string => p !== undefined);
+        code = await runDiff(toGlobalArgs(a), { paths, format }, processOutput);
       },
     )
     .command(

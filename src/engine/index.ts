@@ -8,6 +8,9 @@ export * from './verdict.js';
 export * from './resolve.js';
 export * from './explain.js';
 export * from './direction.js';
+export * from './connections.js';
+export * from './address-blocks.js';
+export * from './diff.js';
 // Re-exported so that every layer keeps taking it from the engine's index; it lives in a leaf.
 export { assertNever } from '../assert-never.js';
 // The same for the address arithmetic, which lives in model/ so that sources/ can use it.

@@ -34,6 +34,7 @@ const cases: Case[] = [
   { name: '--ip-family takes its value: the next word is SRC', words: ['can-reach', '--ip-family', 'IPv6', 'web-'], want: ['web-0', 'web-1', 'web-2', 'web-canary-0'] },
   { name: 'matrix flags include --ip-family', words: ['matrix', '--i'], want: ['--ip-family'] },
   { name: '-o: the output formats', words: ['matrix', '-o', ''], want: ['table', 'wide', 'json', 'yaml'] },
+  { name: 'diff -o: its own formats too', words: ['diff', 'a.yaml', 'b.yaml', '-o', ''], want: ['table', 'wide', 'json', 'yaml', 'md', 'csv'] },
   { name: '--helper-namespace: namespaces', words: ['apply-node', 'node-1', '--helper-namespace', 'k'], want: ['kube-system'] },
 ];
 

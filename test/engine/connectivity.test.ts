@@ -1,9 +1,10 @@
 /**
- * The shared connectivity table (test/support/connectivity.ts) judged by the engine twice: the
- * verdict of `can-reach`, derived from the evaluation record as the CLI derives it, and the
- * decision `matrix` reads (decideConnection), which must say the same.
+ * The shared connectivity table (test/support/connectivity.ts) judged by the engine: the verdict
+ * of `can-reach`, derived from the evaluation record as the CLI derives it; the decision `matrix`
+ * reads (decideConnection), which must say the same; and the connection sets `diff` compares,
+ * every port of every protocol at once, which must hold the row's port exactly when allowed.
  */
-import { compileSnapshot, decideConnection, decisionAllows, evaluateConnection, isAllowed, type Connection } from '../../src/engine/index.js';
+import { compileSnapshot, connectionsBetween, connectionSetText, decideConnection, decisionAllows, evaluateConnection, holds, isAllowed, type Connection } from '../../src/engine/index.js';
 import { endpointOf, runTable, snapshotOf, type Row } from '../support/connectivity.js';
 
 function connectionOf(row: Row): Connection {
@@ -38,5 +39,14 @@ runTable('engine (decideConnection, ends copied out of the snapshot)', async (ro
     const copy = (e: Connection['src']): Connection['src'] => (e.kind === 'pod' ? { kind: 'pod', pod: { ...e.pod } } : e);
     const d = decideConnection(compileSnapshot(snapshotOf(row)), { ...conn, src: copy(conn.src), dst: copy(conn.dst) });
     return { allowed: decisionAllows(d), detail: `decision on copies: egress ${d.egress.kind}, ingress ${d.ingress.kind}` };
+  }),
+);
+
+runTable('engine (connectionsBetween, the sets diff compares)', async (rows) =>
+  rows.map((row) => {
+    const conn = connectionOf(row);
+    const c = compileSnapshot(snapshotOf(row));
+    const set = connectionsBetween(c, conn.src, conn.dst, [c], conn.family);
+    return { allowed: holds(set, conn.protocol, conn.port), detail: `connections: ${connectionSetText(set)}` };
   }),
 );

@@ -26,8 +26,11 @@ const VALUE_FLAGS = new Set(ALL.filter((f) => f.takesValue).flatMap((f) => f.spe
 const OPTIONAL_VALUE_FLAGS = new Set(ALL.filter((f) => f.optionalValue).flatMap((f) => f.spellings));
 /** kubectl's current --dry-run values (not its deprecated booleans). */
 const DRY_RUN_CHOICES = ['none', 'client', 'server'];
-/** The values a flag allows, where it names them (-o, --ip-family). */
-const CHOICES = new Map(ALL.flatMap((f) => (f.choices === undefined ? [] : f.spellings.map((s) => [s, f.choices ?? []] as const))));
+/** The values a flag allows, where it names them (-o, --ip-family): a command's own definition first (diff's -o). */
+function choicesOf(command: string | undefined, flag: string): readonly string[] {
+  const own = (command === undefined ? undefined : BY_COMMAND.get(command))?.find((f) => f.spellings.includes(flag));
+  return (own ?? GLOBAL.find((f) => f.spellings.includes(flag)))?.choices ?? [];
+}
 
 
 interface Parsed {
@@ -154,7 +157,7 @@ export async function runComplete(words: readonly string[], out: Output): Promis
       case '--node-state':
         return emit([], FILES);
       default:
-        return emit(CHOICES.get(prev) ?? []);
+        return emit(choicesOf(before.command, prev));
     }
   }
   if (before.command === undefined) {
