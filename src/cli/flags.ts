@@ -4,7 +4,7 @@
  * so a flag added to a command is also completed, with its values.
  */
 import type { Options } from 'yargs';
-import { DIFF_FORMATS, FAMILY_ARGS, OUTPUT_FORMATS, type OutputFormat } from './global-args.js';
+import { REVIEW_FORMATS, FAMILY_ARGS, OUTPUT_FORMATS, type OutputFormat } from './global-args.js';
 
 /** Every command, defined once: --help shows `describe`, completion offers `summary` beside the name. */
 export const COMMANDS = {
@@ -104,6 +104,8 @@ const HELPER_FLAGS = {
   parallel: { type: 'number', default: 4, describe: 'With --all: nodes done at once', group: OWN },
   'mark-bits': { type: 'string', default: '0x300000', describe: 'Packet mark bits the rules use: a mask of two bits (hex or decimal), the lower for egress, the higher for ingress; not kube-proxy\'s 0x4000/0x8000', group: OWN },
 } as const satisfies Record<string, Options>;
+/** matrix's and diff's -o: the common formats, Markdown, CSV and pictures. */
+const REVIEW_OUTPUT = { alias: 'o', type: 'string', choices: REVIEW_FORMATS, default: 'table', describe: 'Output format (md: Markdown for a pull-request comment; dot, mermaid, svg: a picture)', group: 'Output:' } as const satisfies Options;
 export const COMMAND_FLAGS = {
   explain: {},
   'can-reach': {
@@ -115,6 +117,8 @@ export const COMMAND_FLAGS = {
     selector: { alias: 'l', type: 'string', describe: 'Only pods matching this label selector (e.g. app=web,tier!=db)', group: OWN },
     'ip-family': { type: 'string', choices: FAMILY_ARGS, describe: 'Judge dual-stack pairs over this family (default: the first family both ends have)', group: OWN },
     expect: { type: 'string', describe: 'A YAML list of {from, to, port, allowed}: exit 1, listing them, when answers differ', group: OWN },
+    'show-denied': { type: 'boolean', default: false, describe: 'With -o dot|mermaid|svg: draw the pairs policies deny too (dashed)', group: OWN },
+    output: REVIEW_OUTPUT,
   },
   'apply-node': {
     all: { type: 'boolean', default: false, describe: 'Every node (Node objects and nodes that pods run on)', group: OWN },
@@ -141,7 +145,7 @@ export const COMMAND_FLAGS = {
     'mark-bits': HELPER_FLAGS['mark-bits'],
   },
   diff: {
-    output: { alias: 'o', type: 'string', choices: DIFF_FORMATS, default: 'table', describe: 'Output format (md: a Markdown table for a pull-request comment)', group: 'Output:' },
+    output: REVIEW_OUTPUT,
   },
   agent: {
     node: { type: 'string', describe: 'The node this runs on (default: $NODE_NAME, which the DaemonSet sets)', group: OWN },

@@ -9,9 +9,9 @@ import type { RequestTimeout } from '../sources/cluster.js';
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml'];
-/** diff's formats: those, and a Markdown table (a pull-request comment) and CSV. */
-export const DIFF_FORMATS = [...OUTPUT_FORMATS, 'md', 'csv'] as const;
-export type DiffFormat = OutputFormat | 'md' | 'csv';
+/** matrix's and diff's formats: those, Markdown (a pull-request comment), CSV, and pictures. */
+export type ReviewFormat = OutputFormat | 'md' | 'csv' | 'dot' | 'mermaid' | 'svg';
+export const REVIEW_FORMATS: readonly ReviewFormat[] = [...OUTPUT_FORMATS, 'md', 'csv', 'dot', 'mermaid', 'svg'];
 
 /** --ip-family, spelled as a Service's spec.ipFamilies. */
 export type FamilyArg = 'IPv4' | 'IPv6';

@@ -8,7 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createRequire } from 'node:module';
 import { CliError } from '../errors.js';
-import { last, parseDryRun, DRY_RUN_VALUES, toGlobalArgs, type DiffFormat, type FamilyArg } from './global-args.js';
+import { last, parseDryRun, DRY_RUN_VALUES, toGlobalArgs, type ReviewFormat, type FamilyArg } from './global-args.js';
 import { COMMAND_FLAGS, COMMANDS, GLOBAL_FLAGS } from './flags.js';
 import { processOutput, terminalColumns } from './output.js';
 import { checkArgv } from './argv-check.js';
@@ -77,6 +77,8 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
             ...(a.selector === undefined ? {} : { selector: last(a.selector) ?? '' }),
             ...(ipFamily ? { ipFamily } : {}),
             ...(expect === undefined ? {} : { expect }),
+            format: (last(a.output) ?? 'table') as ReviewFormat,
+            showDenied: a.showDenied,
           },
           processOutput,
         );
@@ -138,7 +140,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
         ),
       async (a) => {
         const { runDiff } = await import('./commands/diff.js');
-        const format = (last(a.output) ?? 'table') as DiffFormat;
+        const format = (last(a.output) ?? 'table') as ReviewFormat;
         const paths = [a.before, a.after].filter((p): p is string => p !== undefined);
         code = await runDiff(toGlobalArgs(a), { paths, format }, processOutput);
       },

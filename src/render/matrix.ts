@@ -100,3 +100,27 @@ export function renderMatrixWide(m: MatrixView): string {
   const rows = m.grids.flatMap((g) => g.cells.map((c) => [c.from, c.to, g.column, c.allowed === null ? 'n/a' : c.allowed ? 'allowed' : 'denied', c.reason]));
   return renderTable(['FROM', 'TO', 'PORT', 'VERDICT', 'REASON'], rows);
 }
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** -o csv: one line per pair and column, as -o wide lists them. */
+export function renderMatrixCsv(view: MatrixView): string {
+  const rows = view.grids.flatMap((g) => g.cells.map((c) => [c.from, c.to, g.column, c.allowed === null ? '' : String(c.allowed), c.reason].map(csvCell).join(',')));
+  return `${['from,to,port,allowed,reason', ...rows].join('\n')}\n`;
+}
+
+/** -o md: each column's grid as a Markdown table, for a pull-request comment. */
+export function renderMatrixMarkdown(view: MatrixView): string {
+  const n = view.pods.length;
+  const code = (s: string): string => `\`${s}\``;
+  return view.grids
+    .map((g) => {
+      const head = `| from \\ to | ${view.pods.map(code).join(' | ')} |`;
+      const rule = `|---|${view.pods.map(() => ':-:').join('|')}|`;
+      const rows = view.pods.map((from, r) => `| ${code(from)} | ${Array.from({ length: n }, (_, i) => mark(g.cells[r * n + i]?.allowed)).join(' | ')} |`);
+      return [`**Port ${g.column}** (${YES} allowed, ${NO} denied, ${NONE} no connection)`, '', head, rule, ...rows, ''].join('\n');
+    })
+    .join('\n');
+}

@@ -7,10 +7,12 @@
 import type { Snapshot } from '../../model/index.js';
 import { compileSnapshot, diffConnectivity } from '../../engine/index.js';
 import { changeRecord, diffCsv, diffMarkdown, diffTable } from '../../render/diff.js';
+import { diffGraph } from '../../render/graph.js';
+import { renderPicture } from '../picture.js';
 import { readManifests } from '../../sources/files.js';
 import { overlayObjects, toSnapshot } from '../../sources/snapshot.js';
 import { CliError } from '../../errors.js';
-import type { DiffFormat, GlobalArgs } from '../global-args.js';
+import type { ReviewFormat, GlobalArgs } from '../global-args.js';
 import type { Output } from '../output.js';
 import { connect } from '../connect.js';
 import { withSpinner } from '../spinner.js';
@@ -18,7 +20,7 @@ import { withSpinner } from '../spinner.js';
 
 export interface DiffOptions {
   readonly paths: readonly string[];
-  readonly format: DiffFormat;
+  readonly format: ReviewFormat;
 }
 
 /** One side: files or folders, comma-separated as -f takes them. */
@@ -26,7 +28,7 @@ async function read(paths: string, defaultNamespace: string) {
   return readManifests(paths.split(',').filter((p) => p !== ''), { stdin: process.stdin, defaultNamespace });
 }
 
-async function snapshots(args: GlobalArgs, paths: readonly string[], format: DiffFormat): Promise<{ before: Snapshot; after: Snapshot }> {
+async function snapshots(args: GlobalArgs, paths: readonly string[], format: ReviewFormat): Promise<{ before: Snapshot; after: Snapshot }> {
   if (args.filename.length > 0) throw new CliError('diff takes BEFORE and AFTER as arguments (files or folders), not -f');
   if (args.cluster) {
     const [after, extra] = paths;
@@ -61,6 +63,11 @@ export async function runDiff(args: GlobalArgs, o: DiffOptions, out: Output): Pr
       break;
     case 'csv':
       out.write(diffCsv(changes));
+      break;
+    case 'dot':
+    case 'mermaid':
+    case 'svg':
+      out.write(await renderPicture(diffGraph(changes), o.format));
       break;
     case 'json':
     case 'yaml': {

@@ -9,13 +9,15 @@
 import { qualifiedName, type Pod, type Protocol } from '../../model/index.js';
 import { compileSnapshot, decideConnection, decisionAllows, destinationPort, selectorMatches, type CompiledSnapshot, type Connection, type Endpoint } from '../../engine/index.js';
 import { decisionReason } from '../../render/verdict.js';
-import { renderMatrixGrid, renderMatrixWide, type MatrixCell, type MatrixView } from '../../render/matrix.js';
+import { renderMatrixCsv, renderMatrixGrid, renderMatrixMarkdown, renderMatrixWide, type MatrixCell, type MatrixView } from '../../render/matrix.js';
+import { matrixGraph } from '../../render/graph.js';
+import { isPicture, renderPicture } from '../picture.js';
 import { renderExpectationMisses, type ExpectationMiss } from '../../render/expectations.js';
 import { describeAddressless } from '../../render/notes.js';
 import { CliError } from '../../errors.js';
 import type { Expectation } from '../../sources/expectations.js';
 import { parsePortArg, parseSelectorArg, protocolOn, type PortArg } from '../args.js';
-import type { FamilyArg, GlobalArgs } from '../global-args.js';
+import type { FamilyArg, GlobalArgs, ReviewFormat } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, scopeNamespaces } from '../source.js';
 import type { Output } from '../output.js';
 import { connectionGap, familyOf } from '../ip-family.js';
@@ -27,6 +29,10 @@ export interface MatrixOptions {
   readonly ipFamily?: FamilyArg;
   /** A file of expected answers. */
   readonly expect?: string;
+  /** -o as given: matrix has formats beyond the common ones (md, csv, pictures). */
+  readonly format: ReviewFormat;
+  /** Pictures: draw denied pairs too. */
+  readonly showDenied: boolean;
 }
 
 interface Cell extends MatrixCell {
@@ -132,7 +138,7 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
   const pods = c.pods
     .filter((p) => (scope === undefined || scope.includes(p.namespace)) && (selector === undefined || selectorMatches(selector, p.labels)))
     .sort(byName);
-  const withReason = args.output !== 'table' || expectations !== undefined;
+  const withReason = args.output !== 'table' || o.format === 'csv' || expectations !== undefined;
   const columns = [...new Map(ports.map((pa) => [columnOf(pa), pa])).values()];
   const ends = pods.map(endOf);
   const cellsOf = (pa: PortArg): Generator<Cell> => columnCells(c, ends, pa, o.ipFamily, withReason);
@@ -152,6 +158,14 @@ export async function runMatrix(args: GlobalArgs, o: MatrixOptions, out: Output)
   const grids = columns.map((pa) => ({ column: columnOf(pa), cells: [...cellsOf(pa)] }));
   const misses = expectations === undefined ? undefined : checkExpectations(expectations, grids);
   const code = misses !== undefined && misses.length > 0 ? 1 : 0;
+  if (o.format === 'md' || o.format === 'csv' || isPicture(o.format)) {
+    const view: MatrixView = { pods: pods.map(qualifiedName), grids };
+    if (o.format === 'md') out.write(renderMatrixMarkdown(view));
+    else if (o.format === 'csv') out.write(renderMatrixCsv(view));
+    else out.write(await renderPicture(matrixGraph(view, o.showDenied), o.format));
+    if (expectations !== undefined && code !== 0) out.error(renderExpectationMisses(expectations.length, misses ?? []).trimEnd());
+    return code;
+  }
   if (args.output === 'json' || args.output === 'yaml') {
     const after = { expectations: { checked: expectations?.length ?? 0, differing: misses ?? [] }, ...overlayField(loaded) };
     const renderDataList = await dataListPrinter();
