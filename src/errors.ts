@@ -11,3 +11,18 @@ export class CliError extends Error {
     this.exitCode = options.exitCode ?? 2;
   }
 }
+
+/**
+ * A manifest object that is not valid, with what lint reports of it: the object (`Kind ns/name`,
+ * or only the kind before the name is known) and the field path ('' for the whole object).
+ */
+export class ManifestError extends CliError {
+  constructor(
+    message: string,
+    readonly subject: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'ManifestError';
+  }
+}

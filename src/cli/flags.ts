@@ -4,6 +4,7 @@
  * so a flag added to a command is also completed, with its values.
  */
 import type { Options } from 'yargs';
+import { SEVERITIES } from '../engine/lint.js';
 import { REVIEW_FORMATS, FAMILY_ARGS, OUTPUT_FORMATS, type OutputFormat } from './global-args.js';
 
 /** Every command, defined once: --help shows `describe`, completion offers `summary` beside the name. */
@@ -68,6 +69,16 @@ export const COMMANDS = {
       ['diff main/manifests/ pr/manifests/', 'What a pull request changes, offline'],
       ['diff --cluster new-policy.yaml -o md', 'What applying a file would change, as a pull-request comment'],
       ['diff before.yaml after.yaml -o json', 'As data: every pair, its connections before and after'],
+    ],
+  },
+  lint: {
+    usage: 'lint [policy]',
+    summary: 'Mistakes in policies, with stable codes',
+    describe: 'Find mistakes in the policies in scope (or one POLICY), resolved against the pods and namespaces: each finding has a stable code, a severity, the object and field, and how to fix it. Invalid objects in -f files are findings too. Exit 0 when nothing at or above --fail-on was found, 1 otherwise, 2 on error',
+    examples: [
+      ['lint -f manifests/', 'Review a folder of manifests before it ships'],
+      ['lint -A --fail-on error -o md', 'Every namespace of the live cluster, failing only on errors, as a pull-request comment'],
+      ['lint allow-frontend -n shop -o json', 'One policy, as data'],
     ],
   },
   agent: {
@@ -146,6 +157,10 @@ export const COMMAND_FLAGS = {
   },
   diff: {
     output: REVIEW_OUTPUT,
+  },
+  lint: {
+    'fail-on': { type: 'string', choices: SEVERITIES, default: 'warning', describe: 'Exit 1 when a finding of this severity or a higher one is found', group: OWN },
+    output: { alias: 'o', type: 'string', choices: [...OUTPUT_FORMATS, 'md'], default: 'table', describe: 'Output format (md: Markdown for a pull-request comment)', group: 'Output:' },
   },
   agent: {
     node: { type: 'string', describe: 'The node this runs on (default: $NODE_NAME, which the DaemonSet sets)', group: OWN },

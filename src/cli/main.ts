@@ -12,6 +12,8 @@ import { last, parseDryRun, DRY_RUN_VALUES, toGlobalArgs, type ReviewFormat, typ
 import { COMMAND_FLAGS, COMMANDS, GLOBAL_FLAGS } from './flags.js';
 import { processOutput, terminalColumns } from './output.js';
 import { checkArgv } from './argv-check.js';
+import type { Severity } from '../engine/lint.js';
+import type { LintFormat } from './commands/lint.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -146,6 +148,20 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       },
     )
     .command(
+      COMMANDS.lint.usage,
+      COMMANDS.lint.describe,
+      (c) => withExamples(c.positional('policy', { type: 'string', describe: 'One NetworkPolicy (default: every policy in scope)' }).options(COMMAND_FLAGS.lint), 'lint'),
+      async (a) => {
+        const { runLint } = await import('./commands/lint.js');
+        const policy = a.policy;
+        code = await runLint(toGlobalArgs(a), {
+          ...(policy === undefined ? {} : { policy }),
+          failOn: (last(a.failOn) ?? 'warning') as Severity,
+          format: (last(a.output) ?? 'table') as LintFormat,
+        }, processOutput);
+      },
+    )
+    .command(
       COMMANDS.agent.usage,
       COMMANDS.agent.describe,
       (c) => withExamples(c.options(COMMAND_FLAGS.agent), 'agent'),
@@ -163,7 +179,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       },
     )
     .epilogue(EXAMPLES)
-    .demandCommand(1, 'Name a command: explain, can-reach, matrix, apply-node, status or agent')
+    .demandCommand(1, 'Name a command: explain, can-reach, matrix, apply-node, status, diff, lint or agent')
     .strict()
     .version(pkg.version)
     .help()

@@ -30,13 +30,13 @@ export interface Loaded {
  * `need` is asked once the default namespace is known, since what a command must list (one
  * namespace or all) can depend on it.
  */
-export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: string) => Need): Promise<Loaded> {
+export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: string) => Need, onInvalid?: (e: CliError) => void): Promise<Loaded> {
   if (args.allNamespaces && args.namespace !== undefined) {
     throw new CliError('-n/--namespace and -A/--all-namespaces cannot be used together');
   }
   const cluster = usesCluster(args) ? await connect(args) : undefined;
   const defaultNamespace = args.namespace ?? cluster?.defaultNamespace ?? 'default';
-  const local = await loadLocal(args, defaultNamespace);
+  const local = await loadLocal(args, defaultNamespace, onInvalid);
   if (cluster === undefined) return { snapshot: toSnapshot(local ?? EMPTY_OBJECTS), defaultNamespace, offline: true };
   const live = await withSpinner(args, `Reading objects from ${cluster.server}`, () => cluster.load(need(defaultNamespace)));
   for (const w of cluster.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -51,9 +51,9 @@ export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: str
 }
 
 /** The -f files' objects, or undefined without -f. */
-export async function loadLocal(args: GlobalArgs, defaultNamespace: string): Promise<ObjectSet | undefined> {
+export async function loadLocal(args: GlobalArgs, defaultNamespace: string, onInvalid?: (e: CliError) => void): Promise<ObjectSet | undefined> {
   // As with `kubectl apply -f`, a local object that names no namespace goes to -n, else the context's.
-  return args.filename.length > 0 ? readManifests(args.filename, { stdin: process.stdin, defaultNamespace }) : undefined;
+  return args.filename.length > 0 ? readManifests(args.filename, { stdin: process.stdin, defaultNamespace, ...(onInvalid === undefined ? {} : { onInvalid }) }) : undefined;
 }
 
 /** Namespaces a command's scope covers: undefined means every namespace. */

@@ -15,3 +15,4 @@ export * from './diff.js';
 export { assertNever } from '../assert-never.js';
 // The same for the address arithmetic, which lives in model/ so that sources/ can use it.
 export { bitsOf, cidrContains, cidrCovers } from '../model/index.js';
+export * from './lint.js';

@@ -6,7 +6,7 @@
  */
 import { PROTOCOLS } from '../model/index.js';
 import { assertNever, type ConnectionSet, type ConnectivityChange, type Decision, type SideDecision } from '../engine/index.js';
-import { renderTable } from './table.js';
+import { csvCell, mdCell, renderTable } from './table.js';
 
 export type ConnsRecord = 'all' | 'none' | { readonly protocol: string; readonly ports: (readonly [number, number])[] }[];
 
@@ -70,19 +70,11 @@ export function diffTable(changes: readonly ConnectivityChange[], wide: boolean)
   return renderTable(head, changes.map((c) => [c.from, c.to, c.change, connsText(c.before), connsText(c.after), ...(wide ? [whyText(c)] : [])]));
 }
 
-function mdCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
-}
-
 export function diffMarkdown(changes: readonly ConnectivityChange[]): string {
   if (changes.length === 0) return '**kubectl netpol diff**: no connectivity changes.\n';
   const rows = changes.map((c) => `| \`${mdCell(c.from)}\` | \`${mdCell(c.to)}\` | ${c.change} | ${mdCell(connsText(c.before))} | ${mdCell(connsText(c.after))} | ${mdCell(whyText(c))} |`);
   const n = changes.length;
   return [`**kubectl netpol diff**: ${n} pair${n === 1 ? '' : 's'} of endpoints whose connections change.`, '', '| From | To | Change | Before | After | Why |', '|---|---|---|---|---|---|', ...rows, ''].join('\n');
-}
-
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function diffCsv(changes: readonly ConnectivityChange[]): string {

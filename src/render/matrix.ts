@@ -3,7 +3,7 @@
  * The reachability truth table: one grid per port, rows are sources and columns destinations.
  * When the grid is wider than the terminal, columns are numbered and a legend names them.
  */
-import { renderTable } from './table.js';
+import { csvCell, renderTable } from './table.js';
 import { plural } from './words.js';
 
 export interface MatrixCell {
@@ -99,10 +99,6 @@ export function matrixSummary(cells: readonly MatrixCell[]): string {
 export function renderMatrixWide(m: MatrixView): string {
   const rows = m.grids.flatMap((g) => g.cells.map((c) => [c.from, c.to, g.column, c.allowed === null ? 'n/a' : c.allowed ? 'allowed' : 'denied', c.reason]));
   return renderTable(['FROM', 'TO', 'PORT', 'VERDICT', 'REASON'], rows);
-}
-
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** -o csv: one line per pair and column, as -o wide lists them. */

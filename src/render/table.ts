@@ -29,3 +29,13 @@ export function renderTable(head: readonly string[], rows: readonly (readonly st
   for (const r of rows) out.push(line(r));
   return `${out.join('\n')}\n`;
 }
+
+/** A CSV field, quoted when it holds a quote, comma or line break (RFC 4180). */
+export function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Text inside a Markdown table cell: a pipe would end the cell. */
+export function mdCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+}

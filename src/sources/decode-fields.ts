@@ -6,7 +6,7 @@
  * As in the API server's JSON decoding, `null` means the same as an absent field. The line named is
  * that of the field itself when the reader of the file can find it, else the object's.
  */
-import { CliError } from '../errors.js';
+import { ManifestError } from '../errors.js';
 import { PROTOCOLS, type Protocol } from '../model/index.js';
 import type { KnownFields } from './known-fields.js';
 import type { Origin } from './objects.js';
@@ -113,7 +113,7 @@ export class Decoder {
 
   fail(path: string, message: string): never {
     const where = path === '' ? '' : `${path}: `;
-    throw new CliError(`${describeOrigin(this.originOf(path))}: ${this.subject}: ${where}${message}`);
+    throw new ManifestError(`${describeOrigin(this.originOf(path))}: ${this.subject}: ${where}${message}`, this.subject, path);
   }
 
   /** Refuses a key of `obj` that `known` lacks, naming the closest known one, under strict validation. */

@@ -31,6 +31,11 @@ export interface ReadIo {
   readonly stdin?: NodeJS.ReadableStream;
   /** For namespaced objects that name none (as `kubectl apply -n NS -f`); `default` when absent. */
   readonly defaultNamespace?: string;
+  /**
+   * Where errors of single objects (and of whole files that cannot be parsed) go instead of being
+   * thrown, so that every one is reported (lint); the valid objects are still read.
+   */
+  readonly onInvalid?: (e: CliError) => void;
 }
 
 /** How one manifest text is read. */
@@ -38,10 +43,17 @@ interface ReadContext {
   readonly collector: ObjectCollector;
   readonly doc: YamlDocument;
   readonly defaultNamespace: string;
+  readonly onInvalid: ((e: CliError) => void) | undefined;
 }
 
 function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+/** A CliError goes to `onInvalid` when there is one (lint reads on past bad objects); else it is thrown. */
+function passOn(onInvalid: ((e: CliError) => void) | undefined, e: unknown): void {
+  if (onInvalid === undefined || !(e instanceof CliError)) throw e;
+  onInvalid(e);
 }
 
 /** Adds one value (a document, or a List item) and, for lists, its items. */
@@ -78,7 +90,11 @@ function addValue(
       const itemPath = [...path, 'items', i];
       const line = ctx.doc.lineAt(itemPath);
       const itemOrigin: Origin = line === undefined ? origin : { ...origin, line };
-      addValue(ctx, items[i], itemOrigin, itemPath, itemKind, nesting + 1);
+      try {
+        addValue(ctx, items[i], itemOrigin, itemPath, itemKind, nesting + 1);
+      } catch (e) {
+        passOn(ctx.onInvalid, e);
+      }
     }
     return;
   }
@@ -107,10 +123,20 @@ async function manifestDocuments(text: string, source: string): Promise<Iterable
  * Decodes every object in one manifest text into `collector`; `source` names it in errors, and
  * namespaced objects without a namespace get `defaultNamespace`.
  */
-export async function addManifestText(collector: ObjectCollector, text: string, source: string, defaultNamespace = 'default'): Promise<void> {
+export async function addManifestText(
+  collector: ObjectCollector,
+  text: string,
+  source: string,
+  defaultNamespace = 'default',
+  onInvalid?: (e: CliError) => void,
+): Promise<void> {
   for (const doc of await manifestDocuments(text, source)) {
     const origin: Origin = { source, document: doc.index, ...(doc.line === undefined ? {} : { line: doc.line }) };
-    addValue({ collector, doc, defaultNamespace }, doc.value, origin, [], undefined, 0);
+    try {
+      addValue({ collector, doc, defaultNamespace, onInvalid }, doc.value, origin, [], undefined, 0);
+    } catch (e) {
+      passOn(onInvalid, e);
+    }
   }
 }
 
@@ -174,7 +200,11 @@ export async function readManifests(paths: readonly string[], io: ReadIo = {}): 
       if (stdinRead) throw new CliError('"-" (stdin) may be given only once');
       stdinRead = true;
       const bytes = await readBounded(io.stdin ?? process.stdin, STDIN_SOURCE);
-      await addManifestText(collector, decodeText(bytes, STDIN_SOURCE), STDIN_SOURCE, defaultNamespace);
+      try {
+        await addManifestText(collector, decodeText(bytes, STDIN_SOURCE), STDIN_SOURCE, defaultNamespace, io.onInvalid);
+      } catch (e) {
+        passOn(io.onInvalid, e);
+      }
       continue;
     }
     for (const file of await expandPath(path, visitedDirs)) {
@@ -184,7 +214,11 @@ export async function readManifests(paths: readonly string[], io: ReadIo = {}): 
       if (readFiles.has(real)) continue;
       readFiles.add(real);
       const bytes = await readFileBounded(file, file);
-      await addManifestText(collector, decodeText(bytes, file), file, defaultNamespace);
+      try {
+        await addManifestText(collector, decodeText(bytes, file), file, defaultNamespace, io.onInvalid);
+      } catch (e) {
+        passOn(io.onInvalid, e);
+      }
     }
   }
   return collector.result();

@@ -33,8 +33,11 @@ const cases: Case[] = [
   { name: '--ip-family: its two values', words: ['can-reach', '--ip-family', ''], want: ['IPv4', 'IPv6'] },
   { name: '--ip-family takes its value: the next word is SRC', words: ['can-reach', '--ip-family', 'IPv6', 'web-'], want: ['web-0', 'web-1', 'web-2', 'web-canary-0'] },
   { name: 'matrix flags include --ip-family', words: ['matrix', '--i'], want: ['--ip-family'] },
-  { name: '-o: the output formats', words: ['matrix', '-o', ''], want: ['table', 'wide', 'json', 'yaml'] },
-  { name: 'diff -o: its own formats too', words: ['diff', 'a.yaml', 'b.yaml', '-o', ''], want: ['table', 'wide', 'json', 'yaml', 'md', 'csv'] },
+  { name: '-o: the output formats', words: ['explain', '-o', ''], want: ['table', 'wide', 'json', 'yaml'] },
+  { name: 'matrix -o: the review formats and pictures', words: ['matrix', '-o', ''], want: ['table', 'wide', 'json', 'yaml', 'md', 'csv', 'dot', 'mermaid', 'svg'] },
+  { name: 'diff -o: the same', words: ['diff', 'a.yaml', 'b.yaml', '-o', ''], want: ['table', 'wide', 'json', 'yaml', 'md', 'csv', 'dot', 'mermaid', 'svg'] },
+  { name: 'lint -o: its own', words: ['lint', '-o', ''], want: ['table', 'wide', 'json', 'yaml', 'md'] },
+  { name: 'lint --fail-on: the severities', words: ['lint', '--fail-on', ''], want: ['error', 'warning', 'info'] },
   { name: '--helper-namespace: namespaces', words: ['apply-node', 'node-1', '--helper-namespace', 'k'], want: ['kube-system'] },
 ];
 

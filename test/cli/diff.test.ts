@@ -130,7 +130,7 @@ test('diff exit codes and formats: 0 and a line when nothing changes; 1 with md 
     [['diff', BEFORE], /^error: diff needs BEFORE and AFTER/],
     [['diff', BEFORE, join(repo, 'no-such-dir')], /^error: .*no-such-dir/],
     [['diff', '-f', BEFORE, BEFORE, AFTER], /^error: diff takes BEFORE and AFTER as arguments/],
-    [['diff', BEFORE, AFTER, '-o', 'dot'], /^error: .*dot/],
+    [['diff', BEFORE, AFTER, '-o', 'pdf'], /^error: .*pdf/],
   ] as const) {
     const r = await netpol([...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
