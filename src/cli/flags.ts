@@ -81,6 +81,15 @@ export const COMMANDS = {
       ['lint allow-frontend -n shop -o json', 'One policy, as data'],
     ],
   },
+  report: {
+    usage: 'report',
+    summary: 'One HTML page to review: graph, matrices, policies, findings',
+    describe: 'Write one self-contained HTML page (nothing fetched when opened) for the pods and policies in scope: the connectivity graph, each namespace\'s matrix of allowed connections, every policy explained, and lint\'s findings',
+    examples: [
+      ['report -f manifests/ -o html > report.html', 'Offline, from a folder of manifests'],
+      ['report -A -o html > report.html', 'Every namespace of the live cluster'],
+    ],
+  },
   agent: {
     usage: 'agent',
     summary: 'Keep this node\'s rules in step (DaemonSet)',
@@ -157,6 +166,9 @@ export const COMMAND_FLAGS = {
   },
   diff: {
     output: REVIEW_OUTPUT,
+  },
+  report: {
+    output: { alias: 'o', type: 'string', choices: ['html'], default: 'html', describe: 'Output format', group: 'Output:' },
   },
   lint: {
     'fail-on': { type: 'string', choices: SEVERITIES, default: 'warning', describe: 'Exit 1 when a finding of this severity or a higher one is found', group: OWN },

@@ -14,6 +14,7 @@ import { processOutput, terminalColumns } from './output.js';
 import { checkArgv } from './argv-check.js';
 import type { Severity } from '../engine/lint.js';
 import type { LintFormat } from './commands/lint.js';
+import type { ReportFormat } from './commands/report.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -162,6 +163,15 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       },
     )
     .command(
+      COMMANDS.report.usage,
+      COMMANDS.report.describe,
+      (c) => withExamples(c.options(COMMAND_FLAGS.report), 'report'),
+      async (a) => {
+        const { runReport } = await import('./commands/report.js');
+        code = await runReport(toGlobalArgs(a), (last(a.output) ?? 'html') as ReportFormat, processOutput);
+      },
+    )
+    .command(
       COMMANDS.agent.usage,
       COMMANDS.agent.describe,
       (c) => withExamples(c.options(COMMAND_FLAGS.agent), 'agent'),
@@ -179,7 +189,7 @@ function build(argv: string[]): { parser: Argv; exitCode: () => number } {
       },
     )
     .epilogue(EXAMPLES)
-    .demandCommand(1, 'Name a command: explain, can-reach, matrix, apply-node, status, diff, lint or agent')
+    .demandCommand(1, 'Name a command: explain, can-reach, matrix, apply-node, status, diff, lint, report or agent')
     .strict()
     .version(pkg.version)
     .help()

@@ -5,7 +5,7 @@
  * changes, written as Graphviz DOT or a Mermaid flowchart; `-o svg` is the DOT laid out by
  * Graphviz itself (a WebAssembly build, loaded only then: cli/picture.ts).
  */
-import { assertNever, type ConnectivityChange } from '../engine/index.js';
+import { assertNever, type ConnectionSet, type ConnectivityChange } from '../engine/index.js';
 import { connsText } from './diff.js';
 import type { MatrixView } from './matrix.js';
 
@@ -61,6 +61,15 @@ export function matrixGraph(view: MatrixView, showDenied: boolean): Graph {
   }
   const columns = view.grids.map((g) => g.column).join(', ');
   return { title: `kubectl netpol matrix: ${columns}`, nodes: view.pods.map(nodeOf), edges };
+}
+
+/** report's pairs: an edge for each pair with some connection, labelled with what is allowed. */
+export function connectionsGraph(title: string, ends: readonly string[], pairs: readonly { readonly from: string; readonly to: string; readonly set: ConnectionSet }[]): Graph {
+  return {
+    title,
+    nodes: ends.map(nodeOf),
+    edges: pairs.filter((p) => p.set.kind !== 'none').map((p) => ({ from: p.from, to: p.to, kind: 'allowed', label: connsText(p.set) })),
+  };
 }
 
 /** diff's changes: an edge a pair, labelled before -> after. */

@@ -5,8 +5,7 @@
  * commands would stop at. Exit 0 when nothing at or above --fail-on was found, 1 otherwise.
  */
 import { atLeast, compileSnapshot, lintSnapshot, type Finding, type Severity } from '../../engine/index.js';
-import { findingRecord, lintMarkdown, lintTable, type LintFinding } from '../../render/lint.js';
-import { CliError, ManifestError } from '../../errors.js';
+import { findingRecord, invalidFinding, lintMarkdown, lintTable, type LintFinding } from '../../render/lint.js';
 import type { GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, scopeNamespaces } from '../source.js';
 import type { Output } from '../output.js';
@@ -19,20 +18,6 @@ export interface LintOptions {
   readonly policy?: string;
   readonly failOn: Severity;
   readonly format: LintFormat;
-}
-
-/** An object that could not be read, as a finding: `Kind ns/name` splits into kind and object. */
-function invalidFinding(e: CliError): LintFinding {
-  const subject = e instanceof ManifestError ? e.subject : '';
-  const space = subject.indexOf(' ');
-  return {
-    code: 'invalid-manifest',
-    severity: 'error',
-    kind: space < 0 ? subject : subject.slice(0, space),
-    object: space < 0 ? '' : subject.slice(space + 1),
-    path: e instanceof ManifestError ? e.path : '',
-    message: e.message,
-  };
 }
 
 export async function runLint(args: GlobalArgs, o: LintOptions, out: Output): Promise<number> {
