@@ -1,6 +1,6 @@
 #!/bin/sh
 # The main job on the bundled example cluster (the seed article's example): explain its policies,
-# then answer a few can-reach questions. Runs through the real kubectl when it is installed, with
+# answer a few can-reach questions, print the matrix, review a change (diff) and lint the policies. Runs through the real kubectl when it is installed, with
 # plugin/ on PATH, exactly as a user would; otherwise runs the plugin directly.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -25,4 +25,6 @@ show can-reach my-namespace/batch-0 default/db-0 --port 6379 -f "$EXAMPLE"
 show can-reach default/db-0 default/other-0 --port 5978 -f "$EXAMPLE"
 show can-reach default/db-0 default/frontend-0 --port 80 -f "$EXAMPLE"
 show matrix -n default --port 6379 --port 80 -f "$EXAMPLE"
+show diff "$EXAMPLE" "$EXAMPLE,examples/db-from-other.yaml"
+show lint -f "$EXAMPLE"
 exit 0
