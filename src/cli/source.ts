@@ -52,8 +52,14 @@ export async function loadObjects(args: GlobalArgs, need: (defaultNamespace: str
 
 /** The -f files' objects, or undefined without -f. */
 export async function loadLocal(args: GlobalArgs, defaultNamespace: string, onInvalid?: (e: CliError) => void): Promise<ObjectSet | undefined> {
+  if (args.filename.length === 0) return undefined;
   // As with `kubectl apply -f`, a local object that names no namespace goes to -n, else the context's.
-  return args.filename.length > 0 ? readManifests(args.filename, { stdin: process.stdin, defaultNamespace, ...(onInvalid === undefined ? {} : { onInvalid }) }) : undefined;
+  const local = await readManifests(args.filename, { stdin: process.stdin, defaultNamespace, ...(onInvalid === undefined ? {} : { onInvalid }) });
+  // Answers that silently left out an AdminNetworkPolicy (say) would be wrong without a word.
+  for (const s of local.skipped ?? []) {
+    process.stderr.write(`warning: skipped ${s.count} ${s.kind} object${s.count === 1 ? '' : 's'}: kubectl netpol does not evaluate ${s.count === 1 ? 'it' : 'them'}, and its answers leave ${s.count === 1 ? 'it' : 'them'} out\n`);
+  }
+  return local;
 }
 
 /** Namespaces a command's scope covers: undefined means every namespace. */

@@ -56,6 +56,13 @@ function passOn(onInvalid: ((e: CliError) => void) | undefined, e: unknown): voi
   onInvalid(e);
 }
 
+/** How a skipped object is counted: its kind, with its API group's version (policy.networking.k8s.io/v1alpha1). */
+function skippedKind(value: Readonly<Record<string, unknown>>, impliedKind: string | undefined): string {
+  const kind = typeof value['kind'] === 'string' ? value['kind'] : (impliedKind ?? 'object without a kind');
+  const apiVersion = value['apiVersion'];
+  return typeof apiVersion === 'string' && apiVersion.includes('/') ? `${kind} (${apiVersion})` : kind;
+}
+
 /** Adds one value (a document, or a List item) and, for lists, its items. */
 function addValue(
   ctx: ReadContext,
@@ -105,6 +112,7 @@ function addValue(
     ...(itemKind === undefined ? {} : { kind: itemKind }),
   });
   if (decoded !== undefined) ctx.collector.add(decoded.object, origin, decoded.owner);
+  else ctx.collector.skip(skippedKind(value, itemKind));
 }
 
 /**

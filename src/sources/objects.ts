@@ -28,6 +28,13 @@ export interface ObjectSet {
   readonly pods: readonly Pod[];
   readonly policies: readonly NetworkPolicy[];
   readonly nodes: readonly ClusterNode[];
+  /** Objects of kinds (or API versions) not evaluated, by `Kind` or `Kind (apiVersion)`: files only. */
+  readonly skipped?: readonly SkippedKind[];
+}
+
+export interface SkippedKind {
+  readonly kind: string;
+  readonly count: number;
 }
 
 export const EMPTY_OBJECTS: ObjectSet = { namespaces: [], pods: [], policies: [], nodes: [] };

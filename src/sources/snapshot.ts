@@ -100,6 +100,12 @@ export class ObjectCollector {
   private readonly pods: PodEntry[] = [];
   private readonly policies: NetworkPolicy[] = [];
   private readonly nodes: ClusterNode[] = [];
+  private readonly skipped = new Map<string, number>();
+
+  /** An object of a kind this tool does not evaluate: counted, so that the user hears of it. */
+  skip(kind: string): void {
+    this.skipped.set(kind, (this.skipped.get(kind) ?? 0) + 1);
+  }
 
   /** `owner`: for a pod or workload, the workload that controls it (see DecodedEntry). */
   add(obj: DecodedObject, origin: Origin, owner?: WorkloadOwner): void {
@@ -137,6 +143,7 @@ export class ObjectCollector {
       pods: countedPods(this.pods),
       policies: [...this.policies],
       nodes: [...this.nodes],
+      ...(this.skipped.size === 0 ? {} : { skipped: [...this.skipped].map(([kind, count]) => ({ kind, count })) }),
     };
   }
 }

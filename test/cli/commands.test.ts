@@ -171,6 +171,17 @@ for (const c of cases) {
   });
 }
 
+test('cli: objects of kinds not evaluated get one warning a kind on stderr; the answer stands', async () => {
+  const anp = 'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: deny-all}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n';
+  const r = await netpol(['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', ...f, '-f', '-'], { stdin: anp });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stderr,
+    'warning: skipped 1 AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1) object: kubectl netpol does not evaluate it, and its answers leave it out\n' +
+      'warning: skipped 1 ConfigMap object: kubectl netpol does not evaluate it, and its answers leave it out\n',
+  );
+});
+
 test('cli: can-reach -o json has the fields scripts rely on', async () => {
   const r = await netpol(['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', '-o', 'json', '-f', example]);
   const j = JSON.parse(r.stdout) as Record<string, unknown>;

@@ -42,6 +42,25 @@ test('multi-document YAML: empty documents and ignored kinds are skipped, YAML 1
   assert.deepEqual(set.policies[0]?.ingress[0]?.ports, [{ protocol: 'TCP', port: 'http' }]);
 });
 
+test('objects of kinds not evaluated are counted by kind, with the group version where there is one', async () => {
+  const text = [
+    'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}',
+    'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: b}',
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}',
+    'apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: ConfigMap, metadata: {name: d}}]',
+    'apiVersion: example.com/v9\nkind: NetworkPolicy\nmetadata: {name: e}',
+    'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}',
+  ].join('\n---\n');
+  const set = await readManifests(['-'], { stdin: Readable.from([text]) });
+  assert.deepEqual(names(set), ['Namespace/shop']);
+  assert.deepEqual(set.skipped, [
+    { kind: 'AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1)', count: 2 },
+    { kind: 'ConfigMap', count: 2 },
+    { kind: 'NetworkPolicy (example.com/v9)', count: 1 },
+  ]);
+  assert.equal((await readManifests([fixture('policy.json')])).skipped, undefined, 'nothing skipped, no field');
+});
+
 test('an error names the file, the document and the line of the field', async () => {
   const file = fixture('bad-endport.yaml');
   await rejectsCliError(
