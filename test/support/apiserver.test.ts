@@ -8,7 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Exec, KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { WebSocket } from 'ws';
-import { echoHandler, startApiServer, type ExecHandler, type FakeApiServer, type ForbidRule } from './apiserver.js';
+import { echoHandler, startApiServer, type ExecHandler, type FailureRule, type FakeApiServer, type ForbidRule } from './apiserver.js';
 import { call } from './http-client.js';
 import { namespaceObj, nodeObj, podObj, policyObj } from './objects.js';
 
@@ -412,6 +412,79 @@ for (const c of namespaceScopeCases) {
   });
 }
 
+// Injected server failures: the Status bodies of apimachinery's NewInternalError and
+// NewServiceUnavailable, on exactly the requests a rule covers, after authorization.
+const INTERNAL = (cause: string) => ({
+  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${cause}`,
+  reason: 'InternalError', details: { causes: [{ message: cause }] }, code: 500,
+});
+const failureCases: { name: string; rules: FailureRule[]; forbid?: ForbidRule; method: string; path: string; body?: unknown; want: unknown }[] = [
+  { name: '500 on a cluster-wide list', rules: [{ verb: 'list', resource: 'pods' }], method: 'GET', path: '/api/v1/pods', want: INTERNAL('etcdserver: request timed out') },
+  { name: '500 on a namespaced get, with a cause', rules: [{ verb: 'get', resource: 'pods', namespace: 'shop', message: 'etcdserver: leader changed' }], method: 'GET', path: '/api/v1/namespaces/shop/pods/web-0', want: INTERNAL('etcdserver: leader changed') },
+  {
+    name: '500 on create: nothing is stored',
+    rules: [{ verb: 'create', resource: 'pods', namespace: 'shop' }],
+    method: 'POST', path: '/api/v1/namespaces/shop/pods', body: podObj('shop', 'never-stored'), want: INTERNAL('etcdserver: request timed out'),
+  },
+  { name: '500 on delete: nothing is deleted', rules: [{ verb: 'delete', resource: 'pods' }], method: 'DELETE', path: '/api/v1/namespaces/shop/pods/web-1', want: INTERNAL('etcdserver: request timed out') },
+  {
+    name: '503 on a policy list',
+    rules: [{ verb: 'list', resource: 'networkpolicies', code: 503 }],
+    method: 'GET', path: '/apis/networking.k8s.io/v1/networkpolicies',
+    want: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server is currently unable to handle the request', reason: 'ServiceUnavailable', code: 503 },
+  },
+  { name: 'a subresource fails on its own name', rules: [{ verb: 'get', resource: 'namespaces/status' }], method: 'GET', path: '/api/v1/namespaces/shop/status', want: INTERNAL('etcdserver: request timed out') },
+  { name: 'a rule for another verb passes', rules: [{ verb: 'create', resource: 'pods' }], method: 'GET', path: '/api/v1/namespaces/shop/pods/web-0', want: 200 },
+  { name: 'a rule for another namespace passes', rules: [{ verb: '*', resource: '*', namespace: 'db' }], method: 'GET', path: '/api/v1/namespaces/shop/pods', want: 200 },
+  { name: 'a cluster-scope rule passes namespaced requests', rules: [{ verb: 'list', resource: 'pods', clusterScope: true }], method: 'GET', path: '/api/v1/namespaces/shop/pods', want: 200 },
+  {
+    name: 'a forbidden request is Forbidden, not failed: authorization comes first',
+    rules: [{ verb: 'list', resource: 'pods' }],
+    forbid: { verb: 'list', resource: 'pods', namespace: 'db' },
+    method: 'GET', path: '/api/v1/namespaces/db/pods', want: 403,
+  },
+];
+for (const c of failureCases) {
+  test(`injected failure: ${c.name}`, async () => {
+    for (const r of c.rules) server.fail(r);
+    if (c.forbid) server.forbid(c.forbid);
+    const podsBefore = server.stored().filter((o) => o['kind'] === 'Pod').length;
+    try {
+      const r = await call(server, c.method, c.path, { body: c.body });
+      if (typeof c.want === 'number') assert.equal(r.status, c.want, r.text);
+      else {
+        assert.equal(r.status, (c.want as { code: number }).code);
+        assert.equal(r.contentType, 'application/json');
+        assert.deepEqual(r.json, c.want);
+        assert.equal(server.stored().filter((o) => o['kind'] === 'Pod').length, podsBefore, 'the store is untouched');
+      }
+    } finally {
+      server.stopFailing();
+      server.allowAll();
+    }
+  });
+}
+
+test('injected failure with times: only the first N matching requests fail, then the same request succeeds', async () => {
+  server.fail({ verb: 'get', resource: 'pods', namespace: 'shop', times: 2 });
+  try {
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await call(server, 'GET', '/api/v1/namespaces/shop/pods/web-0')).status);
+    const other = (await call(server, 'GET', '/api/v1/namespaces/db/pods/pg')).status;
+    assert.deepEqual([...codes, other], [500, 500, 200, 200], 'a request the rule does not cover leaves its count alone');
+    assert.deepEqual(server.requests(/\/pods\/(web-0|pg)$/).slice(-4).map((e) => e.status), [500, 500, 200, 200], 'the log records what was sent');
+  } finally {
+    server.stopFailing();
+  }
+});
+
+test('stopFailing clears every injected failure', async () => {
+  server.fail({ verb: '*', resource: '*' });
+  assert.equal((await call(server, 'GET', '/api/v1/nodes/node-1')).status, 500);
+  server.stopFailing();
+  assert.equal((await call(server, 'GET', '/api/v1/nodes/node-1')).status, 200);
+});
+
 test('GET of a namespace status is the Namespace', async () => {
   const r = await call(server, 'GET', '/api/v1/namespaces/shop/status');
   assert.equal(r.status, 200, r.text);
@@ -459,6 +532,21 @@ test('image-pull-error mode: ErrImagePull then ImagePullBackOff, never Running',
   } finally {
     server.remove('Pod', 'shop', 'bad-image');
     server.setPodStartup({ mode: 'run', afterPolls: 1 });
+  }
+});
+
+test('setDelay with a method holds only that method on the path', async () => {
+  server.setDelay(1000, /\/nodes\/node-1$/, 'DELETE');
+  try {
+    let deleted = false;
+    const del = call(server, 'DELETE', '/api/v1/nodes/node-1').then((r) => ((deleted = true), r));
+    const get = await call(server, 'GET', '/api/v1/nodes/node-1');
+    assert.equal(get.status, 200);
+    assert.equal(deleted, false, 'the DELETE is still held after the GET on the same path was answered');
+    assert.equal((await del).status, 200);
+  } finally {
+    server.setDelay(0);
+    server.add(nodeObj('node-1', '10.0.0.1'));
   }
 });
 

@@ -7,7 +7,8 @@
  * timeoutSeconds, bookmarks, 410 Expired after a compaction), Status errors with the real wording,
  * and exec over WebSocket (v5 or v4). Every change, through the API or a handle, takes the next
  * resourceVersion and reaches open watches, so list + watch sees each change once. Tests steer it
- * through the returned handle (faults included: dropped watches, compaction, failing watches) and
+ * through the returned handle (faults included: dropped watches, compaction, failing watches, 500 or
+ * 503 on chosen requests, slow answers) and
  * read its request log.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -24,13 +25,13 @@ import type { PodStartup } from './pod-lifecycle.js';
 import { RESOURCES, resourceByKind } from './resources.js';
 import { handleRequest } from './rest-handler.js';
 import type { JsonObject } from './selectors.js';
-import type { ExpiredWatchDelivery, ForbidRule, RequestLogEntry, ServerState, WatchFailure } from './state.js';
+import type { ExpiredWatchDelivery, FailureRule, ForbidRule, RequestLogEntry, ServerState, WatchFailure } from './state.js';
 import { ObjectStore, keyOf, metaOf } from './store.js';
 
 export type { ExecHandler, ExecIo, ExecProtocol, ExecRequest } from './exec-server.js';
 export { echoHandler, receivedScript } from './exec-server.js';
 export type { PodStartup } from './pod-lifecycle.js';
-export type { ExpiredWatchDelivery, ForbidRule, RequestLogEntry, WatchFailure } from './state.js';
+export type { ExpiredWatchDelivery, FailureRule, ForbidRule, RequestLogEntry, WatchFailure } from './state.js';
 
 export interface FakeApiServerOptions {
   /** Serve HTTPS with a throwaway CA (default true); false serves plain HTTP. */
@@ -107,14 +108,24 @@ export interface FakeApiServer {
   waitForWatch(match?: RegExp, timeoutMs?: number): Promise<RequestLogEntry>;
   forbid(rule: ForbidRule): void;
   allowAll(): void;
+  /**
+   * Makes the get, list, create and delete requests the rule covers answer 500 InternalError (or
+   * 503 ServiceUnavailable) once authorized, until `stopFailing` (watches: `failWatches`).
+   */
+  fail(rule: FailureRule): void;
+  stopFailing(): void;
   setPodPhase(namespace: string, name: string, phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed'): void;
   setPodStartup(startup: PodStartup): void;
   setExecHandler(handler: ExecHandler): void;
   setExecProtocol(protocol: ExecProtocol): void;
   /** Refuse exec upgrades with a plain HTTP error (no 101), or undefined to accept again. */
   refuseExec(code: 400 | 403 | 404 | undefined): void;
-  /** Delay every response (or those whose path matches) by `ms`; 0 turns it off. */
-  setDelay(ms: number, match?: RegExp): void;
+  /**
+   * Delay every response (or those whose path matches, and of that HTTP method) by `ms`; 0 turns it
+   * off. A client that gives up closes the connection; the request is then carried out, as a real
+   * server may finish a write whose client has gone.
+   */
+  setDelay(ms: number, match?: RegExp, method?: string): void;
   setPageSizeCap(cap: number): void;
   setToken(token: string): void;
   /** Requests whose path matches, for assertions. */
@@ -137,9 +148,11 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
     user: opts.user ?? 'tester',
     token: opts.token ?? 'fake-token',
     forbidRules: [],
+    failures: [],
     log: [],
     delayMs: 0,
     delayMatch: undefined,
+    delayMethod: undefined,
     pageSizeCap: opts.pageSizeCap ?? 0,
     podStartup: opts.podStartup ?? { mode: 'run', afterPolls: 1 },
     podPolls: new Map(),
@@ -294,6 +307,12 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
     allowAll() {
       state.forbidRules.length = 0;
     },
+    fail(rule) {
+      state.failures.push({ rule, left: rule.times ?? Infinity });
+    },
+    stopFailing() {
+      state.failures.length = 0;
+    },
     setPodPhase(namespace, name, phase) {
       const pod = state.store.get(kindInfo('Pod'), namespace, name);
       if (!pod) throw new Error(`fake apiserver: no pod ${namespace}/${name}`);
@@ -315,9 +334,10 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
     refuseExec(code) {
       state.execRefusal = code;
     },
-    setDelay(ms, match) {
+    setDelay(ms, match, method) {
       state.delayMs = ms;
       state.delayMatch = match;
+      state.delayMethod = method;
     },
     setPageSizeCap(cap) {
       state.pageSizeCap = cap;

@@ -44,7 +44,7 @@ export async function handleUpgrade(
 ): Promise<void> {
   const entry = newLogEntry(req);
   state.log.push(entry);
-  await delayFor(state, entry.path, socket);
+  await delayFor(state, entry, socket);
   if (!isAuthorized(state, req)) return refuse(socket, entry, status.unauthorized());
   const route = parseRoute(entry.path);
   if (!route || route.resource.name !== 'pods' || route.subresource !== 'exec' || route.namespace === undefined) {

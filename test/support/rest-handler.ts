@@ -3,7 +3,8 @@
  * The fake's plain HTTP requests: bearer auth, discovery, list/get/create/delete for the served
  * resources (watch-route.ts serves `?watch=true`), and Status errors worded like kube-apiserver's.
  * Authorization is checked before existence, as on the real server, so a forbidden user cannot
- * probe for names.
+ * probe for names. Injected failures (FailureRule) come after authorization and before the store
+ * is touched: a failed create stores nothing, a failed delete deletes nothing.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,7 +15,7 @@ import { apiVersionOf, resourceByName, type ResourceInfo } from './resources.js'
 import { send, sendStatus } from './respond.js';
 import { parseRoute, type ResourceRoute } from './routes.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError, type JsonObject } from './selectors.js';
-import { isForbidden, type RequestLogEntry, type ServerState } from './state.js';
+import { isForbidden, takeFailure, type FailureRule, type RequestLogEntry, type ServerState } from './state.js';
 import * as status from './status.js';
 import { ExpiredContinueError, InvalidContinueError, keyOf, metaOf } from './store.js';
 import { isWatchRequest, serveWatch } from './watch-route.js';
@@ -41,10 +42,26 @@ export function newLogEntry(req: IncomingMessage): RequestLogEntry {
   };
 }
 
+/** The Status of an injected failure, as kube-apiserver's NewInternalError or NewServiceUnavailable builds it. */
+export function failureStatus(rule: FailureRule): status.StatusBody {
+  return rule.code === 503
+    ? status.serviceUnavailable(rule.message ?? 'the server is currently unable to handle the request')
+    : status.internalError(rule.message ?? 'etcdserver: request timed out');
+}
+
+/** Sends the injected failure for the request and returns true, or returns false when none is armed. */
+function failed(state: ServerState, verb: string, resource: string, namespace: string | undefined, entry: RequestLogEntry, res: ServerResponse): boolean {
+  const rule = takeFailure(state, verb, resource, namespace);
+  if (!rule) return false;
+  sendStatus(res, entry, failureStatus(rule));
+  return true;
+}
+
 /** Waits out the configured delay, or until the client gives up and closes the connection. */
-export async function delayFor(state: ServerState, path: string, socket: Duplex): Promise<void> {
+export async function delayFor(state: ServerState, entry: RequestLogEntry, socket: Duplex): Promise<void> {
   if (state.delayMs <= 0) return;
-  if (state.delayMatch && !state.delayMatch.test(path)) return;
+  if (state.delayMatch && !state.delayMatch.test(entry.path)) return;
+  if (state.delayMethod !== undefined && state.delayMethod !== entry.method) return;
   await new Promise<void>((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
@@ -60,7 +77,7 @@ export async function handleRequest(state: ServerState, req: IncomingMessage, re
   const entry = newLogEntry(req);
   state.log.push(entry);
   const raw = await readBody(req);
-  await delayFor(state, entry.path, req.socket);
+  await delayFor(state, entry, req.socket);
   if (!isAuthorized(state, req)) return sendStatus(res, entry, status.unauthorized());
 
   const doc = req.method === 'GET' ? discoveryDocument(entry.path.replace(/\/$/, ''), state.serverAddress) : undefined;
@@ -91,6 +108,7 @@ function list(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, 
   if (isForbidden(state, 'list', r.name, route.namespace)) {
     return sendStatus(res, entry, status.forbidden(r, state.user, 'list', route.namespace));
   }
+  if (failed(state, 'list', r.name, route.namespace, entry, res)) return;
   const q = entry.query;
   try {
     const label = parseLabelSelector(q.get('labelSelector'));
@@ -148,6 +166,7 @@ function get(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, r
   if (isForbidden(state, 'get', sub !== undefined ? `${r.name}/${sub}` : r.name, route.namespace)) {
     return sendStatus(res, entry, status.forbidden(r, state.user, 'get', route.namespace, { name, ...(sub !== undefined ? { subresource: sub } : {}) }));
   }
+  if (failed(state, 'get', sub !== undefined ? `${r.name}/${sub}` : r.name, route.namespace, entry, res)) return;
   const obj = state.store.get(r, route.namespace, name);
   if (!obj) return sendStatus(res, entry, status.notFound(r, name));
   if (r.name === 'pods' && route.namespace !== undefined) stepPod(state, route.namespace, obj);
@@ -175,6 +194,7 @@ function create(state: ServerState, route: ResourceRoute, raw: string, entry: Re
   if (isForbidden(state, 'create', r.name, route.namespace)) {
     return sendStatus(res, entry, status.forbidden(r, state.user, 'create', route.namespace));
   }
+  if (failed(state, 'create', r.name, route.namespace, entry, res)) return;
   const meta = metaOf(body);
   if (route.namespace !== undefined && meta['namespace'] !== undefined && meta['namespace'] !== route.namespace) {
     return sendStatus(res, entry, status.badRequest('the namespace of the provided object does not match the namespace sent on the request'));
@@ -207,6 +227,7 @@ function remove(state: ServerState, route: ResourceRoute, entry: RequestLogEntry
   if (isForbidden(state, 'delete', r.name, route.namespace)) {
     return sendStatus(res, entry, status.forbidden(r, state.user, 'delete', route.namespace, { name }));
   }
+  if (failed(state, 'delete', r.name, route.namespace, entry, res)) return;
   const obj = state.store.delete(r, route.namespace, name);
   if (!obj) return sendStatus(res, entry, status.notFound(r, name));
   if (r.name === 'pods') state.podPolls.delete(keyOf(route.namespace, name));

@@ -1,7 +1,8 @@
 /**
  * @module test/support/state
  * The mutable state of one fake API server that the HTTP handler, the exec endpoint and the test's
- * handle share: objects, RBAC-like denials, the request log and the behaviour switches.
+ * handle share: objects, RBAC-like denials, injected server failures, the request log and the
+ * behaviour switches.
  */
 import type { ExecHandler, ExecProtocol } from './exec-server.js';
 import type { PodStartup } from './pod-lifecycle.js';
@@ -40,6 +41,26 @@ export interface ForbidRule {
   readonly clusterScope?: boolean;
 }
 
+/**
+ * Makes requests that pass authorization fail as kube-apiserver answers when what is behind it
+ * fails: 500 InternalError (storage timed out, a webhook broke) or 503 ServiceUnavailable.
+ * verb, resource, namespace and clusterScope match as in ForbidRule. times: only the first
+ * `times` matching requests fail, then the rule is spent (a retry gets through); absent, every one.
+ */
+export interface FailureRule extends ForbidRule {
+  /** Default 500. */
+  readonly code?: 500 | 503;
+  /** The 500's cause (default 'etcdserver: request timed out') or the 503's message. */
+  readonly message?: string;
+  readonly times?: number;
+}
+
+/** An injected failure with what is left of its count (Infinity without `times`). */
+export interface ArmedFailure {
+  readonly rule: FailureRule;
+  left: number;
+}
+
 export interface RequestLogEntry {
   readonly method: string;
   readonly path: string;
@@ -58,10 +79,13 @@ export interface ServerState {
   readonly user: string;
   token: string;
   readonly forbidRules: ForbidRule[];
+  readonly failures: ArmedFailure[];
   readonly log: RequestLogEntry[];
   delayMs: number;
   /** Only paths matching it are delayed; undefined delays everything. */
   delayMatch: RegExp | undefined;
+  /** Only requests of this HTTP method are delayed; undefined delays every method. */
+  delayMethod: string | undefined;
   /** Largest page the server returns whatever `limit` asks (0: no cap). */
   pageSizeCap: number;
   podStartup: PodStartup;
@@ -80,11 +104,23 @@ export interface ServerState {
   bookmarkIntervalMs: number;
 }
 
-export function isForbidden(state: ServerState, verb: string, resource: string, namespace: string | undefined): boolean {
-  return state.forbidRules.some(
-    (r) =>
-      (r.verb === '*' || r.verb === verb) &&
-      (r.resource === '*' || r.resource === resource) &&
-      (r.namespace !== undefined ? r.namespace === namespace : r.clusterScope === true ? namespace === undefined : true),
+/** Whether a ForbidRule-shaped rule covers `verb` on `resource` in `namespace` (undefined: cluster scope). */
+export function ruleCovers(r: ForbidRule, verb: string, resource: string, namespace: string | undefined): boolean {
+  return (
+    (r.verb === '*' || r.verb === verb) &&
+    (r.resource === '*' || r.resource === resource) &&
+    (r.namespace !== undefined ? r.namespace === namespace : r.clusterScope === true ? namespace === undefined : true)
   );
+}
+
+export function isForbidden(state: ServerState, verb: string, resource: string, namespace: string | undefined): boolean {
+  return state.forbidRules.some((r) => ruleCovers(r, verb, resource, namespace));
+}
+
+/** The first armed failure covering the request, its count taken down by one; undefined when none. */
+export function takeFailure(state: ServerState, verb: string, resource: string, namespace: string | undefined): FailureRule | undefined {
+  const armed = state.failures.find((f) => f.left > 0 && ruleCovers(f.rule, verb, resource, namespace));
+  if (!armed) return undefined;
+  armed.left -= 1;
+  return armed.rule;
 }

@@ -81,3 +81,8 @@ export const EXPIRED_CONTINUE_MESSAGE =
 export function internalError(cause: string): StatusBody {
   return failure(500, 'InternalError', `Internal error occurred: ${cause}`, { causes: [{ message: cause }] });
 }
+
+/** apimachinery's NewServiceUnavailable: the message as given, no details. */
+export function serviceUnavailable(message: string): StatusBody {
+  return failure(503, 'ServiceUnavailable', message);
+}
