@@ -74,7 +74,7 @@ export async function nodeSessions<T>(cluster: ClusterConnection, s: DeliverSett
         namespace: s.helperNamespace,
         image: s.image ?? DEFAULT_IMAGE,
         timeoutMs: s.timeoutMs === 0 ? MAX_TIMEOUT_MS : s.timeoutMs,
-        apiError: (err, action) => apiErrorFor(err, cluster.server, action),
+        apiError: (err, action) => apiErrorFor(err, cluster.server, action, cluster.requestTimeout),
         ...(onStage ? { onStage } : {}),
         onWarning: (text) => out.error(`warning: node ${node}: ${text}`),
         stop: interrupts.stop,

@@ -10,9 +10,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
-import { Exec, type CoreV1Api, type KubeConfig, type V1Pod, type V1Status } from '@kubernetes/client-node';
+import { ApiException, Exec, type CoreV1Api, type KubeConfig, type V1Pod, type V1Status } from '@kubernetes/client-node';
 import { CliError } from '../errors.js';
-import { FATAL_WAITING_REASONS, HELPER_CONTAINER, helperPodManifest, lifetimeSecondsFor, receiveAndRunCommand, scriptGraceMs } from './helper-pod.js';
+import { FATAL_WAITING_REASONS, HELPER_CONTAINER, helperPodManifest, helperPodName, lifetimeSecondsFor, receiveAndRunCommand, scriptGraceMs } from './helper-pod.js';
 
 export type DeliveryStage = 'creating' | 'waiting' | 'running' | 'deleting';
 
@@ -135,6 +135,19 @@ function exitCodeOf(status: V1Status | undefined): number | undefined {
   return undefined;
 }
 
+/**
+ * The kubeconfig, with a limit on the exec's opening handshake: client-node's WebSocket has none, so
+ * an upgrade the server never answers would keep the process alive after the error.
+ */
+function withHandshakeTimeout(kc: KubeConfig, ms: number): KubeConfig {
+  const limited = Object.create(kc) as KubeConfig;
+  limited.applyToHTTPSOptions = async (opts) => {
+    await kc.applyToHTTPSOptions(opts);
+    Object.assign(opts, { handshakeTimeout: ms });
+  };
+  return limited;
+}
+
 async function runScript(kc: KubeConfig, o: HelperOptions, name: string, script: string): Promise<ScriptResult> {
   const sentinel = `#NETPOL-EOF-${randomBytes(8).toString('hex')}`;
   const stdout = new Collector();
@@ -157,7 +170,10 @@ async function runScript(kc: KubeConfig, o: HelperOptions, name: string, script:
       reject(err);
     };
     const onKill = (): void => cut(new CliError('the script was stopped before it finished; the node may be left half configured: run apply-node on it again'));
+    // Before the upgrade is answered the node has received nothing: no script runs, none is cut.
+    const unanswered = (): CliError => new CliError(`cannot exec into helper pod ${o.namespace}/${name}: no answer within ${seconds(o.timeoutMs)}s (see --timeout); nothing ran on the node`);
     let timer = setTimeout(() => {
+      if (socket === undefined) return cut(unanswered());
       o.onWarning?.(`the script is still running after ${seconds(o.timeoutMs)}s; waiting ${seconds(graceMs)}s more, since a script cut mid-way can leave the node half configured`);
       timer = setTimeout(() => {
         cut(new CliError(`the script did not finish within ${seconds(o.timeoutMs)}s (see --timeout); it was stopped, and the node may be left half configured: run apply-node on it again`));
@@ -165,13 +181,13 @@ async function runScript(kc: KubeConfig, o: HelperOptions, name: string, script:
     }, o.timeoutMs);
     if (o.kill?.aborted) return onKill();
     o.kill?.addEventListener('abort', onKill, { once: true });
-    new Exec(kc)
+    new Exec(withHandshakeTimeout(kc, o.timeoutMs))
       .exec(o.namespace, name, HELPER_CONTAINER, receiveAndRunCommand(sentinel), stdout, stderr, stdin, false, (s) => {
         status = s;
       })
       .then((ws) => {
         socket = ws;
-        if (o.kill?.aborted) ws.terminate();
+        if (o.kill?.aborted || stdin.destroyed) ws.terminate();
         ws.on('close', () => {
           clearTimeout(timer);
           o.kill?.removeEventListener('abort', onKill);
@@ -181,6 +197,7 @@ async function runScript(kc: KubeConfig, o: HelperOptions, name: string, script:
       })
       .catch((err: unknown) => {
         const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
+        if (/handshake has timed out/.test(message)) return cut(unanswered());
         const hint = /\b40[13]\b/.test(message) ? ` (are "get" and "create" on pods/exec allowed in namespace ${o.namespace}?)` : '';
         cut(new CliError(`cannot exec into helper pod ${o.namespace}/${name}: ${message}${hint}`));
       });
@@ -202,25 +219,33 @@ export async function openHelperPod(client: DeliveryClient, o: HelperOptions): P
   checkNotStopped(o);
   o.onStage?.('creating');
   const lifetimeSeconds = lifetimeSecondsFor(o.timeoutMs);
-  let created: V1Pod;
+  const name = helperPodName(o.node, randomBytes(5));
+  const pod = `${o.namespace}/${name}`;
+  const notDeleted = (err: unknown): string =>
+    `the helper pod ${pod} was not deleted (${o.apiError(err, `delete helper pod ${pod}`).message}); it ends itself within ${lifetimeSeconds}s, or delete it by hand`;
   try {
     // A create in flight when `stop` aborts is still awaited: its pod exists a moment later, and
     // is deleted below like any other.
-    created = await core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds }) });
+    await core.createNamespacedPod({ namespace: o.namespace, body: helperPodManifest({ name, node: o.node, namespace: o.namespace, image: o.image, lifetimeSeconds }) });
   } catch (err) {
-    throw o.apiError(err, `create the helper pod in namespace ${o.namespace}`);
+    const error = o.apiError(err, `create helper pod ${pod}`);
+    // A 4xx is a refusal: nothing was made. After a timeout, a lost connection or a 5xx the pod
+    // may exist all the same (the server can finish a write whose answer is lost), so it is
+    // deleted by its name; 404 means it was never made.
+    if (!(err instanceof ApiException && err.code >= 400 && err.code < 500)) {
+      await core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 }).catch((e: unknown) => {
+        if (!(e instanceof ApiException && e.code === 404)) o.onWarning?.(notDeleted(e));
+      });
+    }
+    throw error;
   }
-  const name = created.metadata?.name ?? '';
   let removing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     if (removing) return removing;
     o.onStage?.('deleting');
     return (removing = core.deleteNamespacedPod({ name, namespace: o.namespace, gracePeriodSeconds: 0 }).then(
       () => undefined,
-      (err: unknown) => {
-        const why = o.apiError(err, `delete helper pod ${o.namespace}/${name}`).message;
-        o.onWarning?.(`the helper pod ${o.namespace}/${name} was not deleted (${why}); it ends itself within ${lifetimeSeconds}s, or delete it by hand`);
-      },
+      (err: unknown) => o.onWarning?.(notDeleted(err)),
     ));
   };
   try {
@@ -233,7 +258,7 @@ export async function openHelperPod(client: DeliveryClient, o: HelperOptions): P
   }
   let busy = false;
   return {
-    pod: `${o.namespace}/${name}`,
+    pod,
     close,
     async run(script: string): Promise<ScriptResult> {
       if (busy) throw new Error('HelperSession.run: one script at a time');

@@ -14,6 +14,8 @@ export const MANAGED_BY = 'kubectl-netpol';
 export const DEFAULT_IMAGE = 'registry.k8s.io/build-image/distroless-iptables:v0.8.6';
 
 export interface HelperPodSpec {
+  /** helperPodName's: chosen before the create, so a create whose answer is lost can be undone. */
+  readonly name: string;
   readonly node: string;
   readonly namespace: string;
   readonly image: string;
@@ -21,10 +23,22 @@ export interface HelperPodSpec {
   readonly lifetimeSeconds: number;
 }
 
-/** A DNS-1123 prefix for generateName: node names may be long, the pod name must stay <= 63. */
+/** A DNS-1123 prefix for the pod name: node names may be long, the pod name must stay <= 63. */
 export function helperNamePrefix(node: string): string {
   const cleaned = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '').slice(0, 40).replace(/-+$/, '');
   return `netpol-helper-${cleaned || 'node'}-`;
+}
+
+/** The alphabet of the API server's generateName suffixes: no vowels (no words) and no 0, 1, 3. */
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/**
+ * The helper pod's name, chosen here rather than by generateName, as `kubectl debug node/X` names
+ * its pod: when a create times out or fails with a 5xx, the pod may exist all the same, and only
+ * a name known in advance lets it be deleted. `random`: 5 bytes, one suffix letter each.
+ */
+export function helperPodName(node: string, random: Uint8Array): string {
+  return helperNamePrefix(node) + [...random.subarray(0, 5)].map((b) => SUFFIX_ALPHABET[b % SUFFIX_ALPHABET.length]).join('');
 }
 
 export function helperPodManifest(s: HelperPodSpec) {
@@ -32,7 +46,7 @@ export function helperPodManifest(s: HelperPodSpec) {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      generateName: helperNamePrefix(s.node),
+      name: s.name,
       namespace: s.namespace,
       labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'node-helper' },
     },

@@ -63,8 +63,10 @@ function fromStatus(code: number, body: unknown, call: ApiCall): string {
     case 404:
       return `Error from server (NotFound): ${s.message ?? (call.resource !== '' ? `${subject(call)} not found` : `nothing found to ${attempted(call)}`)}`;
     default:
+      // A 5xx Status names no object ("Internal error occurred: etcdserver: request timed out"),
+      // so say what was asked, as kubectl's `error when creating "pod.yaml": ...` does.
       return s.message !== undefined
-        ? `Error from server (${s.reason ?? `HTTP ${code}`}): ${s.message}`
+        ? `Error from server (${s.reason ?? `HTTP ${code}`}): error when trying to ${attempted(call)}: ${s.message}`
         : `the server ${call.server} answered HTTP ${code} when trying to ${attempted(call)}`;
   }
 }
@@ -155,7 +157,10 @@ export function describeApiError(e: unknown, call: ApiCall): CliError {
   return new CliError(`cannot ${attempted(call)} on ${call.server}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { cause: e });
 }
 
-/** For callers that describe what they tried in words (the exec module): `action` as in "read helper pod ns/x". */
-export function apiErrorFor(e: unknown, server: string, action: string): CliError {
-  return describeApiError(e, { server, verb: '', resource: '', action });
+/**
+ * For callers that describe what they tried in words (the exec module): `action` as in "read helper
+ * pod ns/x"; `timeout` the --request-timeout as written, for the message when it runs out.
+ */
+export function apiErrorFor(e: unknown, server: string, action: string, timeout?: string): CliError {
+  return describeApiError(e, { server, verb: '', resource: '', action, ...(timeout !== undefined ? { timeout } : {}) });
 }

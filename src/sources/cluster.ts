@@ -59,6 +59,8 @@ export interface ClusterConnection {
   load(need: Need): Promise<ObjectSet>;
   /** Object names for shell completion. */
   listNames(kind: NameKind, namespace?: string): Promise<string[]>;
+  /** The --request-timeout as the user wrote it (`5s`), when one was given: messages name it. */
+  readonly requestTimeout: string | undefined;
   /** Runs one API call and turns its failure into a one-line CliError naming `what`. */
   request<T>(what: Omit<ApiCall, 'server' | 'timeout'>, call: () => Promise<T>): Promise<T>;
   /** The loaded kubeconfig with the chosen context current: the escape hatch for exec over WebSocket. */
@@ -82,7 +84,7 @@ class LiveCluster implements ClusterConnection {
     readonly context: string,
     readonly defaultNamespace: string,
     requestTimeoutMs: number,
-    private readonly timeoutText: string | undefined,
+    readonly requestTimeout: string | undefined,
   ) {
     const config = (): Configuration =>
       createConfiguration({
@@ -108,7 +110,7 @@ class LiveCluster implements ClusterConnection {
   }
 
   private describe(e: unknown, what: Omit<ApiCall, 'server' | 'timeout'>): CliError {
-    return describeApiError(e, { ...what, server: this.server, ...(this.timeoutText !== undefined ? { timeout: this.timeoutText } : {}) });
+    return describeApiError(e, { ...what, server: this.server, ...(this.requestTimeout !== undefined ? { timeout: this.requestTimeout } : {}) });
   }
 
   /** Every page of one resource's list, in the namespace or cluster-wide. */

@@ -50,7 +50,10 @@ function receiver(code = 0, stdout = DONE, stderr = '', state = NODE_STATE): Exe
 }
 
 const helperPods = () => server.requests(/\/namespaces\/kube-system\/pods$/).filter((r) => r.method === 'POST' && r.status === 201);
-const livePods = () => (server.get('Namespace', undefined, 'kube-system'), server.requests(/\/pods\/netpol-helper/).filter((r) => r.method === 'DELETE').length);
+/** Helper pods the server still holds, whoever made them. */
+const leftPods = () => server.stored().filter((o) => o['kind'] === 'Pod' && String((o['metadata'] as JsonObject)['name']).startsWith('netpol-helper-'));
+/** Helper pods deleted: DELETEs that found their pod (a 404 is the check after a create that failed). */
+const deletedPods = () => server.requests(/\/pods\/netpol-helper/).filter((r) => r.method === 'DELETE' && r.status === 200).length;
 
 before(async () => {
   server = await startApiServer({ objects: [...exampleObjects(), { kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'kube-system' } }] });
@@ -142,6 +145,15 @@ const errorCases: ErrorCase[] = [
   { name: 'no permission to exec', setup: () => server.refuseExec(403), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: .*403/ },
   { name: 'no permission to exec: the RBAC hint', setup: () => server.refuseExec(403), stderr: /: .*403.* \(are "get" and "create" on pods\/exec allowed in namespace kube-system\?\)\n$/ },
   { name: 'exec fails otherwise (404): no RBAC hint', setup: () => server.refuseExec(404), stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-\w+: [^()]*404[^()]*\n$/ },
+  { name: 'the API server fails listing pods (500)', setup: () => server.fail({ verb: 'list', resource: 'pods', clusterScope: true }), stderr: /^error: Error from server \(InternalError\): error when trying to list pods at the cluster scope: Internal error occurred: etcdserver: request timed out\n$/ },
+  { name: 'the API server fails creating the helper pod (500)', setup: () => server.fail({ verb: 'create', resource: 'pods', namespace: 'kube-system' }), stderr: /^error: node node-a: Error from server \(InternalError\): error when trying to create helper pod kube-system\/netpol-helper-node-a-[b-z2-9]{5}: Internal error occurred: etcdserver: request timed out\n$/ },
+  { name: 'the API server is unavailable creating the helper pod (503)', setup: () => server.fail({ verb: 'create', resource: 'pods', namespace: 'kube-system', code: 503 }), stderr: /^error: node node-a: Error from server \(ServiceUnavailable\): error when trying to create helper pod kube-system\/netpol-helper-node-a-[b-z2-9]{5}: the server is currently unable to handle the request\n$/ },
+  { name: 'the API server fails reading the helper pod while it starts (500)', setup: () => server.fail({ verb: 'get', resource: 'pods', namespace: 'kube-system' }), stderr: /^error: node node-a: Error from server \(InternalError\): error when trying to read helper pod kube-system\/netpol-helper-node-a-[b-z2-9]{5}: Internal error occurred: etcdserver: request timed out\n$/ },
+  { name: 'the helper pod never becomes ready', setup: () => server.setPodStartup({ mode: 'manual' }), args: ['apply-node', 'node-a', '--timeout', '1s'], stderr: /^error: node node-a: helper pod kube-system\/netpol-helper-node-a-[b-z2-9]{5} did not start within 1s \(phase Pending; see --timeout\)\n$/ },
+  { name: 'listing pods takes longer than --request-timeout', setup: () => server.setDelay(5000, /^\/api\/v1\/pods$/), args: ['apply-node', 'node-a', '--request-timeout', '1s'], stderr: /^error: the server https:\/\/127\.0\.0\.1:\d+ did not respond within 1s \(--request-timeout\)\n$/ },
+  { name: 'creating the helper pod takes longer than --request-timeout', setup: () => server.setDelay(5000, /^\/api\/v1\/namespaces\/kube-system\/pods$/, 'POST'), args: ['apply-node', 'node-a', '--request-timeout', '1s'], stderr: /^error: node node-a: the server https:\/\/127\.0\.0\.1:\d+ did not respond within 1s \(--request-timeout\)\n$/ },
+  { name: 'reading the helper pod takes longer than --request-timeout', setup: () => server.setDelay(5000, /\/pods\/netpol-helper-/, 'GET'), args: ['apply-node', 'node-a', '--request-timeout', '1s'], stderr: /^error: node node-a: the server https:\/\/127\.0\.0\.1:\d+ did not respond within 1s \(--request-timeout\)\n$/ },
+  { name: 'the exec upgrade takes longer than --timeout', setup: () => server.setDelay(8000, /\/exec$/), args: ['apply-node', 'node-a', '--timeout', '1s'], stderr: /^error: node node-a: cannot exec into helper pod kube-system\/netpol-helper-node-a-[b-z2-9]{5}: no answer within 1s \(see --timeout\); nothing ran on the node\n$/ },
   { name: 'no such node', setup: () => undefined, args: ['apply-node', 'node-z'], stderr: /^error: nodes "node-z" not found\n$/ },
   { name: 'bad --timeout', setup: () => undefined, args: ['apply-node', 'node-a', '--timeout', 'soon'], stderr: /^error: --timeout "soon": expected a duration/ },
   { name: '--timeout past what a helper pod may live', setup: () => undefined, args: ['apply-node', 'node-a', '--timeout', '3h'], stderr: /^error: --timeout "3h": at most 59m, or 0 for that longest: a helper pod lives at most 2h\n$/ },
@@ -153,9 +165,11 @@ for (const c of errorCases) {
     server.allowAll();
     server.setPodStartup({ mode: 'run', afterPolls: 1 });
     server.refuseExec(undefined);
+    server.stopFailing();
+    server.setDelay(0);
     server.setExecHandler(receiver());
     c.setup();
-    const deletesBefore = livePods();
+    const deletesBefore = deletedPods();
     const postsBefore = helperPods().length;
     try {
       const args = c.args ?? ['apply-node', 'node-a'];
@@ -164,26 +178,67 @@ for (const c of errorCases) {
       assert.match(r.stderr, c.stderr);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       const created = helperPods().length - postsBefore;
-      assert.equal(livePods() - deletesBefore, created, 'every helper pod created was deleted');
+      assert.equal(deletedPods() - deletesBefore, created, 'every helper pod created was deleted');
+      assert.deepEqual(leftPods(), [], 'no helper pod is left');
     } finally {
       server.allowAll();
       server.setPodStartup({ mode: 'run', afterPolls: 1 });
       server.refuseExec(undefined);
+      server.stopFailing();
+      server.setDelay(0);
     }
   });
 }
 
-test('apply-node: a helper pod that cannot be deleted is a warning naming it, not silence', async () => {
-  server.allowAll();
-  server.setExecHandler(receiver());
-  server.forbid({ verb: 'delete', resource: 'pods', namespace: 'kube-system' });
-  try {
-    const r = await netpol(['apply-node', 'node-a', '--kubeconfig', kubeconfig]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^node node-a: done$/m);
-    assert.match(r.stderr, /^warning: node node-a: the helper pod kube-system\/netpol-helper-node-a-\w+ was not deleted \(Error from server \(Forbidden\): .*cannot delete resource "pods".*\); it ends itself within \d+s, or delete it by hand\n$/);
-  } finally {
+// The rules are in by the time the pod is deleted, so a failed delete is a warning naming the pod
+// that is left, and the apply still succeeds.
+const deleteFaults: { name: string; setup: () => void; args?: string[]; why: RegExp }[] = [
+  { name: 'forbidden', setup: () => server.forbid({ verb: 'delete', resource: 'pods', namespace: 'kube-system' }), why: /Error from server \(Forbidden\): .*cannot delete resource "pods".*/ },
+  { name: 'the API server fails (500)', setup: () => server.fail({ verb: 'delete', resource: 'pods', namespace: 'kube-system' }), why: /Error from server \(InternalError\): error when trying to delete helper pod kube-system\/netpol-helper-node-a-\w+: Internal error occurred: etcdserver: request timed out/ },
+  {
+    name: 'the API server answers later than --request-timeout',
+    setup: () => server.setDelay(5000, /\/pods\/netpol-helper-/, 'DELETE'),
+    args: ['--request-timeout', '1s'],
+    why: /the server https:\/\/127\.0\.0\.1:\d+ did not respond within 1s \(--request-timeout\)/,
+  },
+];
+for (const c of deleteFaults) {
+  test(`apply-node: a helper pod that cannot be deleted (${c.name}) is a warning naming it, not silence`, async () => {
     server.allowAll();
+    server.setExecHandler(receiver());
+    c.setup();
+    try {
+      const r = await netpol(['apply-node', 'node-a', '--kubeconfig', kubeconfig, ...(c.args ?? [])]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^node node-a: done$/m);
+      const m = /^warning: node node-a: the helper pod kube-system\/(netpol-helper-node-a-\w+) was not deleted \((.*)\); it ends itself within \d+s, or delete it by hand\n$/.exec(r.stderr);
+      assert.ok(m, r.stderr);
+      assert.match(m[2] ?? '', c.why);
+      if (c.name !== 'the API server answers later than --request-timeout') {
+        assert.deepEqual(leftPods().map((p) => (p['metadata'] as JsonObject)['name']), [m[1]], 'the pod the warning names is the one left');
+      }
+    } finally {
+      server.allowAll();
+      server.stopFailing();
+      server.setDelay(0);
+      for (const p of leftPods()) server.remove('Pod', 'kube-system', String((p['metadata'] as JsonObject)['name']));
+    }
+  });
+}
+
+test('apply-node --all: a node whose helper pod cannot be created fails alone; the others are applied; exit 2', async () => {
+  server.setExecHandler(receiver());
+  // One worker takes the nodes in name order, so the one failed create is node-a's.
+  server.fail({ verb: 'create', resource: 'pods', namespace: 'kube-system', times: 1 });
+  try {
+    const r = await netpol(['apply-node', '--all', '--parallel', '1', '--kubeconfig', kubeconfig]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /^node node-b: done$/m);
+    assert.doesNotMatch(r.stdout, /^node node-a:/m);
+    assert.match(r.stderr, /^error: node node-a: Error from server \(InternalError\): error when trying to create helper pod kube-system\/netpol-helper-node-a-\w+: Internal error occurred: etcdserver: request timed out\n$/);
+    assert.deepEqual(leftPods(), [], 'no helper pod is left');
+  } finally {
+    server.stopFailing();
   }
 });
 

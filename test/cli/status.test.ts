@@ -121,6 +121,49 @@ for (const c of cases) {
   });
 }
 
+test('status: the API server failing to create the helper pod (500) is one line naming the node and the pod, exit 2, nothing left', async () => {
+  sent.length = 0;
+  server.fail({ verb: 'create', resource: 'pods', namespace: 'kube-system' });
+  try {
+    const r = await netpol(['status', 'node-a', '--kubeconfig', kubeconfig, '--timeout', '20s']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^error: node node-a: Error from server \(InternalError\): error when trying to create helper pod kube-system\/netpol-helper-node-a-\w+: Internal error occurred: etcdserver: request timed out\n$/);
+    assert.equal(sent.length, 0, 'no script reached the node');
+    const left = server.stored().filter((o) => o['kind'] === 'Pod' && String((o['metadata'] as JsonObject)['name']).startsWith('netpol-helper-'));
+    assert.deepEqual(left, [], 'no helper pod is left');
+  } finally {
+    server.stopFailing();
+  }
+});
+
+test('status --all: one node whose helper pod never runs is an error line; the other is reported; exit 2', async () => {
+  answers.clear();
+  answers.set('node-b', { code: 0, stdout: inSync });
+  // The first pod created (node-a's, with one worker) is held Pending until --timeout.
+  const posts = helperPosts();
+  server.setPodStartup({ mode: 'manual' });
+  const release = setInterval(() => {
+    const post = server.requests(/\/namespaces\/kube-system\/pods$/).filter((e) => e.method === 'POST' && e.status === 201)[posts + 1];
+    const name = (post?.body as { metadata?: { name?: string } } | undefined)?.metadata?.name;
+    if (name !== undefined && server.get('Pod', 'kube-system', name)) {
+      server.setPodPhase('kube-system', name, 'Running');
+      clearInterval(release);
+    }
+  }, 20);
+  try {
+    const r = await netpol(['status', '--all', '--parallel', '1', '--kubeconfig', kubeconfig, '--timeout', '1s']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /^node-b +stale /m);
+    assert.match(r.stderr, /^error: node node-a: helper pod kube-system\/netpol-helper-node-a-\w+ did not start within 1s \(phase Pending; see --timeout\)\n$/);
+    const left = server.stored().filter((o) => o['kind'] === 'Pod' && String((o['metadata'] as JsonObject)['name']).startsWith('netpol-helper-'));
+    assert.deepEqual(left, [], 'no helper pod is left');
+  } finally {
+    clearInterval(release);
+    server.setPodStartup({ mode: 'run', afterPolls: 1 });
+  }
+});
+
 test('status -o json: a record per node, field by field; -o wide adds the counters table', async () => {
   answers.clear();
   const counters = `${inSync.trimEnd()}\ncounters 4 ok\n${inSync

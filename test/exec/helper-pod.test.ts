@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { helperNamePrefix, helperPodManifest, MAX_LIFETIME_SECONDS, receiveAndRunCommand, TRUNCATED_EXIT, XTABLES_LOCK } from '../../src/exec/helper-pod.js';
+import { helperNamePrefix, helperPodManifest, helperPodName, MAX_LIFETIME_SECONDS, receiveAndRunCommand, TRUNCATED_EXIT, XTABLES_LOCK } from '../../src/exec/helper-pod.js';
 
 test('helper pod: pinned, host network, privileged, tolerates every taint, shares the host xtables lock', () => {
-  const pod = helperPodManifest({ node: 'node-a', namespace: 'kube-system', image: 'img', lifetimeSeconds: 300 });
+  const pod = helperPodManifest({ name: 'netpol-helper-node-a-b2x4z', node: 'node-a', namespace: 'kube-system', image: 'img', lifetimeSeconds: 300 });
+  assert.equal(pod.metadata.name, 'netpol-helper-node-a-b2x4z');
   assert.equal(pod.spec.nodeName, 'node-a');
   assert.equal(pod.spec.hostNetwork, true);
   assert.equal(pod.spec.restartPolicy, 'Never');
@@ -16,7 +17,7 @@ test('helper pod: pinned, host network, privileged, tolerates every taint, share
 });
 
 test('helper pod: a long --timeout does not make a long-lived privileged pod', () => {
-  const pod = helperPodManifest({ node: 'n', namespace: 'x', image: 'img', lifetimeSeconds: 48 * 3600 });
+  const pod = helperPodManifest({ name: 'netpol-helper-n-bbbbb', node: 'n', namespace: 'x', image: 'img', lifetimeSeconds: 48 * 3600 });
   assert.equal(pod.spec.activeDeadlineSeconds, MAX_LIFETIME_SECONDS);
   assert.deepEqual(pod.spec.containers[0]?.command, ['sleep', String(MAX_LIFETIME_SECONDS)]);
 });
@@ -44,3 +45,10 @@ for (const c of receiverCases) {
     assert.equal(r.stdout, c.stdout);
   });
 }
+
+test('helper pod name: the prefix and five letters of the generateName alphabet, at most 63 characters', () => {
+  assert.equal(helperPodName('node-a', Uint8Array.from([0, 1, 26, 27, 255])), 'netpol-helper-node-a-bc9bq');
+  const long = helperPodName('X'.repeat(100), Uint8Array.from([9, 9, 9, 9, 9]));
+  assert.match(long, /^netpol-helper-x{40}-[b-z2-9]{5}$/);
+  assert.ok(long.length <= 63, String(long.length));
+});
