@@ -132,12 +132,35 @@ export interface NetworkPolicy {
   readonly egressField: ListField;
 }
 
+/** Of a Service's types, ExternalName has no backends: it is a DNS alias, not an address. */
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+export const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+
+export interface ServicePort {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** Where kube-proxy sends it on each backend: a number, or a container port name resolved per pod. */
+  readonly targetPort: number | string;
+}
+
+export interface Service {
+  readonly namespace: string;
+  readonly name: string;
+  /** Absent when the Service has none (or `{}`): then no pod is its backend by selector. */
+  readonly selector?: Labels;
+  readonly ports: readonly ServicePort[];
+  readonly type: ServiceType;
+}
+
 /** Everything the engine needs, from whichever source. */
 export interface Snapshot {
   readonly namespaces: readonly Namespace[];
   readonly pods: readonly Pod[];
   readonly policies: readonly NetworkPolicy[];
   readonly nodes: readonly ClusterNode[];
+  /** Read only where a command needs them (can-reach to a Service, explain pod/NAME); else empty. */
+  readonly services: readonly Service[];
 }
 
 export function qualifiedName(o: { readonly namespace: string; readonly name: string }): string {

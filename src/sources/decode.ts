@@ -11,6 +11,7 @@ import type { ClusterNode, Namespace, NodeAddress } from '../model/index.js';
 import { at, Decoder, type FieldValidation, type JsonObject, type LineFinder } from './decode-fields.js';
 import { decodeController, decodePodBody, decodeWorkload, type ControllerReference } from './decode-pod.js';
 import { decodePolicySpec } from './decode-policy.js';
+import { decodeServiceSpec } from './decode-service.js';
 import { decodeLabels } from './decode-selector.js';
 import { checkIp } from './ip.js';
 import { NODE_ADDRESS, OBJECT_META, TOP_LEVEL } from './known-fields.js';
@@ -35,6 +36,7 @@ const KINDS: Readonly<Record<string, KindInfo>> = {
   Namespace: { namespaced: false, served: ['v1'], removed: [] },
   Node: { namespaced: false, served: ['v1'], removed: [] },
   Pod: { namespaced: true, served: ['v1'], removed: [] },
+  Service: { namespaced: true, served: ['v1'], removed: [] },
   NetworkPolicy: {
     namespaced: true,
     served: ['networking.k8s.io/v1'],
@@ -171,6 +173,8 @@ export function decodeEntry(raw: unknown, origin: Origin, options: DecodeOptions
       return { object: { kind: 'Node', value: decodeNode(dec, obj, name) } };
     case 'NetworkPolicy':
       return { object: { kind: 'NetworkPolicy', value: decodePolicySpec(dec, obj['spec'], namespace, name) } };
+    case 'Service':
+      return { object: { kind: 'Service', value: decodeServiceSpec(dec, obj['spec'], namespace, name) } };
     default: {
       // A Pod, or a workload: every other kind read has a pod template.
       const value = info.template === undefined ? decodePodBody(dec, obj, namespace, name) : decodeWorkload(dec, obj, k, namespace, name, info.template);

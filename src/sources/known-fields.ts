@@ -79,3 +79,9 @@ export const LABEL_SELECTOR: KnownFields = ['matchLabels', 'matchExpressions'];
 
 /** metav1.LabelSelectorRequirement (V1LabelSelectorRequirement). */
 export const SELECTOR_REQUIREMENT: KnownFields = ['key', 'operator', 'values'];
+
+/**
+ * core/v1 ServicePort (V1ServicePort). ServiceSpec itself is not listed: it gains fields nearly
+ * every release (ipFamilyPolicy, trafficDistribution, ...), like PodSpec.
+ */
+export const SERVICE_PORT: KnownFields = ['name', 'protocol', 'appProtocol', 'port', 'targetPort', 'nodePort'];

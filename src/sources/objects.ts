@@ -5,7 +5,7 @@
  * (namespaces referenced but not defined) are added only when the final Snapshot is built, so that
  * local files laid over a cluster never replace a real namespace with an implied one.
  */
-import type { ClusterNode, Namespace, NetworkPolicy, Pod } from '../model/index.js';
+import type { ClusterNode, Namespace, NetworkPolicy, Pod, Service } from '../model/index.js';
 
 /** Where an object was read, for error messages: `policies.yaml (document 2, line 14)`. */
 export interface Origin {
@@ -21,13 +21,15 @@ export type DecodedObject =
   | { readonly kind: 'Namespace'; readonly value: Namespace }
   | { readonly kind: 'Pod'; readonly value: Pod }
   | { readonly kind: 'NetworkPolicy'; readonly value: NetworkPolicy }
-  | { readonly kind: 'Node'; readonly value: ClusterNode };
+  | { readonly kind: 'Node'; readonly value: ClusterNode }
+  | { readonly kind: 'Service'; readonly value: Service };
 
 export interface ObjectSet {
   readonly namespaces: readonly Namespace[];
   readonly pods: readonly Pod[];
   readonly policies: readonly NetworkPolicy[];
   readonly nodes: readonly ClusterNode[];
+  readonly services: readonly Service[];
   /** Objects of kinds (or API versions) not evaluated, by `Kind` or `Kind (apiVersion)`: files only. */
   readonly skipped?: readonly SkippedKind[];
 }
@@ -37,4 +39,4 @@ export interface SkippedKind {
   readonly count: number;
 }
 
-export const EMPTY_OBJECTS: ObjectSet = { namespaces: [], pods: [], policies: [], nodes: [] };
+export const EMPTY_OBJECTS: ObjectSet = { namespaces: [], pods: [], policies: [], nodes: [], services: [] };

@@ -5,7 +5,7 @@
  * pods and policies imply, in one deterministic order so every output is reproducible.
  */
 import { CliError } from '../errors.js';
-import { qualifiedName, type ClusterNode, type Namespace, type NetworkPolicy, type Pod, type Snapshot } from '../model/index.js';
+import { qualifiedName, type ClusterNode, type Namespace, type NetworkPolicy, type Pod, type Service, type Snapshot } from '../model/index.js';
 import { NAMESPACE_NAME_LABEL, type WorkloadOwner } from './decode.js';
 import { describeOrigin } from './decode-fields.js';
 import type { DecodedObject, ObjectSet, Origin } from './objects.js';
@@ -25,6 +25,8 @@ export function objectKey(obj: DecodedObject): string {
       return `${obj.value.workload ?? 'Pod'}/${obj.value.namespace}/${obj.value.name}`;
     case 'NetworkPolicy':
       return `NetworkPolicy/${obj.value.namespace}/${obj.value.name}`;
+    case 'Service':
+      return `Service/${obj.value.namespace}/${obj.value.name}`;
     default: {
       const never: never = obj;
       return never;
@@ -100,6 +102,7 @@ export class ObjectCollector {
   private readonly pods: PodEntry[] = [];
   private readonly policies: NetworkPolicy[] = [];
   private readonly nodes: ClusterNode[] = [];
+  private readonly services: Service[] = [];
   private readonly skipped = new Map<string, number>();
 
   /** An object of a kind this tool does not evaluate: counted, so that the user hears of it. */
@@ -130,6 +133,9 @@ export class ObjectCollector {
       case 'NetworkPolicy':
         this.policies.push(obj.value);
         return;
+      case 'Service':
+        this.services.push(obj.value);
+        return;
       default: {
         const never: never = obj;
         return never;
@@ -144,6 +150,7 @@ export class ObjectCollector {
       policies: [...this.policies],
       nodes: [...this.nodes],
       ...(this.skipped.size === 0 ? {} : { skipped: [...this.skipped].map(([kind, count]) => ({ kind, count })) }),
+      services: [...this.services],
     };
   }
 }
@@ -171,6 +178,7 @@ export function overlayObjects(base: ObjectSet, local: ObjectSet): ObjectSet {
     pods: overlay(base.pods, local.pods, (p) => objectKey({ kind: 'Pod', value: p })),
     policies: overlay(base.policies, local.policies, (p) => objectKey({ kind: 'NetworkPolicy', value: p })),
     nodes: overlay(base.nodes, local.nodes, (n) => objectKey({ kind: 'Node', value: n })),
+    services: overlay(base.services, local.services, (s) => objectKey({ kind: 'Service', value: s })),
   };
 }
 
@@ -186,7 +194,9 @@ const byNamespaceName = (a: { readonly namespace: string; readonly name: string 
 /**
  * The Snapshot for the engine: every namespace a pod or policy lives in exists (an implied one has
  * only the `kubernetes.io/metadata.name` label, as the API server would give it), and everything is
- * sorted: namespaces and nodes by name, pods and policies by namespace then name.
+ * sorted: namespaces and nodes by name, pods, policies and Services by namespace then name. A
+ * Service implies no namespace: it admits nothing and is selected by nothing, and a namespace of
+ * its own in the list would change what namespaceSelectors are shown to match.
  */
 export function toSnapshot(objects: ObjectSet): Snapshot {
   const namespaces = new Map(objects.namespaces.map((n) => [n.name, n]));
@@ -200,5 +210,6 @@ export function toSnapshot(objects: ObjectSet): Snapshot {
     pods: [...objects.pods].sort((a, b) => byNamespaceName(a, b) || compareTexts(a.workload ?? '', b.workload ?? '')),
     policies: [...objects.policies].sort(byNamespaceName),
     nodes: [...objects.nodes].sort(byName),
+    services: [...objects.services].sort(byNamespaceName),
   };
 }

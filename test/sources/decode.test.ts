@@ -220,7 +220,7 @@ for (const c of errorCases) {
 }
 
 const ignored: { name: string; raw: unknown }[] = [
-  { name: 'Service', raw: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } } },
+  { name: 'Service of another group', raw: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'Bad!' } } },
   { name: 'ConfigMap with junk', raw: { apiVersion: 'v1', kind: 'ConfigMap', metadata: 'junk', data: [] } },
   { name: 'Calico NetworkPolicy', raw: { apiVersion: 'crd.projectcalico.org/v1', kind: 'NetworkPolicy', metadata: { name: 'Bad!' } } },
   { name: 'Cilium policy', raw: { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'x' } } },

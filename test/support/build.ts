@@ -127,7 +127,7 @@ export function snapshot(s: Partial<Snapshot>): Snapshot {
   const implied = [...new Set([...pods.map((p) => p.namespace), ...policies.map((p) => p.namespace)])]
     .filter((n) => !names.has(n))
     .map((n) => ns(n));
-  return { namespaces: [...given, ...implied], pods, policies, nodes: s.nodes ?? [] };
+  return { namespaces: [...given, ...implied], pods, policies, nodes: s.nodes ?? [], services: s.services ?? [] };
 }
 
 /** One policy of a snapshot, explained against it. */
