@@ -48,14 +48,17 @@ export function parsePortArg(text: string, flag = '--port'): PortArg {
 
 /**
  * Cases: `NS/POD`, `POD` or kubectl's `pod/POD` (namespace from -n, the context, or a unique name in
- * the input), or an IP address outside the cluster. `pod/`, `pods/` and `po/` are read as the
- * resource type, as kubectl reads them, never as a namespace of that name.
+ * the input); a Service, `svc/NAME`, `NS/svc/NAME` or `svc/NS/NAME` (also `service/`, `services/`); or an IP
+ * address outside the cluster. `pod/`, `svc/` and their other spellings are read as the resource
+ * type, as kubectl reads them, never as a namespace of that name.
  */
 export type EndpointArg =
   | { readonly kind: 'pod'; readonly namespace?: string; readonly name: string }
+  | { readonly kind: 'service'; readonly namespace?: string; readonly name: string }
   | { readonly kind: 'ip'; readonly ip: IpAddress };
 
 const POD_TYPES: readonly string[] = ['pod', 'pods', 'po'];
+const SERVICE_TYPES: readonly string[] = ['svc', 'service', 'services'];
 
 export function parseEndpointArg(text: string, what: string): EndpointArg {
   const ip = checkIp(text);
@@ -64,9 +67,15 @@ export function parseEndpointArg(text: string, what: string): EndpointArg {
   const parts = text.split('/');
   if (parts.length === 1 && parts[0]) return { kind: 'pod', name: parts[0] };
   if (parts.length === 2 && parts[0] && parts[1]) {
+    if (SERVICE_TYPES.includes(parts[0])) return { kind: 'service', name: parts[1] };
     return POD_TYPES.includes(parts[0]) ? { kind: 'pod', name: parts[1] } : { kind: 'pod', namespace: parts[0], name: parts[1] };
   }
-  throw new CliError(`${what} "${text}": expected NAMESPACE/POD, POD or pod/POD (with -n), or an IP address`);
+  if (parts.length === 3 && parts[0] && parts[1] && parts[2]) {
+    if (SERVICE_TYPES.includes(parts[1])) return { kind: 'service', namespace: parts[0], name: parts[2] };
+    // As can-reach prints a Service (svc/NS/NAME), so that its output can be pasted back.
+    if (SERVICE_TYPES.includes(parts[0])) return { kind: 'service', namespace: parts[1], name: parts[2] };
+  }
+  throw new CliError(`${what} "${text}": expected NAMESPACE/POD, POD or pod/POD (with -n), svc/NAME or NAMESPACE/svc/NAME, or an IP address`);
 }
 
 /** kubectl's -l syntax: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`, comma-separated. */

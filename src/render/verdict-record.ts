@@ -5,8 +5,8 @@
  * engine changes nothing users see until this module says so, and a new variant of a union does
  * not compile until it is given its record.
  */
-import { assertNever, type PeerMiss, type PolicyOutcome, type PortMiss, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
-import type { SelectorRequirement } from '../model/index.js';
+import { assertNever, type MissingTargetPort, type PeerMiss, type PolicyOutcome, type PortMiss, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
+import type { SelectorRequirement, Service, ServicePort } from '../model/index.js';
 
 type Data = { readonly [key: string]: unknown };
 
@@ -100,5 +100,50 @@ export function verdictRecord(v: Verdict, allowed: boolean, portName: string | u
     ...(v.bypass === undefined ? {} : { bypass: v.bypass }),
     egress: sideRecord(v.egress),
     ingress: sideRecord(v.ingress),
+  };
+}
+
+/** One backend of a Service port in can-reach's record: the pod's verdict, without `from`, which the record has once. */
+function backendRecord(v: Verdict, allowed: boolean): Data {
+  return {
+    to: v.to,
+    port: v.port,
+    protocol: v.protocol,
+    allowed,
+    ...(v.family === undefined ? {} : { ipFamily: v.family === 4 ? 'IPv4' : 'IPv6' }),
+    ...(v.bypass === undefined ? {} : { bypass: v.bypass }),
+    egress: sideRecord(v.egress),
+    ingress: sideRecord(v.ingress),
+  };
+}
+
+/**
+ * can-reach to a Service: `allowed` only when every backend is; `port` and `protocol` are the
+ * Service's, each backend's those of its targetPort on that pod; `notBackends` are the pods the
+ * selector matches that lack a named targetPort.
+ */
+export function serviceVerdictRecord(
+  from: string,
+  service: Service,
+  port: ServicePort,
+  results: readonly { readonly verdict: Verdict; readonly allowed: boolean }[],
+  missing: readonly MissingTargetPort[],
+  portName: string | undefined,
+): Data {
+  return {
+    allowed: results.every((r) => r.allowed),
+    from,
+    to: `svc/${service.namespace}/${service.name}`,
+    port: port.port,
+    protocol: port.protocol,
+    ...(portName === undefined ? {} : { portName }),
+    service: {
+      namespace: service.namespace,
+      name: service.name,
+      ...(port.name === undefined ? {} : { portName: port.name }),
+      targetPort: port.targetPort,
+    },
+    backends: results.map((r) => backendRecord(r.verdict, r.allowed)),
+    notBackends: missing.map((m) => ({ pod: `${m.pod.namespace}/${m.pod.name}`, targetPort: m.name, protocol: m.protocol })),
   };
 }

@@ -12,13 +12,14 @@ import { CliError } from '../errors.js';
 
 export type WireObject = Record<string, unknown>;
 
-export type NameKind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes';
+export type NameKind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes' | 'services';
 
 /** Where each kind is listed, and what its list items are (they carry no kind on the wire). */
 export const RESOURCES: Readonly<Record<NameKind, { readonly prefix: string; readonly clusterScoped: boolean; readonly item: { readonly kind: string; readonly apiVersion: string } }>> = {
   namespaces: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Namespace', apiVersion: 'v1' } },
   nodes: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Node', apiVersion: 'v1' } },
   pods: { prefix: '/api/v1', clusterScoped: false, item: { kind: 'Pod', apiVersion: 'v1' } },
+  services: { prefix: '/api/v1', clusterScoped: false, item: { kind: 'Service', apiVersion: 'v1' } },
   networkpolicies: { prefix: '/apis/networking.k8s.io/v1', clusterScoped: false, item: { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1' } },
 };
 

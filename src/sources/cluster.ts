@@ -36,10 +36,15 @@ export interface RequestTimeout {
   readonly label: string;
 }
 
-/** What a command must read: every namespace, or these; and whether nodes too. */
+/**
+ * What a command must read: every namespace, or these; whether nodes too; and whether Services
+ * (in the same namespaces): `required` when the answer rests on them, `if-allowed` when they only
+ * add to it, so that a user who may not list them is warned rather than stopped.
+ */
 export interface Need {
   readonly namespaces: 'all' | readonly string[];
   readonly nodes: boolean;
+  readonly services?: 'required' | 'if-allowed';
 }
 
 export type { NameKind } from './cluster-raw.js';
@@ -145,14 +150,27 @@ class LiveCluster implements ClusterConnection {
     }
   }
 
+  /** Services of one namespace or all, as `need` asks; for `if-allowed`, Forbidden is a warning. */
+  private async services(need: Need['services'], namespace: string | undefined): Promise<WireObject[]> {
+    if (need === undefined) return [];
+    try {
+      return await this.list('services', namespace);
+    } catch (e) {
+      if (need === 'required' || !(e instanceof Error) || !(e.cause instanceof ApiException) || e.cause.code !== 403) throw e;
+      const where = namespace === undefined ? 'cluster-wide' : `in namespace ${namespace}`;
+      this.warnings.push(`cannot list services ${where} (Forbidden): the Services that select pods are not named`);
+      return [];
+    }
+  }
+
   async load(need: Need): Promise<ObjectSet> {
     const nodes = need.nodes ? this.list('nodes', undefined) : Promise.resolve([]);
     let groups: Promise<WireObject[]>[];
     if (need.namespaces === 'all') {
-      groups = [this.list('namespaces', undefined), this.list('pods', undefined), this.list('networkpolicies', undefined)];
+      groups = [this.list('namespaces', undefined), this.list('pods', undefined), this.list('networkpolicies', undefined), this.services(need.services, undefined)];
     } else {
       const names = [...new Set(need.namespaces)];
-      groups = names.flatMap((ns) => [this.namespace(ns), this.list('pods', ns), this.list('networkpolicies', ns)]);
+      groups = names.flatMap((ns) => [this.namespace(ns), this.list('pods', ns), this.list('networkpolicies', ns), this.services(need.services, ns)]);
     }
     const results = await Promise.all([nodes, ...groups]);
     const out = new ObjectCollector();

@@ -1,14 +1,27 @@
 /**
  * @module cli/commands/can-reach
  * `can-reach SRC DST --port P[/PROTO]`: the verdict on one connection with both sides' reasons.
- * Exit 0 allowed, 1 denied (2 for errors, from the top-level catch).
+ * Exit 0 allowed, 1 denied (2 for errors, from the top-level catch). DST may be a Service: then
+ * PORT is the Service's, and the answer is one verdict per backend pod on its targetPort, since
+ * policies see the pod kube-proxy chose, never the Service; exit 0 only when every backend is allowed.
  */
-import { qualifiedName, type IpFamily, type Protocol } from '../../model/index.js';
-import { compileSnapshot, destinationPort, endpointName, evaluateConnection, isAllowed, isFinished, type Endpoint } from '../../engine/index.js';
+import { qualifiedName, type IpFamily, type Protocol, type Service } from '../../model/index.js';
+import {
+  compileSnapshot,
+  destinationPort,
+  endpointName,
+  evaluateConnection,
+  isAllowed,
+  isFinished,
+  resolveServicePort,
+  type CompiledSnapshot,
+  type Endpoint,
+} from '../../engine/index.js';
 import { renderVerdictText } from '../../render/verdict.js';
-import { verdictRecord } from '../../render/verdict-record.js';
+import { serviceVerdictRecord, verdictRecord } from '../../render/verdict-record.js';
+import { describeNoBackends, renderServiceText } from '../../render/service.js';
 import { CliError } from '../../errors.js';
-import { parseEndpointArg, parsePortArg, protocolOn, type EndpointArg } from '../args.js';
+import { parseEndpointArg, parsePortArg, protocolOn, type EndpointArg, type PortArg } from '../args.js';
 import type { FamilyArg, GlobalArgs } from '../global-args.js';
 import { loadObjects, overlayField, overlayNotice, type Loaded } from '../source.js';
 import type { Output } from '../output.js';
@@ -22,7 +35,7 @@ import { dataPrinter } from '../data-output.js';
  * offline with no -n, where the scope is the whole input and a name unique across namespaces will
  * do. An address that is a pod's (not a hostNetwork pod's: that is the node's) stands for the pod.
  */
-export function toEndpoint(loaded: Loaded, bareAnywhere: boolean, arg: EndpointArg, what: string): Endpoint {
+export function toEndpoint(loaded: Loaded, bareAnywhere: boolean, arg: Exclude<EndpointArg, { kind: 'service' }>, what: string): Endpoint {
   const { snapshot } = loaded;
   if (arg.kind === 'ip') {
     const owner = snapshot.pods.find((p) => !p.hostNetwork && !isFinished(p) && p.ips.some((a) => a.family === arg.ip.family && a.value === arg.ip.value));
@@ -67,28 +80,34 @@ export async function runCanReach(args: GlobalArgs, srcText: string, dstText: st
     throw new CliError(`--port given ${o.ports.length} times (${o.ports.join(', ')}): can-reach judges one connection; use matrix for several ports`);
   }
   const portArg = parsePortArg(o.ports[0] ?? '');
-  const ends = [parseEndpointArg(srcText, 'SRC'), parseEndpointArg(dstText, 'DST')] as const;
+  const src = parseEndpointArg(srcText, 'SRC');
+  const dst = parseEndpointArg(dstText, 'DST');
+  if (src.kind === 'service') {
+    throw new CliError(`SRC "${srcText}": a Service cannot be the source of a connection: connections come from pods, and a Service only receives them; name a pod`);
+  }
   const loaded = await loadObjects(args, (defaultNamespace) => {
+    const ends = [src, dst];
     // An address may be any pod's, anywhere: then every namespace is needed to find it.
-    const pods = ends.flatMap((e) => (e.kind === 'pod' ? [e.namespace ?? defaultNamespace] : []));
-    if (pods.length < ends.length) return { namespaces: 'all', nodes: true };
-    return { namespaces: [...new Set(pods)], nodes: false };
+    const named = ends.flatMap((e) => (e.kind === 'ip' ? [] : [e.namespace ?? defaultNamespace]));
+    const services = dst.kind === 'service' ? { services: 'required' as const } : {};
+    if (named.length < ends.length) return { namespaces: 'all', nodes: true, ...services };
+    return { namespaces: [...new Set(named)], nodes: false, ...services };
   });
   const bareAnywhere = loaded.offline && args.namespace === undefined;
-  const src = toEndpoint(loaded, bareAnywhere, ends[0], 'SRC');
-  const dst = toEndpoint(loaded, bareAnywhere, ends[1], 'DST');
-  if (src.kind === 'ip' && dst.kind === 'ip') {
-    throw new CliError(`neither ${src.ip.text} nor ${dst.ip.text} is a pod's address: NetworkPolicy governs only connections to or from pods`);
+  const from = toEndpoint(loaded, bareAnywhere, src, 'SRC');
+  if (dst.kind === 'service') {
+    const namespace = dst.namespace ?? (bareAnywhere ? undefined : loaded.defaultNamespace);
+    const service = findNamed(loaded.snapshot.services, dst.name, namespace === undefined ? undefined : [namespace], 'DST: service', 'write NAMESPACE/svc/NAME');
+    return reachService(args, loaded, from, service, portArg, o, out);
   }
-  const protocol = protocolOn(portArg, dst);
-  const port = resolvePortArg(portArg.port, protocol, dst);
-  const family = familyFor(o.ipFamily, [src, dst]);
-  const gap = connectionGap(src, dst, undefined);
-  if (gap !== undefined) throw new CliError(`${endpointName(src)} -> ${endpointName(dst)}: ${gap}: there is no such connection to judge`);
-  const addressless = describeAddressless([...new Set([src, dst].flatMap((e) => (e.kind === 'pod' ? [e.pod] : [])))]);
-  if (addressless) out.error(addressless);
+  const to = toEndpoint(loaded, bareAnywhere, dst, 'DST');
+  if (from.kind === 'ip' && to.kind === 'ip') {
+    throw new CliError(`neither ${from.ip.text} nor ${to.ip.text} is a pod's address: NetworkPolicy governs only connections to or from pods`);
+  }
+  const protocol = protocolOn(portArg, to);
+  const port = resolvePortArg(portArg.port, protocol, to);
   const c = compileSnapshot(loaded.snapshot);
-  const verdict = evaluateConnection(c, { src, dst, port, protocol, ...(family === undefined ? {} : { family }) });
+  const verdict = judge(c, from, to, port, protocol, o.ipFamily, out);
   const allowed = isAllowed(verdict);
   const notice = overlayNotice(loaded);
   const printData = await dataPrinter(args.output);
@@ -96,10 +115,43 @@ export async function runCanReach(args: GlobalArgs, srcText: string, dstText: st
     const record = verdictRecord(verdict, allowed, typeof portArg.port === 'string' ? portArg.port : undefined);
     out.write(printData({ ...record, ...overlayField(loaded) }));
   } else {
-    out.write(renderVerdictText(verdict, args.output === 'wide', isDualStack(src) || isDualStack(dst)));
+    out.write(renderVerdictText(verdict, args.output === 'wide', isDualStack(from) || isDualStack(to)));
     if (notice) out.write(`${notice}\n`);
   }
   return allowed ? 0 : 1;
+}
+
+/** One connection, checked for a family both ends can use, as evaluateConnection needs it. */
+function judge(c: CompiledSnapshot, src: Endpoint, dst: Endpoint, port: number, protocol: Protocol, ipFamily: FamilyArg | undefined, out: Output): ReturnType<typeof evaluateConnection> {
+  const family = familyFor(ipFamily, [src, dst]);
+  const gap = connectionGap(src, dst, undefined);
+  if (gap !== undefined) throw new CliError(`${endpointName(src)} -> ${endpointName(dst)}: ${gap}: there is no such connection to judge`);
+  const addressless = describeAddressless([...new Set([src, dst].flatMap((e) => (e.kind === 'pod' ? [e.pod] : [])))]);
+  if (addressless) out.error(addressless);
+  return evaluateConnection(c, { src, dst, port, protocol, ...(family === undefined ? {} : { family }) });
+}
+
+/** can-reach to a Service: each backend judged as a pod on its targetPort. */
+async function reachService(args: GlobalArgs, loaded: Loaded, src: Endpoint, service: Service, portArg: PortArg, o: CanReachOptions, out: Output): Promise<number> {
+  const resolution = resolveServicePort(service, loaded.snapshot.pods, { port: portArg.port, ...(portArg.protocolGiven ? { protocol: portArg.protocol } : {}) });
+  const asked = `${portArg.port}${portArg.protocolGiven ? `/${portArg.protocol}` : ''}`;
+  if (resolution.kind !== 'backends') throw new CliError(`DST: ${describeNoBackends(service, asked, resolution)}`);
+  const c = compileSnapshot(loaded.snapshot);
+  const results = resolution.backends.map((b) => {
+    const verdict = judge(c, src, { kind: 'pod', pod: b.pod }, b.port, b.protocol, o.ipFamily, out);
+    return { verdict, allowed: isAllowed(verdict) };
+  });
+  const printData = await dataPrinter(args.output);
+  if (printData !== undefined) {
+    const record = serviceVerdictRecord(endpointName(src), service, resolution.port, results, resolution.missing, typeof portArg.port === 'string' ? portArg.port : undefined);
+    out.write(printData({ ...record, ...overlayField(loaded) }));
+  } else {
+    const dual = isDualStack(src) || resolution.backends.some((b) => isDualStack({ kind: 'pod', pod: b.pod }));
+    out.write(renderServiceText(service, resolution.port, results, resolution.missing, args.output === 'wide', dual));
+    const notice = overlayNotice(loaded);
+    if (notice) out.write(`${notice}\n`);
+  }
+  return results.every((r) => r.allowed) ? 0 : 1;
 }
 
 function isDualStack(e: Endpoint): boolean {

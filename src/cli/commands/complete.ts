@@ -115,6 +115,8 @@ async function namesInFiles(args: GlobalArgs, kind: NameKind, namespace?: string
       return s.pods.filter(inScope).map((p) => p.name);
     case 'networkpolicies':
       return s.policies.filter(inScope).map((p) => p.name);
+    case 'services':
+      return s.services.filter(inScope).map((p) => p.name);
     default:
       return assertNever(kind);
   }
