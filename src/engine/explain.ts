@@ -10,6 +10,8 @@ import type { CompiledSnapshot } from './compiled.js';
 import type { Direction } from './direction.js';
 import { rulesIn, type CompiledPolicy, type CompiledRule, type DirectionRules } from './policy.js';
 import { namedPortDestinations, resolvePortOn } from './resolve.js';
+import { namedPortNumber } from './port.js';
+import { servicesSelecting } from './service.js';
 
 
 /** Cases: a selector peer (namespaces and pods it reaches) or an ipBlock (CIDR minus excepts). */
@@ -195,6 +197,18 @@ export interface PodSideExplanation {
   readonly rules: readonly { readonly policy: string; readonly rule: RuleExplanation }[];
 }
 
+/** A Service whose selector picks the pod, with what each of its ports is on this pod. */
+export interface PodServiceExplanation {
+  readonly service: string;
+  readonly ports: readonly {
+    readonly port: number;
+    readonly protocol: Protocol;
+    readonly targetPort: number | string;
+    /** The number the targetPort is on this pod; absent for a name the pod does not declare (no endpoint). */
+    readonly resolved?: number;
+  }[];
+}
+
 export interface PodExplanation {
   readonly pod: string;
   readonly node?: string;
@@ -202,6 +216,8 @@ export interface PodExplanation {
   readonly hostNetwork: boolean;
   readonly phase: string;
   readonly selectedBy: readonly string[];
+  /** Services of the snapshot that select it (none when they were not read). */
+  readonly services: readonly PodServiceExplanation[];
   readonly ingress: PodSideExplanation;
   readonly egress: PodSideExplanation;
 }
@@ -223,6 +239,13 @@ export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
     hostNetwork: pod.hostNetwork,
     phase: pod.phase,
     selectedBy: c.selecting(pod).map((p) => p.ref),
+    services: servicesSelecting(c.snapshot.services, pod).map((s) => ({
+      service: qualifiedName(s),
+      ports: s.ports.map((p) => {
+        const resolved = typeof p.targetPort === 'number' ? p.targetPort : namedPortNumber(pod, p.targetPort, p.protocol);
+        return { port: p.port, protocol: p.protocol, targetPort: p.targetPort, ...(resolved === undefined ? {} : { resolved }) };
+      }),
+    })),
     ingress: side('ingress'),
     egress: side('egress'),
   };

@@ -115,6 +115,10 @@ export function podRecord(e: PodExplanation): Data {
     hostNetwork: e.hostNetwork,
     phase: e.phase,
     selectedBy: [...e.selectedBy],
+    services: e.services.map((s) => ({
+      service: s.service,
+      ports: s.ports.map((p) => ({ port: p.port, protocol: p.protocol, targetPort: p.targetPort, ...(p.resolved === undefined ? {} : { resolved: p.resolved }) })),
+    })),
     ingress: podSideRecord(e.ingress),
     egress: podSideRecord(e.egress),
   };

@@ -12,6 +12,7 @@ import {
   type Note,
   type PeerExplanation,
   type PodExplanation,
+  type PodServiceExplanation,
   type PodSideExplanation,
   type PolicyExplanation,
   type PortExplanation,
@@ -170,12 +171,28 @@ function describePodSide(s: PodSideExplanation, style: ExplainStyle): string[] {
   ];
 }
 
+/** `svc/shop/web (80/TCP -> 8080 (http), 9100/TCP -> no endpoint: no TCP port metrics here)`. */
+function describePodService(s: PodServiceExplanation): string {
+  const ports = s.ports.map((p) => {
+    const to = p.resolved !== undefined ? String(p.resolved) : `no endpoint: no ${p.protocol} port ${p.targetPort} here`;
+    const named = typeof p.targetPort === 'string' && p.resolved !== undefined ? ` (${p.targetPort})` : '';
+    return `${formatPortSpec(p)} -> ${to}${named}`;
+  });
+  return `svc/${s.service}${ports.length === 0 ? '' : ` (${ports.join(', ')})`}`;
+}
+
 export function renderPodExplanation(e: PodExplanation, style: ExplainStyle): string {
   const where = [e.node ? `node ${e.node}` : 'no node', e.ips.length > 0 ? `IP ${e.ips.join(', ')}` : 'no IP'];
   const lines = [`Pod ${e.pod} (${where.join(', ')}${e.hostNetwork ? ', hostNetwork' : ''})`];
   if (e.hostNetwork) lines.push('  hostNetwork pod: no policy selects it; its traffic is its node\'s and only ipBlocks match it.');
   else if (e.phase === 'Succeeded' || e.phase === 'Failed') lines.push(`  phase ${e.phase}: finished pods take no part in policies.`);
   lines.push(`  Selected by: ${e.selectedBy.length === 0 ? 'no policy' : e.selectedBy.join(', ')}`);
+  // Only when some Service selects it: without Services in the input, "none" would claim too much.
+  if (e.services.length > 0) {
+    const finished = e.phase === 'Succeeded' || e.phase === 'Failed';
+    const services = finished ? `${e.services.map((s) => `svc/${s.service}`).join(', ')} (finished: a backend of none)` : e.services.map(describePodService).join('; ');
+    lines.push(`  Services selecting it: ${services}`);
+  }
   lines.push(...describePodSide(e.ingress, style), ...describePodSide(e.egress, style));
   return `${lines.join('\n')}\n`;
 }

@@ -32,8 +32,10 @@ export function parseExplainTarget(text: string | undefined): ExplainTarget {
 
 export async function runExplain(args: GlobalArgs, targetText: string | undefined, out: Output): Promise<number> {
   const target = parseExplainTarget(targetText);
-  // Peers may live in any namespace, so resolving them needs every namespace and pod.
-  const loaded: Loaded = await loadObjects(args, () => ({ namespaces: 'all', nodes: false }));
+  // Peers may live in any namespace, so resolving them needs every namespace and pod. A pod's
+  // Services only add a line: one who may not list them still gets the rest.
+  const services = target.kind === 'pod' ? { services: 'if-allowed' as const } : {};
+  const loaded: Loaded = await loadObjects(args, () => ({ namespaces: 'all', nodes: false, ...services }));
   const c = compileSnapshot(loaded.snapshot);
   const scope = scopeNamespaces(args, loaded);
   const notice = overlayNotice(loaded);

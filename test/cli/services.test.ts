@@ -1,5 +1,5 @@
-// can-reach to a Service, offline, through the real executable: one verdict per backend on the
-// number its named targetPort has on that pod, the summary, exit codes, and the errors.
+// Services through the real executable, offline: can-reach to one (a verdict per backend on the
+// number its named targetPort has on that pod, the summary, exit codes, errors) and explain pod.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { netpol, repo } from './run.js';
@@ -107,4 +107,26 @@ test('cli: can-reach to a Service -o json: service, and per backend its own port
     ],
   );
   assert.deepEqual(j['notBackends'], [{ pod: 'shop/web-debug', targetPort: 'http', protocol: 'TCP' }]);
+});
+
+test('cli: explain pod/NAME names the Services that select it, with what each port is on the pod', async () => {
+  const r = await netpol(['explain', 'pod/web-debug', ...f]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^  Services selecting it: svc\/shop\/web \(80\/TCP -> no endpoint: no TCP port http here, 9100\/TCP -> 9100\)$/m);
+  const canary = await netpol(['explain', 'pod/web-1', ...f]);
+  assert.match(canary.stdout, /^  Services selecting it: svc\/shop\/canary \(80\/TCP -> 9090 \(http\)\); svc\/shop\/web \(80\/TCP -> 9090 \(http\), 9100\/TCP -> 9100\)$/m);
+  const old = await netpol(['explain', 'pod/web-old', ...f]);
+  assert.match(old.stdout, /^  Services selecting it: svc\/shop\/web \(finished: a backend of none\)$/m);
+  const client = await netpol(['explain', 'pod/client-0', ...f]);
+  assert.doesNotMatch(client.stdout, /Services selecting it/);
+  const json = JSON.parse((await netpol(['explain', 'pod/web-0', '-o', 'json', ...f])).stdout) as { services: unknown };
+  assert.deepEqual(json.services, [
+    {
+      service: 'shop/web',
+      ports: [
+        { port: 80, protocol: 'TCP', targetPort: 'http', resolved: 8080 },
+        { port: 9100, protocol: 'TCP', targetPort: 9100, resolved: 9100 },
+      ],
+    },
+  ]);
 });
