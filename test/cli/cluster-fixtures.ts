@@ -18,7 +18,7 @@ export const seedFiles = [`${repo}examples/seed-cluster.yaml`];
 export const multiDir = `${repo}test/fixtures/multi-namespace/cluster`;
 export const overlayDir = `${repo}test/fixtures/multi-namespace/overlay`;
 
-const SERVED = new Set(['Namespace', 'Pod', 'Node', 'NetworkPolicy']);
+const SERVED = new Set(['Namespace', 'Pod', 'Node', 'NetworkPolicy', 'Service']);
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 
 function isObject(v: unknown): v is JsonObject {

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { JsonObject } from '../support/selectors.js';
 import type { RequestLogEntry } from '../support/apiserver.js';
 import { fakeCluster, multiDir, requestLine, seedFiles, wireObjects, type FakeCluster } from './cluster-fixtures.js';
-import { netpol, run, type Run } from './run.js';
+import { netpol, repo, run, type Run } from './run.js';
 
 interface Fixture {
   readonly name: string;
@@ -36,6 +36,8 @@ interface Case {
   /** What the cluster run must read: every namespace, or these; and whether nodes too. */
   readonly reads: 'all' | readonly string[];
   readonly nodes?: boolean;
+  /** Whether Services are read too, in the namespaces of `reads`. */
+  readonly services?: boolean;
   /** The kubeconfig context's namespace; with it, the cluster run drops the case's `-n NS`. */
   readonly contextNamespace?: string;
 }
@@ -49,8 +51,8 @@ const fixtures: Fixture[] = [
     cases: [
       { name: 'explain -A', args: ['explain', '-A', ...json], reads: 'all' },
       { name: 'explain one policy', args: ['explain', 'test-network-policy', '-n', 'default', ...json], reads: 'all' },
-      { name: 'explain pod', args: ['explain', 'pod/db-0', '-n', 'default', ...json], reads: 'all' },
-      { name: 'explain the pod a Job stands for', args: ['explain', 'pod/report', '-n', 'my-namespace', ...json], reads: 'all' },
+      { name: 'explain pod', args: ['explain', 'pod/db-0', '-n', 'default', ...json], reads: 'all', services: true },
+      { name: 'explain the pod a Job stands for', args: ['explain', 'pod/report', '-n', 'my-namespace', ...json], reads: 'all', services: true },
       { name: 'matrix -n', args: ['matrix', '-n', 'default', '--port', '6379', '--port', '80', ...json], reads: ['default'] },
       { name: 'matrix -n from the context namespace', args: ['matrix', '-n', 'default', '--port', '6379', ...json], reads: ['default'], contextNamespace: 'default' },
       { name: 'matrix -A', args: ['matrix', '-A', '--port', '6379', '--port', 'redis', ...json], reads: 'all' },
@@ -69,7 +71,7 @@ const fixtures: Fixture[] = [
     cases: [
       { name: 'explain -A', args: ['explain', '-A', ...json], reads: 'all' },
       { name: 'explain one policy', args: ['explain', 'api', '-n', 'shop', ...json], reads: 'all' },
-      { name: 'explain pod', args: ['explain', 'pod/payments-0', '-n', 'payments', ...json], reads: 'all' },
+      { name: 'explain pod', args: ['explain', 'pod/payments-0', '-n', 'payments', ...json], reads: 'all', services: true },
       { name: 'explain -n, text', args: ['explain', '-n', 'data', '-o', 'wide'], reads: 'all' },
       { name: 'matrix -n', args: ['matrix', '-n', 'shop', '--port', 'http', '--port', '9000', '--port', '53/UDP', ...json], reads: ['shop'] },
       { name: 'matrix -n from the context namespace', args: ['matrix', '-n', 'data', '--port', 'postgres', '--port', '9092', ...json], reads: ['data'], contextNamespace: 'data' },
@@ -86,6 +88,19 @@ const fixtures: Fixture[] = [
       { name: 'apply-node --dry-run', args: ['apply-node', 'node-2', '--dry-run'], reads: 'all', nodes: true },
     ],
   },
+  {
+    // The named targetPort http is 8080 on web-0 and 9090 on web-1; the Services are served defaulted.
+    name: 'a Service in front of pods',
+    files: [`${repo}examples/shop-service.yaml`],
+    pageSizeCap: 2,
+    cases: [
+      { name: 'can-reach svc/NS/NAME, text', args: ['can-reach', 'shop/client-0', 'svc/shop/web', '--port', '80'], reads: ['shop'], services: true },
+      { name: 'can-reach svc/NAME -n, named Service port', args: ['can-reach', 'client-0', 'svc/web', '-n', 'shop', '--port', 'http', ...json], reads: ['shop'], services: true },
+      { name: 'can-reach svc/NAME from the context namespace, every backend allowed', args: ['can-reach', 'monitoring-0', 'svc/canary', '-n', 'shop', '--port', '80'], reads: ['shop'], services: true, contextNamespace: 'shop' },
+      { name: 'can-reach from an address to a Service', args: ['can-reach', '10.1.0.6', 'svc/shop/web', '--port', 'metrics', ...json], reads: 'all', nodes: true, services: true },
+      { name: 'explain pod names its Services', args: ['explain', 'pod/web-debug', '-n', 'shop'], reads: 'all', services: true },
+    ],
+  },
 ];
 
 const LIST_PATHS = {
@@ -93,6 +108,7 @@ const LIST_PATHS = {
   pods: (ns?: string) => (ns === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${ns}/pods`),
   networkpolicies: (ns?: string) =>
     ns === undefined ? '/apis/networking.k8s.io/v1/networkpolicies' : `/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies`,
+  services: (ns?: string) => (ns === undefined ? '/api/v1/services' : `/api/v1/namespaces/${ns}/services`),
 };
 
 function count(objects: readonly JsonObject[], kind: string, ns?: string): number {
@@ -106,11 +122,13 @@ function expectedCalls(c: Case, objects: readonly JsonObject[]): Map<string, num
     calls.set(LIST_PATHS.namespaces(), count(objects, 'Namespace'));
     calls.set(LIST_PATHS.pods(), count(objects, 'Pod'));
     calls.set(LIST_PATHS.networkpolicies(), count(objects, 'NetworkPolicy'));
+    if (c.services === true) calls.set(LIST_PATHS.services(), count(objects, 'Service'));
   } else {
     for (const ns of c.reads) {
       calls.set(LIST_PATHS.namespaces(ns), undefined);
       calls.set(LIST_PATHS.pods(ns), count(objects, 'Pod', ns));
       calls.set(LIST_PATHS.networkpolicies(ns), count(objects, 'NetworkPolicy', ns));
+      if (c.services === true) calls.set(LIST_PATHS.services(ns), count(objects, 'Service', ns));
     }
   }
   if (c.nodes === true) calls.set('/api/v1/nodes', count(objects, 'Node'));

@@ -10,6 +10,9 @@
  * - Pod: every container and init container port without a protocol gets TCP; with hostNetwork, a
  *   port without hostPort gets hostPort = containerPort; restartPolicy Always, dnsPolicy
  *   ClusterFirst and schedulerName default-scheduler when unset.
+ * - Service: spec.type ClusterIP, sessionAffinity None, and every spec.ports[] entry without a
+ *   protocol gets TCP and without a targetPort (or with 0) gets its port. The cluster IP the real
+ *   server allocates is not: the plugin never reads it.
  * - Namespace: the immutable label kubernetes.io/metadata.name = its name (which namespaceSelectors
  *   match on), spec.finalizers [kubernetes] and status.phase Active.
  */
@@ -55,6 +58,17 @@ function defaultPod(obj: JsonObject): void {
   }
 }
 
+function defaultService(obj: JsonObject): void {
+  const spec = isObject(obj['spec']) ? obj['spec'] : {};
+  obj['spec'] = spec;
+  spec['type'] ??= 'ClusterIP';
+  spec['sessionAffinity'] ??= 'None';
+  for (const p of objectsIn(spec['ports'])) {
+    p['protocol'] ??= 'TCP';
+    if (p['targetPort'] === undefined || p['targetPort'] === 0 || p['targetPort'] === '') p['targetPort'] = p['port'];
+  }
+}
+
 function defaultNamespace(obj: JsonObject, name: string): void {
   const meta = isObject(obj['metadata']) ? obj['metadata'] : {};
   obj['metadata'] = meta;
@@ -72,6 +86,8 @@ export function applyServerDefaults(resource: ResourceName, name: string, obj: J
       return defaultPod(obj);
     case 'namespaces':
       return defaultNamespace(obj, name);
+    case 'services':
+      return defaultService(obj);
     case 'nodes':
       return;
     default: {

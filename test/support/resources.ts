@@ -5,7 +5,7 @@
  * messages for non-core groups.
  */
 
-export type ResourceName = 'pods' | 'namespaces' | 'nodes' | 'networkpolicies';
+export type ResourceName = 'pods' | 'namespaces' | 'nodes' | 'networkpolicies' | 'services';
 
 export interface ResourceInfo {
   readonly name: ResourceName;
@@ -24,6 +24,7 @@ const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', '
 export const RESOURCES: readonly ResourceInfo[] = [
   { name: 'pods', singular: 'pod', kind: 'Pod', listKind: 'PodList', group: '', version: 'v1', namespaced: true, shortNames: ['po'] },
   { name: 'namespaces', singular: 'namespace', kind: 'Namespace', listKind: 'NamespaceList', group: '', version: 'v1', namespaced: false, shortNames: ['ns'] },
+  { name: 'services', singular: 'service', kind: 'Service', listKind: 'ServiceList', group: '', version: 'v1', namespaced: true, shortNames: ['svc'] },
   { name: 'nodes', singular: 'node', kind: 'Node', listKind: 'NodeList', group: '', version: 'v1', namespaced: false, shortNames: ['no'] },
   {
     name: 'networkpolicies', singular: 'networkpolicy', kind: 'NetworkPolicy', listKind: 'NetworkPolicyList',
