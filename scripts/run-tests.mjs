@@ -24,7 +24,7 @@ if (files.length === 0) {
   console.error('run-tests: no test files found under dist/test (did tsc run?)');
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--test', '--test-reporter=tap', ...files], {
+const child = spawn(process.execPath, ['--test', '--test-concurrency=3', '--test-reporter=tap', ...files], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let tail = '';
