@@ -10,8 +10,7 @@ import type { CompiledSnapshot } from './compiled.js';
 import type { Direction } from './direction.js';
 import { rulesIn, type CompiledPolicy, type CompiledRule, type DirectionRules } from './policy.js';
 import { namedPortDestinations, resolvePortOn } from './resolve.js';
-import { namedPortNumber } from './port.js';
-import { servicesSelecting } from './service.js';
+import { servicesSelecting, targetPortOn } from './service.js';
 
 
 /** Cases: a selector peer (namespaces and pods it reaches) or an ipBlock (CIDR minus excepts). */
@@ -242,7 +241,7 @@ export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
     services: servicesSelecting(c.snapshot.services, pod).map((s) => ({
       service: qualifiedName(s),
       ports: s.ports.map((p) => {
-        const resolved = typeof p.targetPort === 'number' ? p.targetPort : namedPortNumber(pod, p.targetPort, p.protocol);
+        const resolved = targetPortOn(pod, p);
         return { port: p.port, protocol: p.protocol, targetPort: p.targetPort, ...(resolved === undefined ? {} : { resolved }) };
       }),
     })),

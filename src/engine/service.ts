@@ -12,6 +12,7 @@
 import type { Pod, Protocol, Service, ServicePort } from '../model/index.js';
 import { isFinished } from './endpoint.js';
 import { namedPortNumber } from './port.js';
+import { selectorMatches } from './selector.js';
 
 /** One connection a Service port leads to: the backend pod and the number its targetPort is there. */
 export interface ServiceBackend {
@@ -54,10 +55,12 @@ export type ServiceResolution =
 /** Whether a Service's selector picks `pod`: same namespace, every selector entry among its labels. */
 export function serviceSelects(service: Service, pod: Pod): boolean {
   if (service.selector === undefined || pod.namespace !== service.namespace) return false;
-  for (const [key, value] of Object.entries(service.selector)) {
-    if (!Object.hasOwn(pod.labels, key) || pod.labels[key] !== value) return false;
-  }
-  return true;
+  return selectorMatches({ matchLabels: service.selector, matchExpressions: [] }, pod.labels);
+}
+
+/** The number a Service port's targetPort is on `pod`; undefined for a name the pod does not declare. */
+export function targetPortOn(pod: Pod, port: ServicePort): number | undefined {
+  return typeof port.targetPort === 'number' ? port.targetPort : namedPortNumber(pod, port.targetPort, port.protocol);
 }
 
 /** The Services whose selector picks the pod, in the order given. */
@@ -89,9 +92,8 @@ export function backendsOf(service: Service, pods: readonly Pod[], port: Service
   const missing: MissingTargetPort[] = [];
   for (const pod of pods) {
     if (isFinished(pod) || !serviceSelects(service, pod)) continue;
-    const target = port.targetPort;
-    const number = typeof target === 'number' ? target : namedPortNumber(pod, target, port.protocol);
-    if (number === undefined) missing.push({ pod, name: String(target), protocol: port.protocol });
+    const number = targetPortOn(pod, port);
+    if (number === undefined) missing.push({ pod, name: String(port.targetPort), protocol: port.protocol });
     else backends.push({ pod, port: number, protocol: port.protocol });
   }
   return { backends, missing };

@@ -18,7 +18,7 @@ import {
   type PortExplanation,
   type RuleExplanation,
 } from '../engine/index.js';
-import { formatPortSpec, formatSelector, plural } from './words.js';
+import { formatPortSpec, formatSelector, plural, serviceRef } from './words.js';
 
 export interface ExplainStyle {
   /** Show every pod name instead of the first few. */
@@ -178,19 +178,19 @@ function describePodService(s: PodServiceExplanation): string {
     const named = typeof p.targetPort === 'string' && p.resolved !== undefined ? ` (${p.targetPort})` : '';
     return `${formatPortSpec(p)} -> ${to}${named}`;
   });
-  return `svc/${s.service}${ports.length === 0 ? '' : ` (${ports.join(', ')})`}`;
+  return `${serviceRef(s.service)}${ports.length === 0 ? '' : ` (${ports.join(', ')})`}`;
 }
 
 export function renderPodExplanation(e: PodExplanation, style: ExplainStyle): string {
   const where = [e.node ? `node ${e.node}` : 'no node', e.ips.length > 0 ? `IP ${e.ips.join(', ')}` : 'no IP'];
+  const finished = e.phase === 'Succeeded' || e.phase === 'Failed';
   const lines = [`Pod ${e.pod} (${where.join(', ')}${e.hostNetwork ? ', hostNetwork' : ''})`];
   if (e.hostNetwork) lines.push('  hostNetwork pod: no policy selects it; its traffic is its node\'s and only ipBlocks match it.');
-  else if (e.phase === 'Succeeded' || e.phase === 'Failed') lines.push(`  phase ${e.phase}: finished pods take no part in policies.`);
+  else if (finished) lines.push(`  phase ${e.phase}: finished pods take no part in policies.`);
   lines.push(`  Selected by: ${e.selectedBy.length === 0 ? 'no policy' : e.selectedBy.join(', ')}`);
   // Only when some Service selects it: without Services in the input, "none" would claim too much.
   if (e.services.length > 0) {
-    const finished = e.phase === 'Succeeded' || e.phase === 'Failed';
-    const services = finished ? `${e.services.map((s) => `svc/${s.service}`).join(', ')} (finished: a backend of none)` : e.services.map(describePodService).join('; ');
+    const services = finished ? `${e.services.map((s) => serviceRef(s.service)).join(', ')} (finished: a backend of none)` : e.services.map(describePodService).join('; ');
     lines.push(`  Services selecting it: ${services}`);
   }
   lines.push(...describePodSide(e.ingress, style), ...describePodSide(e.egress, style));

@@ -7,11 +7,10 @@
 import { assertNever, type MissingTargetPort, type ServiceResolution, type Verdict } from '../engine/index.js';
 import { qualifiedName, type Service, type ServicePort } from '../model/index.js';
 import { renderVerdictText } from './verdict.js';
-import { formatPortSpec, plural } from './words.js';
+import { formatPortSpec, plural, serviceRef } from './words.js';
 
-/** `svc/shop/web`: kubectl's spelling, so that it reads as a Service and not as a pod. */
 export function serviceName(s: Service): string {
-  return `svc/${qualifiedName(s)}`;
+  return serviceRef(qualifiedName(s));
 }
 
 /** `80/TCP "http" -> targetPort http`. */

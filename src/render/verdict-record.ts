@@ -6,7 +6,8 @@
  * not compile until it is given its record.
  */
 import { assertNever, type MissingTargetPort, type PeerMiss, type PolicyOutcome, type PortMiss, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
-import type { SelectorRequirement, Service, ServicePort } from '../model/index.js';
+import { qualifiedName, type SelectorRequirement, type Service, type ServicePort } from '../model/index.js';
+import { serviceName } from './service.js';
 
 type Data = { readonly [key: string]: unknown };
 
@@ -133,7 +134,7 @@ export function serviceVerdictRecord(
   return {
     allowed: results.every((r) => r.allowed),
     from,
-    to: `svc/${service.namespace}/${service.name}`,
+    to: serviceName(service),
     port: port.port,
     protocol: port.protocol,
     ...(portName === undefined ? {} : { portName }),
@@ -144,6 +145,6 @@ export function serviceVerdictRecord(
       targetPort: port.targetPort,
     },
     backends: results.map((r) => backendRecord(r.verdict, r.allowed)),
-    notBackends: missing.map((m) => ({ pod: `${m.pod.namespace}/${m.pod.name}`, targetPort: m.name, protocol: m.protocol })),
+    notBackends: missing.map((m) => ({ pod: qualifiedName(m.pod), targetPort: m.name, protocol: m.protocol })),
   };
 }

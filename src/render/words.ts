@@ -80,3 +80,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** `svc/shop/web`: kubectl's spelling of a Service, so that it reads as one and not as a pod. */
+export function serviceRef(qualifiedName: string): string {
+  return `svc/${qualifiedName}`;
+}

@@ -5,15 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { example, netpol, run } from './run.js';
+import { assertCliCase, example, netpol, run, type CliCase } from './run.js';
 
-interface Case {
-  name: string;
-  args: string[];
-  code: number;
-  stdout?: RegExp[];
-  stderr?: RegExp;
-  stdin?: string;
+interface Case extends CliCase {
+  readonly stdin?: string;
 }
 
 const f = ['-f', example];
@@ -163,11 +158,7 @@ const cases: Case[] = [
 for (const c of cases) {
   test(`cli: ${c.name}`, async () => {
     const stdin = c.stdin === 'STDIN' ? (await import('node:fs')).readFileSync(example, 'utf8') : c.stdin;
-    const r = await netpol(c.args, stdin === undefined ? {} : { stdin });
-    assert.equal(r.code, c.code, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-    for (const re of c.stdout ?? []) assert.match(r.stdout, re);
-    if (c.stderr) assert.match(r.stderr, c.stderr);
-    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assertCliCase(await netpol(c.args, stdin === undefined ? {} : { stdin }), c);
   });
 }
 

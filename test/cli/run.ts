@@ -1,4 +1,5 @@
 // Runs the real plugin executable (or the real kubectl with plugin/ on PATH) and captures the result.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -34,3 +35,20 @@ export function run(cmd: string, args: readonly string[], opts: { stdin?: string
 }
 
 export const netpol = (args: readonly string[], opts?: Parameters<typeof run>[2]) => run(plugin, args, opts);
+
+/** One run of the executable with what it must answer: the exit code, lines of stdout, stderr. */
+export interface CliCase {
+  readonly name: string;
+  readonly args: string[];
+  readonly code: number;
+  readonly stdout?: RegExp[];
+  readonly stderr?: RegExp;
+}
+
+/** Checks a run against its case; bad input never shows a stack trace. */
+export function assertCliCase(r: Run, c: CliCase): void {
+  assert.equal(r.code, c.code, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  for (const re of c.stdout ?? []) assert.match(r.stdout, re);
+  if (c.stderr) assert.match(r.stderr, c.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}

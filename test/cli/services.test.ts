@@ -2,19 +2,11 @@
 // number its named targetPort has on that pod, the summary, exit codes, errors) and explain pod.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { netpol, repo } from './run.js';
+import { assertCliCase, netpol, repo, type CliCase } from './run.js';
 
 const f = ['-f', `${repo}examples/shop-service.yaml`];
 
-interface Case {
-  name: string;
-  args: string[];
-  code: number;
-  stdout?: RegExp[];
-  stderr?: RegExp;
-}
-
-const cases: Case[] = [
+const cases: CliCase[] = [
   {
     name: 'a named targetPort, 8080 on one backend and 9090 on the other; the canary denies: exit 1',
     args: ['can-reach', 'shop/client-0', 'svc/shop/web', '--port', '80', ...f],
@@ -84,11 +76,7 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`cli: can-reach to a Service: ${c.name}`, async () => {
-    const r = await netpol(c.args);
-    assert.equal(r.code, c.code, `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-    for (const re of c.stdout ?? []) assert.match(r.stdout, re);
-    if (c.stderr) assert.match(r.stderr, c.stderr);
-    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assertCliCase(await netpol(c.args), c);
   });
 }
 
