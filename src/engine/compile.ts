@@ -14,12 +14,14 @@ import { isFinished } from './endpoint.js';
 import { compilePolicy, type CidrPeer, type CompiledPolicy, type NamespaceScope, type PeerMatcher, type PodsPeer } from './policy.js';
 import { podsInBlock, podsOfScope, AddressIndex, LabelIndex } from './resolve.js';
 import { selectorMatches } from './selector.js';
+import { compareTierPolicies, compileTierPolicy, tierRulesIn, type CompiledTierPolicy, type NodesPeer } from './tier.js';
 
 // Declared in compiled.ts (see there why); callers keep taking it from here or the index.
 export type { CompiledSnapshot } from './compiled.js';
 
 const NO_PODS: readonly Pod[] = [];
 const NO_POLICIES: readonly CompiledPolicy[] = [];
+const NO_TIERS: readonly CompiledTierPolicy[] = [];
 
 
 function memo<K, V>(make: (k: K) => V): (k: K) => V {
@@ -118,6 +120,16 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     return hit;
   };
 
+  const tierPolicies = snapshot.tierPolicies.map(compileTierPolicy).sort(compareTierPolicies);
+  const tierSelects = (policy: CompiledTierPolicy, pod: Pod): boolean =>
+    !pod.hostNetwork &&
+    !isFinished(pod) &&
+    selectorMatches(policy.subject.namespaceSelector, namespaceLabels(pod.namespace)) &&
+    (policy.subject.podSelector === undefined || selectorMatches(policy.subject.podSelector, pod.labels));
+  const tierSelecting = memo((pod: Pod) => (tierPolicies.length === 0 ? NO_TIERS : tierPolicies.filter((p) => tierSelects(p, pod))));
+  const tiersIngress = memo((pod: Pod) => tierSelecting(pod).filter((p) => tierRulesIn(p, 'ingress').length > 0));
+  const tiersEgress = memo((pod: Pod) => tierSelecting(pod).filter((p) => tierRulesIn(p, 'egress').length > 0));
+
   return {
     snapshot,
     pods,
@@ -138,6 +150,12 @@ export function compileSnapshot(snapshot: Snapshot): CompiledSnapshot {
     selectedBy: memo((policy: CompiledPolicy) => podsIn(policy.namespace).filter((pod) => selects(policy, pod))),
     hostNetworkMatched: (policy) => podsIn(policy.namespace).filter((p) => p.hostNetwork && selectorMatches(policy.podSelector, p.labels)),
     peerPods,
+    tierPolicies,
+    tierSelects,
+    tierSelecting,
+    tiersOf: (pod, direction) => (tierPolicies.length === 0 ? NO_TIERS : direction === 'ingress' ? tiersIngress(pod) : tiersEgress(pod)),
+    tierSelectedBy: memo((policy: CompiledTierPolicy) => pods.filter((pod) => tierSelects(policy, pod))),
+    nodeAddresses: byPeer((peer: NodesPeer) => new Set(snapshot.nodes.filter((n) => selectorMatches(peer.selector, n.labels)).flatMap((n) => n.addresses.map((a) => a.ip.text)))),
     peerSet: byPeer((peer: PodsPeer) => new Set(peerPods(peer))),
     blockSet: byPeer((peer: CidrPeer) => {
       const judged = singleAddress(peer.cidr.family);

@@ -8,6 +8,7 @@ import type { Namespace, NetworkPolicy, Pod, Snapshot } from '../model/index.js'
 import type { Direction } from './direction.js';
 import type { PeerContext } from './peer.js';
 import type { CompiledPolicy, NamespaceScope, PeerMatcher } from './policy.js';
+import type { CompiledTierPolicy, NodesPeer } from './tier.js';
 
 export interface CompiledSnapshot extends PeerContext {
   readonly snapshot: Snapshot;
@@ -35,6 +36,18 @@ export interface CompiledSnapshot extends PeerContext {
   hostNetworkMatched(policy: CompiledPolicy): readonly Pod[];
   /** Pods a peer admits, in snapshot order (every pod for `any`); worked out once per peer key. */
   peerPods(peer: PeerMatcher): readonly Pod[];
+  /** Every tier policy, compiled, in evaluation order (tier.ts compareTierPolicies). */
+  readonly tierPolicies: readonly CompiledTierPolicy[];
+  /** Whether a tier policy's subject holds `pod` (never a hostNetwork or finished pod). */
+  tierSelects(policy: CompiledTierPolicy, pod: Pod): boolean;
+  /** Tier policies whose subject holds the pod, in evaluation order. */
+  tierSelecting(pod: Pod): readonly CompiledTierPolicy[];
+  /** Those of tierSelecting with rules in `direction`: the ones that take part in its decisions. */
+  tiersOf(pod: Pod, direction: Direction): readonly CompiledTierPolicy[];
+  /** Pods a tier policy's subject holds, in snapshot order. */
+  tierSelectedBy(policy: CompiledTierPolicy): readonly Pod[];
+  /** The addresses (canonical text) of the nodes a nodes peer selects. */
+  nodeAddresses(peer: NodesPeer): ReadonlySet<string>;
   /** Namespaces of the snapshot a pods peer reaches into. */
   namespacesIn(scope: NamespaceScope): readonly Namespace[];
 }

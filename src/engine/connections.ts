@@ -3,7 +3,7 @@
  * Every connection one end may open to another, as protocol and port ranges: what `diff` compares.
  * Computed from the verdict itself, not from a second reading of the policies: within one pair,
  * the verdict can only change at a port where some rule of the policies that isolate either end
- * starts or stops admitting (a range's ends; a named port's number on the destination pod), so
+ * (or of the tier policies selecting it) starts or stops admitting (a range's ends; a named port's number on the destination pod), so
  * the port space of each protocol is cut there and each piece is judged at its first port.
  */
 import type { IpFamily, Protocol } from '../model/index.js';
@@ -14,6 +14,7 @@ import type { Direction } from './direction.js';
 import type { Endpoint } from './endpoint.js';
 import { rulesIn } from './policy.js';
 import { namedPortNumber, namedPortTarget } from './port.js';
+import { tierRulesIn } from './tier.js';
 import { decideConnection, decisionAllows } from './verdict.js';
 
 export const FIRST_PORT = 1;
@@ -42,30 +43,30 @@ function cutsFor(cs: readonly CompiledSnapshot[], src: Endpoint, dst: Endpoint, 
     ];
     for (const [end, direction] of sides) {
       if (end.kind !== 'pod') continue;
-      for (const policy of c.isolating(end.pod, direction)) {
-        for (const rule of rulesIn(policy, direction).rules) {
-          for (const m of rule.ports) {
-            switch (m.kind) {
-              case 'any':
-              case 'protocol':
-                break;
-              case 'range':
-                if (m.protocol === protocol) {
-                  add(m.first);
-                  add(m.last + 1);
-                }
-                break;
-              case 'named': {
-                const n = target === undefined || m.protocol !== protocol ? undefined : namedPortNumber(target, m.name, protocol);
-                if (n !== undefined) {
-                  add(n);
-                  add(n + 1);
-                }
-                break;
+      // The tiers' rules cut the port space too: a Deny of one range inside an Allow of all.
+      const rules = [...c.isolating(end.pod, direction).flatMap((p) => rulesIn(p, direction).rules), ...c.tiersOf(end.pod, direction).flatMap((p) => tierRulesIn(p, direction))];
+      for (const rule of rules) {
+        for (const m of rule.ports) {
+          switch (m.kind) {
+            case 'any':
+            case 'protocol':
+              break;
+            case 'range':
+              if (m.protocol === protocol) {
+                add(m.first);
+                add(m.last + 1);
               }
-              default:
-                assertNever(m);
+              break;
+            case 'named': {
+              const n = target === undefined || m.protocol !== protocol ? undefined : namedPortNumber(target, m.name, protocol);
+              if (n !== undefined) {
+                add(n);
+                add(n + 1);
+              }
+              break;
             }
+            default:
+              assertNever(m);
           }
         }
       }

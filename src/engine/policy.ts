@@ -101,9 +101,20 @@ export function rulesIn(policy: CompiledPolicy, direction: Direction): Direction
   return direction === 'ingress' ? policy.ingress : policy.egress;
 }
 
-function selectorKey(sel: LabelSelector): string {
+export function selectorKey(sel: LabelSelector): string {
   const labels = Object.entries(sel.matchLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([labels, sel.matchExpressions.map((r) => [r.key, r.operator, r.values])]);
+}
+
+/** The key of a pods peer (see PeerMatcher): equal for peers that admit the same pods in every snapshot. */
+export function podsKey(namespaces: NamespaceScope, pods: PodScope): string {
+  const nsKey = namespaces.kind === 'own' ? `own\u0000${namespaces.namespace}` : `sel\u0000${selectorKey(namespaces.selector)}`;
+  const podKey = pods.kind === 'all' ? 'all' : selectorKey(pods.selector);
+  return `pods\u0000${nsKey}\u0000${podKey}`;
+}
+
+export function cidrKey(cidr: Cidr, except: readonly Cidr[]): string {
+  return `cidr\u0000${cidr.text}\u0000${except.map((e) => e.text).join(',')}`;
 }
 
 function compileRule(policy: NetworkPolicy, direction: Direction, rule: Rule, index: number): CompiledRule {
@@ -115,16 +126,11 @@ function compileRule(policy: NetworkPolicy, direction: Direction, rule: Rule, in
       ? [{ kind: 'any', source: source('') }]
       : rule.peers.map((peer, i): PeerMatcher => {
           const at = source(`.${field}[${i}]`);
-          if (peer.kind === 'ip-block') {
-            const key = `cidr\u0000${peer.cidr.text}\u0000${peer.except.map((e) => e.text).join(',')}`;
-            return { kind: 'cidr', index: i, cidr: peer.cidr, except: peer.except, key, source: at };
-          }
+          if (peer.kind === 'ip-block') return { kind: 'cidr', index: i, cidr: peer.cidr, except: peer.except, key: cidrKey(peer.cidr, peer.except), source: at };
           const namespaces: NamespaceScope =
             peer.namespaceSelector === undefined ? { kind: 'own', namespace: policy.namespace } : { kind: 'selected', selector: peer.namespaceSelector };
           const pods: PodScope = peer.podSelector === undefined ? { kind: 'all' } : { kind: 'selected', selector: peer.podSelector };
-          const nsKey = namespaces.kind === 'own' ? `own\u0000${namespaces.namespace}` : `sel\u0000${selectorKey(namespaces.selector)}`;
-          const podKey = pods.kind === 'all' ? 'all' : selectorKey(pods.selector);
-          return { kind: 'pods', index: i, namespaces, pods, key: `pods\u0000${nsKey}\u0000${podKey}`, source: at };
+          return { kind: 'pods', index: i, namespaces, pods, key: podsKey(namespaces, pods), source: at };
         });
   const ports: PortMatcher[] =
     rule.ports.length === 0

@@ -3,22 +3,27 @@
  * The decision on one connection S -> D, as a record that explains itself. Allowed iff both sides
  * allow it (NETPOL-SEMANTICS.md "A connection"): S's egress and D's ingress. Each side is evaluated
  * in full, even when the other already denies, so that a user sees both reasons.
- * Steps, per side:
+ * Steps, per side (docs/TIERS.md for the tiers):
  *   1. the side's end is not a pod, or is a hostNetwork pod -> no policy applies
- *   2. no policy selecting the pod isolates this direction  -> allowed (not isolated)
- *   3. some rule of an isolating policy admits the peer AND the port -> allowed, naming each such rule
- *   4. otherwise denied, naming for every rule of every isolating policy what missed
+ *   2. the admin tier: the first rule (by priority, then as written) that matches decides Allow
+ *      or Deny; Pass, or no match, goes on
+ *   3. no NetworkPolicy selecting the pod isolates this direction -> step 5
+ *   4. some rule of an isolating policy admits the peer AND the port -> allowed, naming each such
+ *      rule; otherwise denied, naming for every rule of every isolating policy what missed
+ *   5. the baseline tier, as the admin tier; no match (or Pass) -> allowed (not isolated)
  * Before both: a pod to itself, and traffic between a pod and the node it runs on (either way,
  * whatever the node's address), are always allowed: a bypass. Both sides are still evaluated, so
  * that the record shows what the policies alone would have said.
  */
-import type { IpAddress, IpFamily, Pod, Protocol } from '../model/index.js';
+import type { IpAddress, IpFamily, Pod, Protocol, Tier, TierAction } from '../model/index.js';
+import { assertNever } from '../assert-never.js';
 import type { Direction } from './direction.js';
 import type { CompiledSnapshot } from './compiled.js';
 import { addressIn, connectionFamily, endpointName, type Endpoint } from './endpoint.js';
 import { peerAdmits, peerMiss, type PeerMiss } from './peer.js';
 import { rulesIn, type CompiledPolicy, type CompiledRule } from './policy.js';
 import { namedPortTarget, portAdmits, portMiss, type PortMiss } from './port.js';
+import { tierRulesIn, type CompiledTierPolicy, type CompiledTierRule, type TierPeerMatcher } from './tier.js';
 
 interface RuleRef {
   readonly policy: string;
@@ -46,13 +51,45 @@ export interface PolicyOutcome {
   readonly rules: readonly RuleOutcome[];
 }
 
-/** Cases of one side: which of the steps above decided. */
+/** The tier rule that matched a connection first. */
+export interface TierMatch {
+  readonly tier: Tier;
+  /** `AdminNetworkPolicy/NAME` (tier.ts). */
+  readonly policy: string;
+  readonly priority?: number;
+  readonly direction: Direction;
+  /** Index in spec.ingress or spec.egress. */
+  readonly rule: number;
+  readonly ruleName?: string;
+  readonly action: TierAction;
+  /** As written: Allow or Accept, Deny, Pass. */
+  readonly actionText: string;
+  /** Index of the from/to entry that matched. */
+  readonly matchedPeer: number;
+  /** Index of the ports (protocols) entry that matched; absent when the rule has none (every port). */
+  readonly matchedPort?: number;
+}
+
+/**
+ * What the tiers said on a side whose pod some tier policy selects: the policies of each tier
+ * that took part (in evaluation order), and the Pass rule that handed the decision on, if one
+ * did (none, with policies listed: none of their rules matched).
+ */
+export interface TierTrace {
+  readonly admin: readonly string[];
+  readonly adminPass?: TierMatch;
+  readonly baseline: readonly string[];
+  readonly baselinePass?: TierMatch;
+}
+
+/** Cases of one side: which of the steps above decided. `tiers`: present when some tier policy selects the pod in this direction. */
 export type SideResult =
   | { readonly kind: 'not-a-pod'; readonly direction: Direction }
   | { readonly kind: 'host-network'; readonly direction: Direction; readonly pod: string }
-  | { readonly kind: 'not-isolated'; readonly direction: Direction; readonly pod: string }
-  | { readonly kind: 'allowed'; readonly direction: Direction; readonly pod: string; readonly admittedBy: readonly RuleOutcome[]; readonly policies: readonly PolicyOutcome[] }
-  | { readonly kind: 'denied'; readonly direction: Direction; readonly pod: string; readonly policies: readonly PolicyOutcome[] };
+  | { readonly kind: 'not-isolated'; readonly direction: Direction; readonly pod: string; readonly tiers?: TierTrace }
+  | { readonly kind: 'allowed'; readonly direction: Direction; readonly pod: string; readonly admittedBy: readonly RuleOutcome[]; readonly policies: readonly PolicyOutcome[]; readonly tiers?: TierTrace }
+  | { readonly kind: 'denied'; readonly direction: Direction; readonly pod: string; readonly policies: readonly PolicyOutcome[]; readonly tiers?: TierTrace }
+  | { readonly kind: 'tier-allowed' | 'tier-denied'; readonly direction: Direction; readonly pod: string; readonly by: TierMatch; readonly tiers: TierTrace };
 
 /**
  * Why a connection is allowed regardless of policies (NETPOL-SEMANTICS.md "Always allowed"):
@@ -77,7 +114,7 @@ export interface Verdict {
 }
 
 export function sideAllows(side: SideResult): boolean {
-  return side.kind !== 'denied';
+  return side.kind !== 'denied' && side.kind !== 'tier-denied';
 }
 
 /** Derived from the record, never computed on its own. */
@@ -143,23 +180,108 @@ function ruleAdmits(c: CompiledSnapshot, rule: CompiledRule, conn: Connection, o
   return false;
 }
 
+/** Whether a tier peer admits the other end; an unknown peer fails closed (see UnknownPeer). */
+function tierPeerAdmits(c: CompiledSnapshot, peer: TierPeerMatcher, action: TierAction, other: Endpoint, address: IpAddress | undefined): boolean {
+  switch (peer.kind) {
+    case 'pods':
+    case 'cidr':
+      return peerAdmits(c, peer, other, address);
+    case 'nodes':
+      return address !== undefined && c.nodeAddresses(peer).has(address.text);
+    case 'unknown':
+      return action !== 'Allow';
+    default:
+      return assertNever(peer);
+  }
+}
+
+/** The first tier rule of `policies` (in order) that matches the connection, with what matched. */
+function firstTierMatch(
+  c: CompiledSnapshot,
+  policies: readonly CompiledTierPolicy[],
+  direction: Direction,
+  conn: Connection,
+  other: Endpoint,
+  otherAddress: IpAddress | undefined,
+  target: Pod | undefined,
+): { readonly policy: CompiledTierPolicy; readonly rule: CompiledTierRule; readonly peer: number; readonly port?: number } | undefined {
+  for (const policy of policies) {
+    for (const rule of tierRulesIn(policy, direction)) {
+      let peer: number | undefined;
+      for (const p of rule.peers) {
+        if (tierPeerAdmits(c, p, rule.action, other, otherAddress)) {
+          peer = p.index;
+          break;
+        }
+      }
+      if (peer === undefined) continue;
+      for (const m of rule.ports) {
+        if (portAdmits(m, conn.port, conn.protocol, target)) return m.kind === 'any' ? { policy, rule, peer } : { policy, rule, peer, port: m.index };
+      }
+    }
+  }
+  return undefined;
+}
+
+function tierMatchRecord(hit: NonNullable<ReturnType<typeof firstTierMatch>>): TierMatch {
+  const { policy, rule } = hit;
+  return {
+    tier: policy.tier,
+    policy: policy.ref,
+    ...(policy.priority === undefined ? {} : { priority: policy.priority }),
+    direction: rule.source.direction,
+    rule: rule.source.rule,
+    ...(rule.name === undefined ? {} : { ruleName: rule.name }),
+    action: rule.action,
+    actionText: rule.actionText,
+    matchedPeer: hit.peer,
+    ...(hit.port === undefined ? {} : { matchedPort: hit.port }),
+  };
+}
+
+function splitTiers(tiers: readonly CompiledTierPolicy[]): { readonly admin: readonly CompiledTierPolicy[]; readonly baseline: readonly CompiledTierPolicy[] } {
+  // Evaluation order puts the whole admin tier first.
+  const cut = tiers.findIndex((p) => p.tier === 'Baseline');
+  return cut < 0 ? { admin: tiers, baseline: [] } : { admin: tiers.slice(0, cut), baseline: tiers.slice(cut) };
+}
+
 function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Connection, family: IpFamily | undefined): SideResult {
   const self = direction === 'egress' ? conn.src : conn.dst;
   if (self.kind !== 'pod') return { kind: 'not-a-pod', direction };
   const pod = endpointName(self);
   if (self.pod.hostNetwork) return { kind: 'host-network', direction, pod };
-  const isolating = c.isolating(self.pod, direction);
-  if (isolating.length === 0) return { kind: 'not-isolated', direction, pod };
   const other = direction === 'ingress' ? conn.src : conn.dst;
   const otherAddress = addressIn(other, family);
+  const tierPolicies = c.tiersOf(self.pod, direction);
+  let tiers: TierTrace | undefined;
+  if (tierPolicies.length > 0) {
+    const { admin, baseline } = splitTiers(tierPolicies);
+    const target = namedPortTarget(conn.dst);
+    const names = { admin: admin.map((p) => p.ref), baseline: baseline.map((p) => p.ref) };
+    const hit = firstTierMatch(c, admin, direction, conn, other, otherAddress, target);
+    const adminMatch = hit === undefined ? undefined : tierMatchRecord(hit);
+    if (adminMatch !== undefined && adminMatch.action !== 'Pass') {
+      return { kind: adminMatch.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, pod, by: adminMatch, tiers: names };
+    }
+    tiers = adminMatch === undefined ? names : { ...names, adminPass: adminMatch };
+    if (c.isolating(self.pod, direction).length === 0) {
+      const low = firstTierMatch(c, baseline, direction, conn, other, otherAddress, target);
+      const baseMatch = low === undefined ? undefined : tierMatchRecord(low);
+      if (baseMatch !== undefined && baseMatch.action !== 'Pass') return { kind: baseMatch.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, pod, by: baseMatch, tiers };
+      return { kind: 'not-isolated', direction, pod, tiers: baseMatch === undefined ? tiers : { ...tiers, baselinePass: baseMatch } };
+    }
+  }
+  const withTiers = tiers === undefined ? {} : { tiers };
+  const isolating = c.isolating(self.pod, direction);
+  if (isolating.length === 0) return { kind: 'not-isolated', direction, pod };
   const policies = isolating.map((policy): PolicyOutcome => ({
     policy: policy.ref,
     rules: rulesIn(policy, direction).rules.map((rule) => evaluateRule(c, rule, conn, other, otherAddress)),
   }));
   const admittedBy: RuleOutcome[] = policies.flatMap((p) => p.rules.filter((r) => r.admitted));
   return admittedBy.length > 0
-    ? { kind: 'allowed', direction, pod, admittedBy, policies }
-    : { kind: 'denied', direction, pod, policies };
+    ? { kind: 'allowed', direction, pod, admittedBy, policies, ...withTiers }
+    : { kind: 'denied', direction, pod, policies, ...withTiers };
 }
 
 /**
@@ -169,6 +291,7 @@ function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Connectio
  */
 export type SideDecision =
   | { readonly kind: 'not-a-pod' | 'host-network' | 'not-isolated'; readonly direction: Direction }
+  | { readonly kind: 'tier-allowed' | 'tier-denied'; readonly direction: Direction; readonly by: CompiledTierRule }
   | { readonly kind: 'allowed'; readonly direction: Direction; readonly admittedBy: readonly CompiledRule[] }
   | { readonly kind: 'denied'; readonly direction: Direction; readonly policies: readonly CompiledPolicy[] };
 
@@ -188,11 +311,21 @@ function decideSide(c: CompiledSnapshot, direction: Direction, conn: Connection,
   const self = direction === 'egress' ? conn.src : conn.dst;
   if (self.kind !== 'pod') return UNDECIDED['not-a-pod'][direction];
   if (self.pod.hostNetwork) return UNDECIDED['host-network'][direction];
-  const isolating = c.isolating(self.pod, direction);
-  if (isolating.length === 0) return UNDECIDED['not-isolated'][direction];
+  const tierPolicies = c.tiersOf(self.pod, direction);
   const other = direction === 'ingress' ? conn.src : conn.dst;
   const otherAddress = addressIn(other, family);
   const target = namedPortTarget(conn.dst);
+  const isolating = c.isolating(self.pod, direction);
+  if (tierPolicies.length > 0) {
+    const { admin, baseline } = splitTiers(tierPolicies);
+    const hit = firstTierMatch(c, admin, direction, conn, other, otherAddress, target);
+    if (hit !== undefined && hit.rule.action !== 'Pass') return { kind: hit.rule.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, by: hit.rule };
+    if (isolating.length === 0) {
+      const low = firstTierMatch(c, baseline, direction, conn, other, otherAddress, target);
+      if (low !== undefined && low.rule.action !== 'Pass') return { kind: low.rule.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, by: low.rule };
+    }
+  }
+  if (isolating.length === 0) return UNDECIDED['not-isolated'][direction];
   let admittedBy: CompiledRule[] | undefined;
   for (const policy of isolating) {
     for (const rule of rulesIn(policy, direction).rules) {
@@ -214,7 +347,8 @@ export function decideConnection(c: CompiledSnapshot, conn: Connection): Decisio
 
 /** Derived from the decision, as isAllowed from the record. */
 export function decisionAllows(d: Decision): boolean {
-  return d.bypass !== undefined || (d.egress.kind !== 'denied' && d.ingress.kind !== 'denied');
+  const denies = (s: SideDecision): boolean => s.kind === 'denied' || s.kind === 'tier-denied';
+  return d.bypass !== undefined || (!denies(d.egress) && !denies(d.ingress));
 }
 
 /**

@@ -77,6 +77,8 @@ export interface NodeAddress {
 
 export interface ClusterNode {
   readonly name: string;
+  /** metadata.labels: what a tier policy's `nodes` peer selects on. */
+  readonly labels: Labels;
   readonly addresses: readonly NodeAddress[];
 }
 
@@ -153,11 +155,71 @@ export interface Service {
   readonly type: ServiceType;
 }
 
+/**
+ * The admin tiers of sig-network's network-policy-api (docs/TIERS.md), one shape for the three
+ * kinds: AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1) and ClusterNetworkPolicy
+ * (v1alpha2, whose tier is written in spec.tier).
+ */
+export type TierPolicyKind = 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'ClusterNetworkPolicy';
+export type Tier = 'Admin' | 'Baseline';
+/** v1alpha1 writes Allow, v1alpha2 Accept: the same action, kept as written in `TierRule.actionText`. */
+export type TierAction = 'Allow' | 'Deny' | 'Pass';
+
+/** Which pods a tier policy applies to: every pod of the selected namespaces, or selected pods in them. */
+export type TierSubject =
+  | { readonly kind: 'namespaces'; readonly namespaceSelector: LabelSelector }
+  | { readonly kind: 'pods'; readonly namespaceSelector: LabelSelector; readonly podSelector: LabelSelector };
+
+/**
+ * One entry of a tier rule's from/to: exactly one kind each. `unknown` is an entry with none of
+ * the fields this version knows (a newer CRD's field): the API says to fail closed, an Allow rule
+ * matching nothing by it and a Deny or Pass rule everything.
+ */
+export type TierPeer =
+  | { readonly kind: 'namespaces'; readonly namespaceSelector: LabelSelector }
+  | { readonly kind: 'pods'; readonly namespaceSelector: LabelSelector; readonly podSelector: LabelSelector }
+  | { readonly kind: 'nodes'; readonly nodeSelector: LabelSelector }
+  | { readonly kind: 'networks'; readonly cidrs: readonly Cidr[] }
+  | { readonly kind: 'unknown'; readonly fields: readonly string[] };
+
+/** A tier rule's port: a number or a range of one protocol, or a container port name (its protocol is the pod's). */
+export type TierPort =
+  | { readonly kind: 'number'; readonly protocol: Protocol; readonly port: number }
+  | { readonly kind: 'range'; readonly protocol: Protocol; readonly start: number; readonly end: number }
+  | { readonly kind: 'named'; readonly name: string };
+
+export interface TierRule {
+  /** The rule's name, when it has one. */
+  readonly name?: string;
+  readonly action: TierAction;
+  /** As written: Allow (v1alpha1) or Accept (v1alpha2), Deny, Pass. */
+  readonly actionText: string;
+  /** Never empty (the API requires one entry at least). */
+  readonly peers: readonly TierPeer[];
+  /** Absent: every port of every protocol. */
+  readonly ports?: readonly TierPort[];
+}
+
+export interface TierPolicy {
+  readonly kind: TierPolicyKind;
+  /** Cluster-scoped: no namespace. */
+  readonly name: string;
+  readonly tier: Tier;
+  /** 0-1000, lower first; a BaselineAdminNetworkPolicy has none (it is the only one of its kind). */
+  readonly priority?: number;
+  readonly subject: TierSubject;
+  /** In the order written: the first that matches a connection decides it. */
+  readonly ingress: readonly TierRule[];
+  readonly egress: readonly TierRule[];
+}
+
 /** Everything the engine needs, from whichever source. */
 export interface Snapshot {
   readonly namespaces: readonly Namespace[];
   readonly pods: readonly Pod[];
   readonly policies: readonly NetworkPolicy[];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects, as read. */
+  readonly tierPolicies: readonly TierPolicy[];
   readonly nodes: readonly ClusterNode[];
   /** Read only where a command needs them (can-reach to a Service, explain pod/NAME); else empty. */
   readonly services: readonly Service[];

@@ -44,6 +44,10 @@ function sideText(s: SideDecision, end: string): string | undefined {
       return `${what}: admitted by ${s.admittedBy.map((r) => `${r.source.policy} ${r.source.path}`).join(', ')}`;
     case 'denied':
       return `${what}: denied, no rule of ${s.policies.map((p) => p.ref).join(', ')} admits it`;
+    case 'tier-allowed':
+      return `${what}: admitted by ${s.by.source.policy} ${s.by.source.path} (${s.by.actionText})`;
+    case 'tier-denied':
+      return `${what}: denied by ${s.by.source.policy} ${s.by.source.path} (${s.by.actionText})`;
     default:
       return assertNever(s);
   }

@@ -5,7 +5,7 @@
  * engine changes nothing users see until this module says so, and a new variant of a union does
  * not compile until it is given its record.
  */
-import { assertNever, type MissingTargetPort, type PeerMiss, type PolicyOutcome, type PortMiss, type RuleOutcome, type SideResult, type Verdict } from '../engine/index.js';
+import { assertNever, type MissingTargetPort, type PeerMiss, type PolicyOutcome, type PortMiss, type RuleOutcome, type SideResult, type TierMatch, type TierTrace, type Verdict } from '../engine/index.js';
 import { qualifiedName, type SelectorRequirement, type Service, type ServicePort } from '../model/index.js';
 import { serviceName } from './service.js';
 
@@ -72,17 +72,47 @@ function policyRecord(p: PolicyOutcome): Data {
   return { policy: p.policy, rules: p.rules.map(ruleRecord) };
 }
 
+function tierMatchRecord(m: TierMatch): Data {
+  return {
+    tier: m.tier,
+    policy: m.policy,
+    ...(m.priority === undefined ? {} : { priority: m.priority }),
+    direction: m.direction,
+    rule: m.rule,
+    ...(m.ruleName === undefined ? {} : { ruleName: m.ruleName }),
+    action: m.actionText,
+    matchedPeer: m.matchedPeer,
+    ...(m.matchedPort === undefined ? {} : { matchedPort: m.matchedPort }),
+  };
+}
+
+function tierTraceRecord(t: TierTrace | undefined): Data {
+  if (t === undefined) return {};
+  return {
+    tiers: {
+      admin: [...t.admin],
+      ...(t.adminPass === undefined ? {} : { adminPass: tierMatchRecord(t.adminPass) }),
+      baseline: [...t.baseline],
+      ...(t.baselinePass === undefined ? {} : { baselinePass: tierMatchRecord(t.baselinePass) }),
+    },
+  };
+}
+
 export function sideRecord(side: SideResult): Data {
   switch (side.kind) {
     case 'not-a-pod':
       return { kind: side.kind, direction: side.direction };
     case 'host-network':
-    case 'not-isolated':
       return { kind: side.kind, direction: side.direction, pod: side.pod };
+    case 'not-isolated':
+      return { kind: side.kind, direction: side.direction, pod: side.pod, ...tierTraceRecord(side.tiers) };
     case 'allowed':
-      return { kind: side.kind, direction: side.direction, pod: side.pod, admittedBy: side.admittedBy.map(ruleRecord), policies: side.policies.map(policyRecord) };
+      return { kind: side.kind, direction: side.direction, pod: side.pod, admittedBy: side.admittedBy.map(ruleRecord), policies: side.policies.map(policyRecord), ...tierTraceRecord(side.tiers) };
     case 'denied':
-      return { kind: side.kind, direction: side.direction, pod: side.pod, policies: side.policies.map(policyRecord) };
+      return { kind: side.kind, direction: side.direction, pod: side.pod, policies: side.policies.map(policyRecord), ...tierTraceRecord(side.tiers) };
+    case 'tier-allowed':
+    case 'tier-denied':
+      return { kind: side.kind, direction: side.direction, pod: side.pod, by: tierMatchRecord(side.by), ...tierTraceRecord(side.tiers) };
     default:
       return assertNever(side);
   }

@@ -6,7 +6,7 @@
  * as not consulted, with what they alone would say in brackets: an "ALLOWED" above a side's
  * "DENIED" would read as a contradiction.
  */
-import { assertNever, isAllowed, policyTypeOf, type Bypass, type Decision, type PolicyOutcome, type RuleOutcome, type SideDecision, type SideResult, type Verdict } from '../engine/index.js';
+import { assertNever, isAllowed, policyTypeOf, type Bypass, type Decision, type PolicyOutcome, type RuleOutcome, type SideDecision, type SideResult, type TierMatch, type Verdict } from '../engine/index.js';
 import { describePeerMiss, describePortMiss, formatPortSpec, plural } from './words.js';
 
 function ruleName(r: { readonly direction: 'ingress' | 'egress'; readonly rule: number }): string {
@@ -40,6 +40,31 @@ function describePolicy(p: PolicyOutcome, indent: string): string[] {
   return out;
 }
 
+/** `AdminNetworkPolicy/x (admin tier, priority 10) ingress[0] "name" (Deny: from[1], any port)` */
+export function describeTierMatch(m: TierMatch): string {
+  const field = m.direction === 'ingress' ? 'from' : 'to';
+  const where = m.priority === undefined ? `${m.tier.toLowerCase()} tier` : `${m.tier.toLowerCase()} tier, priority ${m.priority}`;
+  const name = m.ruleName === undefined ? '' : ` ${JSON.stringify(m.ruleName)}`;
+  const port = m.matchedPort === undefined ? 'any port' : `ports[${m.matchedPort}]`;
+  return `${m.policy} (${where}) ${ruleName(m)}${name} (${m.actionText}: ${field}[${m.matchedPeer}], ${port})`;
+}
+
+/** How each tier took part on a side: who passed it on, or that no rule of a tier matched. */
+function tierLines(side: SideResult): string[] {
+  if (side.kind === 'not-a-pod' || side.kind === 'host-network' || side.tiers === undefined) return [];
+  const t = side.tiers;
+  const lines: string[] = [];
+  const decidedByAdmin = (side.kind === 'tier-allowed' || side.kind === 'tier-denied') && side.by.tier === 'Admin';
+  if (t.adminPass !== undefined) lines.push(`admin tier passed it on: ${describeTierMatch(t.adminPass)}`);
+  else if (t.admin.length > 0 && !decidedByAdmin) lines.push(`admin tier: no rule of ${t.admin.join(', ')} matches`);
+  if (decidedByAdmin) return lines;
+  if (side.kind === 'allowed' || side.kind === 'denied') {
+    if (t.baseline.length > 0) lines.push(`baseline tier not consulted: a NetworkPolicy isolates the pod (${t.baseline.join(', ')})`);
+  } else if (t.baselinePass !== undefined) lines.push(`baseline tier passed it on: ${describeTierMatch(t.baselinePass)}`);
+  else if (t.baseline.length > 0 && side.kind === 'not-isolated') lines.push(`baseline tier: no rule of ${t.baseline.join(', ')} matches`);
+  return lines;
+}
+
 /** What a side decided, after its head; for a denial, the policies follow on lines of their own. */
 function sideSummary(side: SideResult): string {
   switch (side.kind) {
@@ -53,6 +78,10 @@ function sideSummary(side: SideResult): string {
       return `allowed by ${side.admittedBy.map(describeAdmission).join('; ')}`;
     case 'denied':
       return `DENIED: isolated by ${plural(side.policies.length, 'policy', 'policies')}, and no rule admits it`;
+    case 'tier-allowed':
+      return `allowed by ${describeTierMatch(side.by)}`;
+    case 'tier-denied':
+      return `DENIED by ${describeTierMatch(side.by)}`;
     default:
       return assertNever(side);
   }
@@ -60,7 +89,7 @@ function sideSummary(side: SideResult): string {
 
 function describeSide(side: SideResult, endName: string): string[] {
   const head = `${side.direction} of ${endName}`;
-  const lines = [`${head}: ${sideSummary(side)}`];
+  const lines = [`${head}: ${sideSummary(side)}`, ...tierLines(side).map((l) => `    ${l}`)];
   if (side.kind === 'denied') lines.push(...side.policies.flatMap((p) => describePolicy(p, '    ')));
   return lines;
 }
@@ -76,7 +105,9 @@ function describeBypassedSide(side: SideResult, endName: string): string {
   const alone =
     side.kind === 'denied'
       ? `would deny: isolated by ${side.policies.map((p) => p.policy).join(', ')}, and no rule admits it`
-      : `would allow: ${sideSummary(side)}`;
+      : side.kind === 'tier-denied'
+        ? `would deny: ${sideSummary(side)}`
+        : `would allow: ${sideSummary(side)}`;
   return `${head}: not consulted, the exception above decides (${alone})`;
 }
 
@@ -131,9 +162,13 @@ export function verdictReason(v: Verdict): string {
   const side = (s: SideResult): ReasonSide =>
     s.kind === 'denied'
       ? { kind: 'denied', direction: s.direction, policies: s.policies.map((p) => p.policy) }
-      : s.kind === 'allowed'
-        ? { kind: 'allowed', rules: s.admittedBy.map((r) => `${r.policy} ${ruleName(r)}`) }
-        : { kind: 'undecided' };
+      : s.kind === 'tier-denied'
+        ? { kind: 'denied', direction: s.direction, policies: [`${s.by.policy} ${ruleName(s.by)}`] }
+        : s.kind === 'allowed'
+          ? { kind: 'allowed', rules: s.admittedBy.map((r) => `${r.policy} ${ruleName(r)}`) }
+          : s.kind === 'tier-allowed'
+            ? { kind: 'allowed', rules: [`${s.by.policy} ${ruleName(s.by)}`] }
+            : { kind: 'undecided' };
   return reasonOf(v.bypass, v.from, v.to, [side(v.egress), side(v.ingress)]);
 }
 
@@ -142,8 +177,12 @@ export function decisionReason(d: Decision, from: string, to: string): string {
   const side = (s: SideDecision): ReasonSide =>
     s.kind === 'denied'
       ? { kind: 'denied', direction: s.direction, policies: s.policies.map((p) => p.ref) }
-      : s.kind === 'allowed'
-        ? { kind: 'allowed', rules: s.admittedBy.map((r) => `${r.source.policy} ${ruleName(r.source)}`) }
-        : { kind: 'undecided' };
+      : s.kind === 'tier-denied'
+        ? { kind: 'denied', direction: s.direction, policies: [`${s.by.source.policy} ${ruleName(s.by.source)}`] }
+        : s.kind === 'allowed'
+          ? { kind: 'allowed', rules: s.admittedBy.map((r) => `${r.source.policy} ${ruleName(r.source)}`) }
+          : s.kind === 'tier-allowed'
+            ? { kind: 'allowed', rules: [`${s.by.source.policy} ${ruleName(s.by.source)}`] }
+            : { kind: 'undecided' };
   return reasonOf(d.bypass, from, to, [side(d.egress), side(d.ingress)]);
 }

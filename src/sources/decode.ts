@@ -7,11 +7,12 @@
  * are errors, since the server would refuse them too. Unknown fields are errors in files and
  * ignored in objects from the server (DecodeOptions.fieldValidation).
  */
-import type { ClusterNode, Namespace, NodeAddress } from '../model/index.js';
+import type { ClusterNode, Namespace, NodeAddress, TierPolicyKind } from '../model/index.js';
 import { at, Decoder, type FieldValidation, type JsonObject, type LineFinder } from './decode-fields.js';
 import { decodeController, decodePodBody, decodeWorkload, type ControllerReference } from './decode-pod.js';
 import { decodePolicySpec } from './decode-policy.js';
 import { decodeServiceSpec } from './decode-service.js';
+import { decodeTierPolicySpec } from './decode-tier.js';
 import { decodeLabels } from './decode-selector.js';
 import { checkIp } from './ip.js';
 import { NODE_ADDRESS, OBJECT_META, TOP_LEVEL } from './known-fields.js';
@@ -42,6 +43,9 @@ const KINDS: Readonly<Record<string, KindInfo>> = {
     served: ['networking.k8s.io/v1'],
     removed: ['extensions/v1beta1', 'networking.k8s.io/v1beta1'],
   },
+  AdminNetworkPolicy: { namespaced: false, served: ['policy.networking.k8s.io/v1alpha1'], removed: [] },
+  BaselineAdminNetworkPolicy: { namespaced: false, served: ['policy.networking.k8s.io/v1alpha1'], removed: [] },
+  ClusterNetworkPolicy: { namespaced: false, served: ['policy.networking.k8s.io/v1alpha2'], removed: [] },
   Deployment: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED, template: TEMPLATE },
   StatefulSet: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED, template: TEMPLATE },
   DaemonSet: { namespaced: true, served: ['apps/v1'], removed: APPS_REMOVED, template: TEMPLATE },
@@ -83,7 +87,8 @@ function decodeNode(dec: Decoder, raw: JsonObject, name: string): ClusterNode {
     const ip = checkIp(text);
     if (typeof ip !== 'string') addresses.push({ type, ip });
   });
-  return { name, addresses };
+  const metadata = dec.object(raw['metadata'], 'metadata') ?? {};
+  return { name, labels: decodeLabels(dec, metadata['labels'], 'metadata.labels'), addresses };
 }
 
 /** A workload that owns an object: kind and name, in the object's own namespace. */
@@ -175,6 +180,10 @@ export function decodeEntry(raw: unknown, origin: Origin, options: DecodeOptions
       return { object: { kind: 'NetworkPolicy', value: decodePolicySpec(dec, obj['spec'], namespace, name) } };
     case 'Service':
       return { object: { kind: 'Service', value: decodeServiceSpec(dec, obj['spec'], namespace, name) } };
+    case 'AdminNetworkPolicy':
+    case 'BaselineAdminNetworkPolicy':
+    case 'ClusterNetworkPolicy':
+      return { object: { kind: 'TierPolicy', value: decodeTierPolicySpec(dec, k as TierPolicyKind, obj['spec'], name) } };
     default: {
       // A Pod, or a workload: every other kind read has a pod template.
       const value = info.template === undefined ? decodePodBody(dec, obj, namespace, name) : decodeWorkload(dec, obj, k, namespace, name, info.template);

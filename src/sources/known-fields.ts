@@ -85,3 +85,38 @@ export const SELECTOR_REQUIREMENT: KnownFields = ['key', 'operator', 'values'];
  * every release (ipFamilyPolicy, trafficDistribution, ...), like PodSpec.
  */
 export const SERVICE_PORT: KnownFields = ['name', 'protocol', 'appProtocol', 'port', 'targetPort', 'nodePort'];
+
+/*
+ * The admin tiers' CRDs (sig-network network-policy-api; its Go types, not client-node, define
+ * them): v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy, v1alpha2 ClusterNetworkPolicy.
+ * Their CRDs are structural, so a strict server refuses unknown fields in them as in built-in kinds.
+ */
+
+/** AdminNetworkPolicySpec; BaselineAdminNetworkPolicySpec is the same without priority. */
+export const ANP_SPEC: KnownFields = ['priority', 'subject', 'ingress', 'egress'];
+export const BANP_SPEC: KnownFields = ['subject', 'ingress', 'egress'];
+/** ClusterNetworkPolicySpec (v1alpha2). */
+export const CNP_SPEC: KnownFields = ['tier', 'priority', 'subject', 'ingress', 'egress'];
+/** AdminNetworkPolicySubject, ClusterNetworkPolicySubject. */
+export const TIER_SUBJECT: KnownFields = ['namespaces', 'pods'];
+/** NamespacedPod. */
+export const NAMESPACED_POD: KnownFields = ['namespaceSelector', 'podSelector'];
+/** The v1alpha1 rules: AdminNetworkPolicyIngressRule / EgressRule (and the baseline ones). */
+export const ANP_INGRESS_RULE: KnownFields = ['name', 'action', 'from', 'ports'];
+export const ANP_EGRESS_RULE: KnownFields = ['name', 'action', 'to', 'ports'];
+/** The v1alpha2 rules: ClusterNetworkPolicyIngressRule / EgressRule. */
+export const CNP_INGRESS_RULE: KnownFields = ['name', 'action', 'from', 'protocols'];
+export const CNP_EGRESS_RULE: KnownFields = ['name', 'action', 'to', 'protocols'];
+/** The peers, ingress and egress; v1alpha2 egress peers add domainNames. */
+export const TIER_INGRESS_PEER: KnownFields = ['namespaces', 'pods'];
+export const ANP_EGRESS_PEER: KnownFields = ['namespaces', 'pods', 'nodes', 'networks'];
+export const CNP_EGRESS_PEER: KnownFields = ['namespaces', 'pods', 'nodes', 'networks', 'domainNames'];
+/** AdminNetworkPolicyPort and its parts (v1alpha1). */
+export const ANP_PORT: KnownFields = ['portNumber', 'namedPort', 'portRange'];
+export const ANP_PORT_NUMBER: KnownFields = ['protocol', 'port'];
+export const ANP_PORT_RANGE: KnownFields = ['protocol', 'start', 'end'];
+/** ClusterNetworkPolicyProtocol and its parts (v1alpha2). */
+export const CNP_PROTOCOL: KnownFields = ['tcp', 'udp', 'sctp', 'destinationNamedPort'];
+export const CNP_PROTOCOL_PORTS: KnownFields = ['destinationPort'];
+export const CNP_PORT: KnownFields = ['number', 'range'];
+export const CNP_PORT_RANGE: KnownFields = ['start', 'end'];

@@ -5,7 +5,7 @@
  * (namespaces referenced but not defined) are added only when the final Snapshot is built, so that
  * local files laid over a cluster never replace a real namespace with an implied one.
  */
-import type { ClusterNode, Namespace, NetworkPolicy, Pod, Service } from '../model/index.js';
+import type { ClusterNode, Namespace, NetworkPolicy, Pod, Service, TierPolicy } from '../model/index.js';
 
 /** Where an object was read, for error messages: `policies.yaml (document 2, line 14)`. */
 export interface Origin {
@@ -22,7 +22,8 @@ export type DecodedObject =
   | { readonly kind: 'Pod'; readonly value: Pod }
   | { readonly kind: 'NetworkPolicy'; readonly value: NetworkPolicy }
   | { readonly kind: 'Node'; readonly value: ClusterNode }
-  | { readonly kind: 'Service'; readonly value: Service };
+  | { readonly kind: 'Service'; readonly value: Service }
+  | { readonly kind: 'TierPolicy'; readonly value: TierPolicy };
 
 export interface ObjectSet {
   readonly namespaces: readonly Namespace[];
@@ -30,6 +31,7 @@ export interface ObjectSet {
   readonly policies: readonly NetworkPolicy[];
   readonly nodes: readonly ClusterNode[];
   readonly services: readonly Service[];
+  readonly tierPolicies: readonly TierPolicy[];
   /** Objects of kinds (or API versions) not evaluated, by `Kind` or `Kind (apiVersion)`: files only. */
   readonly skipped?: readonly SkippedKind[];
 }
@@ -39,4 +41,4 @@ export interface SkippedKind {
   readonly count: number;
 }
 
-export const EMPTY_OBJECTS: ObjectSet = { namespaces: [], pods: [], policies: [], nodes: [], services: [] };
+export const EMPTY_OBJECTS: ObjectSet = { namespaces: [], pods: [], policies: [], nodes: [], services: [], tierPolicies: [] };

@@ -5,7 +5,7 @@
  * pods and policies imply, in one deterministic order so every output is reproducible.
  */
 import { CliError } from '../errors.js';
-import { qualifiedName, type ClusterNode, type Namespace, type NetworkPolicy, type Pod, type Service, type Snapshot } from '../model/index.js';
+import { qualifiedName, type ClusterNode, type Namespace, type NetworkPolicy, type Pod, type Service, type Snapshot, type TierPolicy } from '../model/index.js';
 import { NAMESPACE_NAME_LABEL, type WorkloadOwner } from './decode.js';
 import { describeOrigin } from './decode-fields.js';
 import type { DecodedObject, ObjectSet, Origin } from './objects.js';
@@ -27,6 +27,8 @@ export function objectKey(obj: DecodedObject): string {
       return `NetworkPolicy/${obj.value.namespace}/${obj.value.name}`;
     case 'Service':
       return `Service/${obj.value.namespace}/${obj.value.name}`;
+    case 'TierPolicy':
+      return `${obj.value.kind}/${obj.value.name}`;
     default: {
       const never: never = obj;
       return never;
@@ -103,6 +105,7 @@ export class ObjectCollector {
   private readonly policies: NetworkPolicy[] = [];
   private readonly nodes: ClusterNode[] = [];
   private readonly services: Service[] = [];
+  private readonly tierPolicies: TierPolicy[] = [];
   private readonly skipped = new Map<string, number>();
 
   /** An object of a kind this tool does not evaluate: counted, so that the user hears of it. */
@@ -136,6 +139,9 @@ export class ObjectCollector {
       case 'Service':
         this.services.push(obj.value);
         return;
+      case 'TierPolicy':
+        this.tierPolicies.push(obj.value);
+        return;
       default: {
         const never: never = obj;
         return never;
@@ -151,6 +157,7 @@ export class ObjectCollector {
       nodes: [...this.nodes],
       ...(this.skipped.size === 0 ? {} : { skipped: [...this.skipped].map(([kind, count]) => ({ kind, count })) }),
       services: [...this.services],
+      tierPolicies: [...this.tierPolicies],
     };
   }
 }
@@ -179,6 +186,7 @@ export function overlayObjects(base: ObjectSet, local: ObjectSet): ObjectSet {
     policies: overlay(base.policies, local.policies, (p) => objectKey({ kind: 'NetworkPolicy', value: p })),
     nodes: overlay(base.nodes, local.nodes, (n) => objectKey({ kind: 'Node', value: n })),
     services: overlay(base.services, local.services, (s) => objectKey({ kind: 'Service', value: s })),
+    tierPolicies: overlay(base.tierPolicies, local.tierPolicies, (t) => objectKey({ kind: 'TierPolicy', value: t })),
   };
 }
 
@@ -211,5 +219,6 @@ export function toSnapshot(objects: ObjectSet): Snapshot {
     policies: [...objects.policies].sort(byNamespaceName),
     nodes: [...objects.nodes].sort(byName),
     services: [...objects.services].sort(byNamespaceName),
+    tierPolicies: [...objects.tierPolicies].sort((a, b) => compareTexts(a.kind, b.kind) || byName(a, b)),
   };
 }

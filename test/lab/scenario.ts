@@ -106,6 +106,7 @@ function inFamily(pod: Pod, family: IpFamily): Pod {
 function withNodeAddresses(c: CompiledSnapshot, lab: Lab): CompiledSnapshot {
   const nodes = lab.spec.nodes.map((n) => ({
     name: n.name,
+    labels: c.snapshot.nodes.find((x) => x.name === n.name)?.labels ?? {},
     addresses: [
       ...(c.snapshot.nodes.find((x) => x.name === n.name)?.addresses ?? []),
       ...[...nodeLinkAddresses(lab, n.name), ...nodeBridgeAddresses(lab, n.name)].map((a) => ({ type: 'InternalIP', ip: ip(a) })),

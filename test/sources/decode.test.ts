@@ -320,6 +320,7 @@ const okCases: { name: string; raw: unknown; kind?: string; want: DecodedObject 
       kind: 'Node',
       value: {
         name: 'node-a',
+        labels: {},
         addresses: [
           { type: 'InternalIP', ip: ip('192.168.56.11') },
           { type: 'InternalIP', ip: ip('fd00::11') },

@@ -31,7 +31,7 @@ const policy = (namespace: string, name: string): NetworkPolicy => ({
   ingressField: 'absent',
   egressField: 'absent',
 });
-const node = (name: string): ClusterNode => ({ name, addresses: [] });
+const node = (name: string): ClusterNode => ({ name, labels: {}, addresses: [] });
 const set = (s: Partial<ObjectSet>): ObjectSet => ({ ...EMPTY_OBJECTS, ...s });
 
 test('objectKey and describeObject', () => {
@@ -189,7 +189,7 @@ const overlayCases: { name: string; base: ObjectSet; local: ObjectSet; want: Obj
   {
     name: 'namespaces and nodes by name',
     base: set({ namespaces: [ns('a'), ns('b')], nodes: [node('n1')] }),
-    local: set({ namespaces: [ns('b', { team: 'x' })], nodes: [node('n2'), { name: 'n1', addresses: [] }] }),
+    local: set({ namespaces: [ns('b', { team: 'x' })], nodes: [node('n2'), { name: 'n1', labels: {}, addresses: [] }] }),
     want: set({ namespaces: [ns('a'), ns('b', { team: 'x' })], nodes: [node('n1'), node('n2')] }),
   },
 ];

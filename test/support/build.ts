@@ -115,7 +115,7 @@ export function policy(namespace: string, name: string, podSelector: LabelSelect
 
 /** A node whose addresses are all InternalIPs; build the object by hand for other types. */
 export function node(name: string, ...addresses: string[]): ClusterNode {
-  return { name, addresses: addresses.map((a) => ({ type: 'InternalIP', ip: ip(a) })) };
+  return { name, labels: {}, addresses: addresses.map((a) => ({ type: 'InternalIP', ip: ip(a) })) };
 }
 
 /** Adds, after the given ones, the namespaces pods and policies live in, as sources/ does. */
@@ -127,7 +127,7 @@ export function snapshot(s: Partial<Snapshot>): Snapshot {
   const implied = [...new Set([...pods.map((p) => p.namespace), ...policies.map((p) => p.namespace)])]
     .filter((n) => !names.has(n))
     .map((n) => ns(n));
-  return { namespaces: [...given, ...implied], pods, policies, nodes: s.nodes ?? [], services: s.services ?? [] };
+  return { namespaces: [...given, ...implied], pods, policies, nodes: s.nodes ?? [], services: s.services ?? [], tierPolicies: s.tierPolicies ?? [] };
 }
 
 /** One policy of a snapshot, explained against it. */

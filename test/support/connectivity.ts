@@ -45,12 +45,13 @@ function addresses(...list: [string, string][]): ClusterNode['addresses'] {
 export const NODES: ClusterNode[] = [
   {
     name: 'node-a',
+    labels: {},
     addresses: addresses(
       ['InternalIP', '192.168.56.11'], ['InternalIP', 'fd00:56::11'], ['InternalIP', '10.244.1.1'], ['InternalIP', 'fd00:244:1::1'],
       ['ExternalIP', '203.0.113.1'], ['ExternalIP', '2001:db8:ff::1'],
     ),
   },
-  { name: 'node-b', addresses: addresses(['InternalIP', '192.168.56.12'], ['InternalIP', 'fd00:56::12'], ['InternalIP', '10.244.2.1'], ['InternalIP', 'fd00:244:2::1']) },
+  { name: 'node-b', labels: {}, addresses: addresses(['InternalIP', '192.168.56.12'], ['InternalIP', 'fd00:56::12'], ['InternalIP', '10.244.2.1'], ['InternalIP', 'fd00:244:2::1']) },
 ];
 
 export interface Row {
