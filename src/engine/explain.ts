@@ -4,7 +4,7 @@
  * isolates, and per rule the namespaces, pods and CIDRs it admits and the ports (named ports per
  * target pod). Notes flag what is easy to misread. Plain data: render/ puts it into words.
  */
-import { qualifiedName, type LabelSelector, type Pod, type PolicyType, type ListField, type Protocol } from '../model/index.js';
+import { qualifiedName, type LabelSelector, type Pod, type PolicyType, type ListField, type Protocol, type Tier } from '../model/index.js';
 import { assertNever } from '../assert-never.js';
 import type { CompiledSnapshot } from './compiled.js';
 import type { Direction } from './direction.js';
@@ -194,6 +194,9 @@ export interface PodSideExplanation {
   readonly isolated: boolean;
   readonly isolatedBy: readonly string[];
   readonly rules: readonly { readonly policy: string; readonly rule: RuleExplanation }[];
+  /** Tier policies with rules in this direction that select the pod, in evaluation order: before the NetworkPolicies, and after. */
+  readonly admin: readonly string[];
+  readonly baseline: readonly string[];
 }
 
 /** A Service whose selector picks the pod, with what each of its ports is on this pod. */
@@ -215,6 +218,8 @@ export interface PodExplanation {
   readonly hostNetwork: boolean;
   readonly phase: string;
   readonly selectedBy: readonly string[];
+  /** Tier policies whose subject holds the pod, in evaluation order. */
+  readonly tierSelectedBy: readonly { readonly policy: string; readonly tier: Tier; readonly priority?: number }[];
   /** Services of the snapshot that select it (none when they were not read). */
   readonly services: readonly PodServiceExplanation[];
   readonly ingress: PodSideExplanation;
@@ -229,6 +234,8 @@ export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
       isolated: isolating.length > 0,
       isolatedBy: isolating.map((p) => p.ref),
       rules: isolating.flatMap((policy) => rulesIn(policy, d).rules.map((rule) => ({ policy: policy.ref, rule: explainRule(c, rule, [pod]) }))),
+      admin: c.tiersOf(pod, d).filter((p) => p.tier === 'Admin').map((p) => p.ref),
+      baseline: c.tiersOf(pod, d).filter((p) => p.tier === 'Baseline').map((p) => p.ref),
     };
   };
   return {
@@ -238,6 +245,7 @@ export function explainPod(c: CompiledSnapshot, pod: Pod): PodExplanation {
     hostNetwork: pod.hostNetwork,
     phase: pod.phase,
     selectedBy: c.selecting(pod).map((p) => p.ref),
+    tierSelectedBy: c.tierSelecting(pod).map((p) => ({ policy: p.ref, tier: p.tier, ...(p.priority === undefined ? {} : { priority: p.priority }) })),
     services: servicesSelecting(c.snapshot.services, pod).map((s) => ({
       service: qualifiedName(s),
       ports: s.ports.map((p) => {

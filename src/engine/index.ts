@@ -13,6 +13,7 @@ export * from './address-blocks.js';
 export * from './diff.js';
 export * from './service.js';
 export * from './tier.js';
+export * from './explain-tier.js';
 // Re-exported so that every layer keeps taking it from the engine's index; it lives in a leaf.
 export { assertNever } from '../assert-never.js';
 // The same for the address arithmetic, which lives in model/ so that sources/ can use it.

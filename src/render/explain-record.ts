@@ -15,6 +15,10 @@ import {
   type PolicyExplanation,
   type PortExplanation,
   type RuleExplanation,
+  type TierPeerExplanation,
+  type TierPolicyExplanation,
+  type TierPortExplanation,
+  type TierRuleExplanation,
 } from '../engine/index.js';
 import type { LabelSelector } from '../model/index.js';
 
@@ -104,7 +108,14 @@ export function policyRecord(e: PolicyExplanation): Data {
 }
 
 function podSideRecord(s: PodSideExplanation): Data {
-  return { direction: s.direction, isolated: s.isolated, isolatedBy: [...s.isolatedBy], rules: s.rules.map((r) => ({ policy: r.policy, rule: ruleRecord(r.rule) })) };
+  return {
+    direction: s.direction,
+    isolated: s.isolated,
+    isolatedBy: [...s.isolatedBy],
+    rules: s.rules.map((r) => ({ policy: r.policy, rule: ruleRecord(r.rule) })),
+    adminTier: [...s.admin],
+    baselineTier: [...s.baseline],
+  };
 }
 
 export function podRecord(e: PodExplanation): Data {
@@ -115,11 +126,76 @@ export function podRecord(e: PodExplanation): Data {
     hostNetwork: e.hostNetwork,
     phase: e.phase,
     selectedBy: [...e.selectedBy],
+    tierPolicies: e.tierSelectedBy.map((t) => ({ policy: t.policy, tier: t.tier, ...(t.priority === undefined ? {} : { priority: t.priority }) })),
     services: e.services.map((s) => ({
       service: s.service,
       ports: s.ports.map((p) => ({ port: p.port, protocol: p.protocol, targetPort: p.targetPort, ...(p.resolved === undefined ? {} : { resolved: p.resolved }) })),
     })),
     ingress: podSideRecord(e.ingress),
     egress: podSideRecord(e.egress),
+  };
+}
+
+function tierPeerRecord(p: TierPeerExplanation): Data {
+  switch (p.kind) {
+    case 'pods':
+      return {
+        kind: p.kind,
+        index: p.index,
+        namespaceSelector: selectorRecord(p.namespaceSelector),
+        ...(p.podSelector === undefined ? {} : { podSelector: selectorRecord(p.podSelector) }),
+        namespaces: [...p.namespaces],
+        pods: [...p.pods],
+      };
+    case 'networks':
+      return { kind: p.kind, index: p.index, cidrs: [...p.cidrs], pods: [...p.pods] };
+    case 'nodes':
+      return { kind: p.kind, index: p.index, nodeSelector: selectorRecord(p.nodeSelector), nodes: [...p.nodes] };
+    case 'unknown':
+      return { kind: p.kind, index: p.index, fields: [...p.fields], matches: p.matches };
+    default:
+      return assertNever(p);
+  }
+}
+
+function tierPortRecord(p: TierPortExplanation): Data {
+  switch (p.kind) {
+    case 'number':
+      return { kind: p.kind, index: p.index, protocol: p.protocol, port: p.port };
+    case 'range':
+      return { kind: p.kind, index: p.index, protocol: p.protocol, start: p.start, end: p.end };
+    case 'named':
+      return { kind: p.kind, index: p.index, name: p.name, resolved: p.resolved.map((r) => ({ pod: r.pod, port: r.port, protocol: r.protocol })), unresolved: [...p.unresolved] };
+    default:
+      return assertNever(p);
+  }
+}
+
+function tierRuleRecord(r: TierRuleExplanation): Data {
+  return {
+    direction: r.direction,
+    index: r.index,
+    ...(r.name === undefined ? {} : { name: r.name }),
+    action: r.actionText,
+    peers: r.peers.map(tierPeerRecord),
+    ports: r.ports.map(tierPortRecord),
+  };
+}
+
+export function tierPolicyRecord(e: TierPolicyExplanation): Data {
+  return {
+    policy: e.policy,
+    kind: e.kind,
+    name: e.name,
+    tier: e.tier,
+    ...(e.priority === undefined ? {} : { priority: e.priority }),
+    subject: {
+      namespaceSelector: selectorRecord(e.subject.namespaceSelector),
+      ...(e.subject.podSelector === undefined ? {} : { podSelector: selectorRecord(e.subject.podSelector) }),
+    },
+    selectedPods: [...e.selectedPods],
+    samePriority: [...e.samePriority],
+    ingress: e.ingress.map(tierRuleRecord),
+    egress: e.egress.map(tierRuleRecord),
   };
 }

@@ -27,7 +27,7 @@ export interface ExplainStyle {
 
 const SHORT_LIST = 8;
 
-function list(names: readonly string[], style: ExplainStyle, none = 'none'): string {
+export function list(names: readonly string[], style: ExplainStyle, none = 'none'): string {
   if (names.length === 0) return none;
   if (style.wide || names.length <= SHORT_LIST) return names.join(', ');
   return `${names.slice(0, SHORT_LIST).join(', ')} and ${names.length - SHORT_LIST} more (-o wide lists all)`;
@@ -159,6 +159,24 @@ export function renderPolicyExplanation(e: PolicyExplanation, style: ExplainStyl
 
 function describePodSide(s: PodSideExplanation, style: ExplainStyle): string[] {
   const what = policyTypeOf(s.direction);
+  if (s.admin.length > 0 || s.baseline.length > 0) {
+    // "Not isolated: all allowed" would be untrue beside a tier's Deny: the order line says it all.
+    return [`  ${what}: in this order: ${tierOrder(s)}`, ...(s.isolated ? describeNetworkPolicySide(s, style).map((l) => `  ${l}`) : [])];
+  }
+  return describeNetworkPolicySide(s, style);
+}
+
+/** The order a connection meets the pod's policies in, tiers included. */
+function tierOrder(s: PodSideExplanation): string {
+  const steps = [];
+  if (s.admin.length > 0) steps.push(`admin tier ${s.admin.join(', ')} (first matching rule decides; Pass hands on)`);
+  steps.push(s.isolated ? `NetworkPolicies ${s.isolatedBy.join(', ')}` : 'no NetworkPolicy isolates it');
+  if (s.baseline.length > 0) steps.push(`baseline tier ${s.baseline.join(', ')}${s.isolated ? ' (not consulted: a NetworkPolicy isolates it)' : ''}`);
+  return `${steps.join('; then ')}; else allowed`;
+}
+
+function describeNetworkPolicySide(s: PodSideExplanation, style: ExplainStyle): string[] {
+  const what = policyTypeOf(s.direction);
   if (!s.isolated) return [`  ${what}: not isolated: every ${s.direction === 'ingress' ? 'source' : 'destination'} is allowed`];
   if (s.rules.length === 0) return [`  ${what}: isolated by ${s.isolatedBy.join(', ')}; no rule admits anything: all denied`];
   return [
@@ -188,6 +206,10 @@ export function renderPodExplanation(e: PodExplanation, style: ExplainStyle): st
   if (e.hostNetwork) lines.push('  hostNetwork pod: no policy selects it; its traffic is its node\'s and only ipBlocks match it.');
   else if (finished) lines.push(`  phase ${e.phase}: finished pods take no part in policies.`);
   lines.push(`  Selected by: ${e.selectedBy.length === 0 ? 'no policy' : e.selectedBy.join(', ')}`);
+  if (e.tierSelectedBy.length > 0) {
+    const tiers = e.tierSelectedBy.map((t) => `${t.policy} (${t.tier.toLowerCase()}${t.priority === undefined ? '' : `, priority ${t.priority}`})`);
+    lines.push(`  Tier policies selecting it, in evaluation order: ${tiers.join(', ')}`);
+  }
   // Only when some Service selects it: without Services in the input, "none" would claim too much.
   if (e.services.length > 0) {
     const services = finished ? `${e.services.map((s) => serviceRef(s.service)).join(', ')} (finished: a backend of none)` : e.services.map(describePodService).join('; ');
