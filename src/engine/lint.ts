@@ -12,6 +12,7 @@ import { rulesIn, type CidrPeer, type CompiledPolicy, type CompiledRule, type Pe
 import { portAdmits } from './port.js';
 import { namedPortDestinations, resolvePortOn } from './resolve.js';
 import { selectorMatches } from './selector.js';
+import { tierRulesIn, type CompiledTierPolicy, type TierPeerMatcher } from './tier.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 /** Most severe first: --fail-on and sorting read this order. */
@@ -27,14 +28,16 @@ export type LintCode =
   | 'shadowed-rule'
   | 'allow-all-rule'
   | 'host-network-selected'
-  | 'unreachable-pod';
+  | 'unreachable-pod'
+  | 'tier-shadowed-rule'
+  | 'priority-tie';
 
 export interface Finding {
   readonly code: LintCode;
   readonly severity: Severity;
-  /** NetworkPolicy, Pod, or the workload kind a pod stands for (Deployment, Job...). */
+  /** NetworkPolicy, Pod, the workload kind a pod stands for (Deployment, Job...), or a tier policy kind (AdminNetworkPolicy...). */
   readonly kind: string;
-  /** namespace/name. */
+  /** namespace/name; a cluster-scoped tier policy's name alone. */
   readonly object: string;
   /** The field the finding is about, as `spec.ingress[0].from[1]`; '' for the whole object. */
   readonly path: string;
@@ -245,6 +248,59 @@ function policyFindings(c: CompiledSnapshot, policy: CompiledPolicy, out: Findin
   dnsFindings(c, policy, out);
 }
 
+/** Whether every end tier peer `a` matches, `b` matches too; unknown peers are left out (they fail closed, by action). */
+function tierPeerCovers(c: CompiledSnapshot, b: TierPeerMatcher, a: TierPeerMatcher): boolean {
+  if (a.kind === 'unknown' || b.kind === 'unknown') return false;
+  if (a.kind === 'nodes' || b.kind === 'nodes') return a.kind === 'nodes' && b.kind === 'nodes' && [...c.nodeAddresses(a)].every((x) => c.nodeAddresses(b).has(x));
+  return peerCovers(c, b, a);
+}
+
+/**
+ * A tier rule that an earlier rule of its policy covers (every peer and port) never matches
+ * first, whatever its action: the earlier one always decides. Worse when the actions differ.
+ */
+function tierRuleFindings(c: CompiledSnapshot, policy: CompiledTierPolicy, out: Finding[]): void {
+  for (const d of DIRECTIONS) {
+    const rules = tierRulesIn(policy, d);
+    rules.forEach((rule, i) => {
+      const earlier = rules.slice(0, i).find((b) => rule.peers.every((pa) => b.peers.some((pb) => tierPeerCovers(c, pb, pa))) && rule.ports.every((pa) => b.ports.some((pb) => portCovers(pb, pa))));
+      if (earlier === undefined) return;
+      const differ = earlier.action !== rule.action;
+      out.push({
+        code: 'tier-shadowed-rule',
+        severity: differ ? 'warning' : 'info',
+        kind: policy.kind,
+        object: policy.name,
+        path: rule.source.path,
+        message: differ
+          ? `never decides: ${earlier.source.path} (${earlier.actionText}) matches every connection it would, and the first matching rule wins, so its ${rule.actionText} never applies; move it above, or narrow ${earlier.source.path}`
+          : `never decides: ${earlier.source.path} (${earlier.actionText} too) matches every connection it would; remove it, or merge the two`,
+      });
+    });
+  }
+}
+
+/** Two tier policies of one tier and priority that both hold some pod in a direction: their order is the implementation's. */
+function priorityTies(c: CompiledSnapshot, out: Finding[]): void {
+  const policies = c.tierPolicies;
+  policies.forEach((b, j) => {
+    for (const a of policies.slice(0, j)) {
+      if (a.tier !== b.tier || a.priority === undefined || a.priority !== b.priority) continue;
+      const both = DIRECTIONS.filter((d) => tierRulesIn(a, d).length > 0 && tierRulesIn(b, d).length > 0);
+      const shared = c.tierSelectedBy(b).filter((pod) => c.tierSelects(a, pod));
+      if (both.length === 0 || shared.length === 0) continue;
+      out.push({
+        code: 'priority-tie',
+        severity: 'warning',
+        kind: b.kind,
+        object: b.name,
+        path: 'spec.priority',
+        message: `${a.ref} has the same tier (${a.tier}) and priority (${a.priority}), and both hold ${someOf(shared.map(qualifiedName))} for ${both.join(' and ')}: which is tried first is the implementation's choice, so give them different priorities`,
+      });
+    }
+  });
+}
+
 /** Whether a rule admits anything to `pod` (its ingress destination). */
 function admitsInto(c: CompiledSnapshot, rule: CompiledRule, pod: Pod): boolean {
   if (!admitsSomeone(c, rule)) return false;
@@ -277,7 +333,12 @@ export function lintSnapshot(c: CompiledSnapshot, scope: LintScope = {}): Findin
   const inScope = (ns: string): boolean => scope.namespaces === undefined || scope.namespaces.includes(ns);
   const policies = scope.policy === undefined ? c.policies.filter((p) => inScope(p.namespace)) : [scope.policy];
   for (const p of policies) policyFindings(c, p, out);
-  if (scope.policy === undefined) for (const pod of c.pods) if (inScope(pod.namespace)) podFindings(c, pod, out);
+  if (scope.policy === undefined) {
+    for (const pod of c.pods) if (inScope(pod.namespace)) podFindings(c, pod, out);
+    // Cluster-scoped: in every namespace's scope.
+    for (const p of c.tierPolicies) tierRuleFindings(c, p, out);
+    priorityTies(c, out);
+  }
   return out.sort((a, b) => bySeverity(a.severity) - bySeverity(b.severity) || cmp(a.object, b.object) || cmp(a.path, b.path) || cmp(a.code, b.code));
 }
 

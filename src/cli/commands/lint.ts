@@ -32,7 +32,7 @@ export async function runLint(args: GlobalArgs, o: LintOptions, out: Output): Pr
   const checked =
     policy !== undefined
       ? `networkpolicy ${policy.ref}`
-      : `${c.policies.filter((p) => scope === undefined || scope.includes(p.namespace)).length} policies${scope === undefined ? '' : ` in namespace ${scope.join(', ')}`}`;
+      : `${c.policies.filter((p) => scope === undefined || scope.includes(p.namespace)).length} policies${scope === undefined ? '' : ` in namespace ${scope.join(', ')}`}${c.tierPolicies.length === 0 ? '' : ` and ${c.tierPolicies.length} tier ${c.tierPolicies.length === 1 ? 'policy' : 'policies'}`}`;
   const printData = o.format === 'md' ? undefined : await dataPrinter(o.format);
   if (printData !== undefined) out.write(printData({ findings: findings.map(findingRecord), ...overlayField(loaded) }));
   else out.write(o.format === 'md' ? lintMarkdown(findings, checked) : lintTable(findings, checked));

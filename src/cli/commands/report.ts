@@ -19,9 +19,9 @@ export type ReportFormat = 'html';
 
 const byName = (a: Pod, b: Pod): number => (qualifiedName(a) < qualifiedName(b) ? -1 : qualifiedName(a) > qualifiedName(b) ? 1 : 0);
 
-/** Whether policies decide anything between the two: one end is isolated on its side. */
+/** Whether policies decide anything between the two: one end is isolated, or held by a tier policy, on its side. */
 function decided(c: CompiledSnapshot, from: Pod, to: Pod): boolean {
-  return c.isolating(from, 'egress').length > 0 || c.isolating(to, 'ingress').length > 0;
+  return c.isolating(from, 'egress').length > 0 || c.isolating(to, 'ingress').length > 0 || c.tiersOf(from, 'egress').length > 0 || c.tiersOf(to, 'ingress').length > 0;
 }
 
 export async function runReport(args: GlobalArgs, format: ReportFormat, out: Output): Promise<number> {
