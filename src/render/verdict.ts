@@ -73,7 +73,9 @@ function sideSummary(side: SideResult): string {
     case 'host-network':
       return 'a hostNetwork pod, no policy selects it';
     case 'not-isolated':
-      return `allowed, not isolated (no policy selecting it has type ${policyTypeOf(side.direction)})`;
+      return side.tiers === undefined
+        ? `allowed, not isolated (no policy selecting it has type ${policyTypeOf(side.direction)})`
+        : `allowed: no tier rule decides, and no NetworkPolicy selecting it has type ${policyTypeOf(side.direction)}`;
     case 'allowed':
       return `allowed by ${side.admittedBy.map(describeAdmission).join('; ')}`;
     case 'denied':
