@@ -161,7 +161,8 @@ function describePodSide(s: PodSideExplanation, style: ExplainStyle): string[] {
   const what = policyTypeOf(s.direction);
   if (s.admin.length > 0 || s.baseline.length > 0) {
     // "Not isolated: all allowed" would be untrue beside a tier's Deny: the order line says it all.
-    return [`  ${what}: in this order: ${tierOrder(s)}`, ...(s.isolated ? describeNetworkPolicySide(s, style).map((l) => `  ${l}`) : [])];
+    const np = s.isolated ? describeNetworkPolicySide(s, style).map((l) => `  ${l.replace(`  ${what}: `, '  NetworkPolicies: ')}`) : [];
+    return [`  ${what}: in this order: ${tierOrder(s)}`, ...np];
   }
   return describeNetworkPolicySide(s, style);
 }
