@@ -162,13 +162,13 @@ for (const c of cases) {
   });
 }
 
-test('cli: objects of kinds not evaluated get one warning a kind on stderr; the answer stands', async () => {
-  const anp = 'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: deny-all}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n';
+test('cli: objects of kinds (or API versions) not evaluated get one warning a kind on stderr; the answer stands', async () => {
+  const anp = 'apiVersion: policy.networking.k8s.io/v1beta1\nkind: ClusterNetworkPolicy\nmetadata: {name: deny-all}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n';
   const r = await netpol(['can-reach', 'default/frontend-0', 'default/db-0', '--port', '6379', ...f, '-f', '-'], { stdin: anp });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(
     r.stderr,
-    'warning: skipped 1 AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1) object: kubectl netpol does not evaluate it, and its answers leave it out\n' +
+    'warning: skipped 1 ClusterNetworkPolicy (policy.networking.k8s.io/v1beta1) object: kubectl netpol does not evaluate it, and its answers leave it out\n' +
       'warning: skipped 1 ConfigMap object: kubectl netpol does not evaluate it, and its answers leave it out\n',
   );
 });

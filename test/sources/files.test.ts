@@ -44,8 +44,8 @@ test('multi-document YAML: empty documents and ignored kinds are skipped, YAML 1
 
 test('objects of kinds not evaluated are counted by kind, with the group version where there is one', async () => {
   const text = [
-    'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}',
-    'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: b}',
+    'apiVersion: policy.networking.k8s.io/v1beta1\nkind: ClusterNetworkPolicy\nmetadata: {name: a}',
+    'apiVersion: policy.networking.k8s.io/v1beta1\nkind: ClusterNetworkPolicy\nmetadata: {name: b}',
     'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}',
     'apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: ConfigMap, metadata: {name: d}}]',
     'apiVersion: example.com/v9\nkind: NetworkPolicy\nmetadata: {name: e}',
@@ -54,7 +54,7 @@ test('objects of kinds not evaluated are counted by kind, with the group version
   const set = await readManifests(['-'], { stdin: Readable.from([text]) });
   assert.deepEqual(names(set), ['Namespace/shop']);
   assert.deepEqual(set.skipped, [
-    { kind: 'AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1)', count: 2 },
+    { kind: 'ClusterNetworkPolicy (policy.networking.k8s.io/v1beta1)', count: 2 },
     { kind: 'ConfigMap', count: 2 },
     { kind: 'NetworkPolicy (example.com/v9)', count: 1 },
   ]);
