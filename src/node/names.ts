@@ -90,13 +90,25 @@ export function podChainName(namespace: string, name: string, direction: Directi
   return `${PREFIX}POD-${letter(direction)}-${shortHash(`pod\0${namespace}\0${name}`).slice(0, CHAIN_HASH_DIGITS)}`;
 }
 
+/**
+ * Where a local pod's decision goes on when an admin tier rule says Pass: what the NetworkPolicies
+ * (or, with none isolating the pod, the baseline tier) make of the packet. Same suffix as the
+ * pod's own chain, so that the two read as a pair in iptables-save.
+ */
+export function passChainName(namespace: string, name: string, direction: Direction): string {
+  return `${PREFIX}PASS-${letter(direction)}-${shortHash(`pod\0${namespace}\0${name}`).slice(0, CHAIN_HASH_DIGITS)}`;
+}
+
 /** The chain holding one policy's rules of one direction. */
 export function policyChainName(namespace: string, name: string, direction: Direction): string {
   return `${PREFIX}POL-${letter(direction)}-${shortHash(`policy\0${namespace}\0${name}`).slice(0, CHAIN_HASH_DIGITS)}`;
 }
 
-/** Kinds of set: P pod addresses (hash:ip), N one ipBlock (hash:net), T named-port targets (hash:ip,port). */
-export type SetLetter = 'P' | 'N' | 'T';
+/**
+ * Kinds of set: P pod addresses (hash:ip), N one ipBlock or tier `networks` CIDR (hash:net), T
+ * named-port targets (hash:ip,port), H node addresses of a tier `nodes` peer (hash:ip).
+ */
+export type SetLetter = 'P' | 'N' | 'T' | 'H';
 
 /**
  * Sets are named by their content (header and entries), so that a changed set gets a new name: the
@@ -113,8 +125,13 @@ const HEX = '[0-9a-f]';
  * characters and bracket expressions only, which mean the same in a glob, a grep pattern and a
  * JavaScript regular expression: the three readings cannot drift apart.
  */
-export const CHAIN_GLOBS: readonly string[] = [FORWARD_CHAIN, INPUT_CHAIN, `${PREFIX}PO[DL]-[EI]-${HEX.repeat(CHAIN_HASH_DIGITS)}`];
-export const SET_GLOBS: readonly string[] = [`${PREFIX}[46][PNT]-${HEX.repeat(SET_HASH_DIGITS)}`];
+export const CHAIN_GLOBS: readonly string[] = [
+  FORWARD_CHAIN,
+  INPUT_CHAIN,
+  `${PREFIX}PO[DL]-[EI]-${HEX.repeat(CHAIN_HASH_DIGITS)}`,
+  `${PREFIX}PASS-[EI]-${HEX.repeat(CHAIN_HASH_DIGITS)}`,
+];
+export const SET_GLOBS: readonly string[] = [`${PREFIX}[46][PNTH]-${HEX.repeat(SET_HASH_DIGITS)}`];
 
 const exactly = (globs: readonly string[]): RegExp => new RegExp(`^(?:${globs.join('|')})$`);
 const OUR_CHAIN = exactly(CHAIN_GLOBS);

@@ -7,9 +7,25 @@
  * policy selects. PolicyChains builds each (policy, direction, those pods) once per snapshot and
  * hands the same chain and sets to every node that needs them (apply-node --all builds many nodes'
  * rule sets from one compiled snapshot); a chain never depends on anything else of a node.
+ * The sets are made here for the tier lines too (tier-lines.ts): one cache by content for both,
+ * since an admin tier's peers are as often the same pods as a NetworkPolicy's.
  */
 import { qualifiedName, type IpAddress, type IpFamily, type Pod } from '../model/index.js';
-import { assertNever, namedPortDestinations, resolvePortOn, rulesIn, type CompiledPolicy, type CompiledRule, type CompiledSnapshot, type Direction, type PeerMatcher, type PodsPeer } from '../engine/index.js';
+import {
+  assertNever,
+  namedPortDestinations,
+  resolvePortOn,
+  rulesIn,
+  type CidrPeer,
+  type CompiledPolicy,
+  type CompiledRule,
+  type CompiledSnapshot,
+  type Direction,
+  type NodesPeer,
+  type PeerMatcher,
+  type PodsPeer,
+  type PortMatcher,
+} from '../engine/index.js';
 import { policyChainName, sanitizeComment } from './names.js';
 import type { Chain, ChainRule, IpSet, MarkBits, Match, Target } from './rule-data.js';
 import { SetRegistry } from './sets.js';
@@ -87,6 +103,38 @@ export class PolicyChains {
     return name;
   }
 
+  /** The hash:ip set of the addresses of the pods these peers admit (one set: peers are OR'ed); undefined when empty. */
+  podAddressSet(sets: SetRegistry, peers: readonly PodsPeer[]): string | undefined {
+    return this.setOnce(sets, `P\0${peers.map((p) => p.key).join('\0')}`, () => sets.addresses(ipsOf(peers.flatMap((p) => this.c.peerPods(p)), this.family)));
+  }
+
+  /** The hash:net set of one cidr peer; undefined when it holds nothing of this family. */
+  cidrSet(sets: SetRegistry, peer: CidrPeer): string | undefined {
+    return this.setOnce(sets, `N\0${peer.key}`, () => sets.ipBlock(peer.cidr, peer.except));
+  }
+
+  /** The hash:ip set of the addresses of the nodes a tier `nodes` peer selects; undefined when empty. */
+  nodeAddressSet(sets: SetRegistry, peer: NodesPeer): string | undefined {
+    return this.setOnce(sets, `H\0${peer.key}`, () => {
+      const texts = this.c.nodeAddresses(peer);
+      const ips = this.c.snapshot.nodes.flatMap((n) => n.addresses.map((a) => a.ip)).filter((a) => a.family === this.family && texts.has(a.text));
+      return sets.nodeAddresses(ips);
+    });
+  }
+
+  /**
+   * The hash:ip,port set of a named port: (address, protocol:number) of every pod that could be
+   * the destination of a connection through `peers` (egress) or to `selected` (ingress), so that
+   * no other address ever matches; undefined when the name resolves on none.
+   */
+  namedPortSet(sets: SetRegistry, m: Extract<PortMatcher, { kind: 'named' }>, direction: Direction, peers: readonly PeerMatcher[], selected: readonly Pod[]): string | undefined {
+    return this.setOnce(sets, `T\0${m.protocol}\0${m.name}\0${destinationsKey(direction, peers, selected)}`, () =>
+      sets.namedPorts(
+        resolvePortOn(m, namedPortDestinations(this.c, direction, peers, selected)).flatMap(({ pod, port }) => pod.ips.map((ip) => ({ ip, protocol: m.protocol, port }))),
+      ),
+    );
+  }
+
   /**
    * One line per (peer part, port part): a rule admits when any peer AND any port match. An egress
    * line's named ports resolve on the pods its own peer part admits (the destination is the peer,
@@ -123,7 +171,7 @@ export class PolicyChains {
           podPeers.push(peer);
           break;
         case 'cidr': {
-          const set = this.setOnce(sets, `N\0${peer.key}`, () => sets.ipBlock(peer.cidr, peer.except));
+          const set = this.cidrSet(sets, peer);
           if (set !== undefined) parts.push({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${peer.index}]`, peers: [peer] });
           break;
         }
@@ -132,9 +180,7 @@ export class PolicyChains {
       }
     }
     if (podPeers.length > 0) {
-      const set = this.setOnce(sets, `P\0${podPeers.map((p) => p.key).join('\0')}`, () =>
-        sets.addresses(ipsOf(podPeers.flatMap((p) => this.c.peerPods(p)), this.family)),
-      );
+      const set = this.podAddressSet(sets, podPeers);
       if (set !== undefined) parts.unshift({ matches: [{ kind: 'in-set', set, flags }], label: `${field}[${podPeers.map((p) => p.index).join(',')}]`, peers: podPeers });
     }
     return parts;
@@ -151,16 +197,8 @@ export class PolicyChains {
         case 'range':
           return [{ matches: [{ kind: 'dest-port', protocol: m.protocol, first: m.first, last: m.last }], label: `ports[${m.index}]` }];
         case 'named': {
-          // A named port matches the DESTINATION pod's number for that name: the (address, port)
-          // pairs of every pod that could be the destination here, so that no other address ever matches.
-          const { direction } = r.source;
-          const set = this.setOnce(sets, `T\0${m.protocol}\0${m.name}\0${destinationsKey(direction, peers, selected)}`, () =>
-            sets.namedPorts(
-              resolvePortOn(m, namedPortDestinations(this.c, direction, peers, selected)).flatMap(({ pod, port }) =>
-                pod.ips.map((ip) => ({ ip, protocol: m.protocol, port })),
-              ),
-            ),
-          );
+          // A named port matches the DESTINATION pod's number for that name.
+          const set = this.namedPortSet(sets, m, r.source.direction, peers, selected);
           return set === undefined ? [] : [{ matches: [{ kind: 'protocol', protocol: m.protocol }, { kind: 'in-set', set, flags: 'dst,dst' }], label: `ports[${m.index}]` }];
         }
         default:

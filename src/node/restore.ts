@@ -53,6 +53,8 @@ export function renderTarget(t: Target, family: IpFamily): string {
   switch (t.kind) {
     case 'jump':
       return `-j ${t.chain}`;
+    case 'goto':
+      return `-g ${t.chain}`;
     case 'return':
       return '-j RETURN';
     case 'reject':

@@ -37,9 +37,15 @@ export type Match =
   | { readonly kind: 'in-set'; readonly set: string; readonly flags: 'src' | 'dst' | 'dst,dst' }
   | { readonly kind: 'mark'; readonly bits: number };
 
-/** Cases of a target: our chains only ever jump, return, reject or mark; they never ACCEPT. */
+/**
+ * Cases of a target: our chains only ever jump, go to, return, reject or mark; they never ACCEPT.
+ *   jump   -j CHAIN: when CHAIN returns, the next rule here is tried
+ *   goto   -g CHAIN: when CHAIN returns, this chain has returned too (an admin tier Pass hands the
+ *          whole decision to the rest, and the rest's RETURN is the pod chain's)
+ */
 export type Target =
   | { readonly kind: 'jump'; readonly chain: string }
+  | { readonly kind: 'goto'; readonly chain: string }
   | { readonly kind: 'return' }
   | { readonly kind: 'reject' }
   | { readonly kind: 'set-mark'; readonly bits: number }

@@ -18,6 +18,26 @@
  *   KNP-POL-E-*  one line per (peer, port) of each egress rule: a match sets the egress bit.
  *   (and the same with I for ingress and its own bit)
  *
+ * The admin tiers (docs/TIERS.md) widen both groups. A pod is intercepted in a direction when a
+ * NetworkPolicy isolates it OR a tier policy with rules of that direction selects it. The
+ * decision chain of a pod that tier policies select (a pod without any keeps the chain above,
+ * line for line) is, per direction:
+ *   KNP-POD-E-*  to itself -> RETURN; the admin tier's lines (tier-lines.ts), in evaluation
+ *                order: Allow -> RETURN (the side admits; NetworkPolicies are not asked),
+ *                Deny -> REJECT, Pass -> goto KNP-PASS-E-*; then the rest (below)
+ *   the rest     NetworkPolicies isolate the pod: the policy jumps and REJECT, as above, and the
+ *                baseline tier is never asked; otherwise the baseline tier's lines: Allow ->
+ *                RETURN, Deny -> REJECT, Pass -> RETURN (the default), and a last RETURN: the
+ *                pod is not isolated.
+ * The rest is inline when no admin line of the pod says Pass, and otherwise in KNP-PASS-E-*
+ * alone, where the pod chain's Pass lines and its last line (no admin rule matched) go to:
+ * written once, not once inline and once for the Pass, so that a pod's rule count does not
+ * double with one Pass and the rest's counters count every packet the admin tier left undecided.
+ * A goto (-g), not a jump, because the rest's verdict is final: its RETURN returns from the pod
+ * chain too, straight to KNP-FORWARD, with no line after the Pass to skip.
+ * Tier lines decide by their first match and set no mark: an Allow ends the pod chain's walk
+ * at once, and the other side's chain, later in KNP-FORWARD, still decides for itself.
+ *
  * Why RETURN and never ACCEPT: an ACCEPT in our chain would end the packet's walk through FORWARD
  * and skip the host's own later rules (and, on one node, the destination's ingress check). Admitted
  * packets RETURN, so FORWARD goes on exactly as if we were not there; only denials end a walk.
@@ -41,11 +61,12 @@
  * node's address is routed out through FORWARD, and its egress rules decide it like any address.
  */
 import { qualifiedName, type IpFamily, type Pod } from '../model/index.js';
-import type { CompiledSnapshot, Direction } from '../engine/index.js';
-import { FORWARD_CHAIN, DEFAULT_MARKS, podChainName } from './names.js';
-import type { Chain, ChainRule, FamilyRules, MarkBits, Match, RuleSet } from './rule-data.js';
+import { assertNever, type CompiledSnapshot, type CompiledTierPolicy, type Direction } from '../engine/index.js';
+import { FORWARD_CHAIN, DEFAULT_MARKS, passChainName, podChainName } from './names.js';
+import type { Chain, ChainRule, FamilyRules, MarkBits, Match, RuleSet, Target } from './rule-data.js';
 import { SetRegistry } from './sets.js';
 import { chainRule as rule, markOf, PolicyChains } from './policy-chains.js';
+import { TierLineBuilder, type TierLine } from './tier-lines.js';
 
 export type { RuleSet } from './rule-data.js';
 
@@ -85,6 +106,7 @@ class FamilyBuilder {
   constructor(
     private readonly c: CompiledSnapshot,
     private readonly shared: PolicyChains,
+    private readonly tierLines: TierLineBuilder,
     private readonly local: readonly Pod[],
     private readonly family: IpFamily,
     private readonly marks: MarkBits,
@@ -94,9 +116,9 @@ class FamilyBuilder {
 
   build(): FamilyRules {
     const pods = this.local.filter((p) => p.ips.some((ip) => ip.family === this.family));
-    const isolated = (d: Direction): Pod[] => pods.filter((p) => this.c.isolating(p, d).length > 0);
-    const egress = isolated('egress');
-    const ingress = isolated('ingress');
+    const intercepted = (d: Direction): Pod[] => pods.filter((p) => this.c.isolating(p, d).length > 0 || this.c.tiersOf(p, d).length > 0);
+    const egress = intercepted('egress');
+    const ingress = intercepted('ingress');
     // Nothing to enforce: no hooks and no chains, rather than top chains that only clear marks. The
     // family's filter table is then never touched (an install would create it on a node that had
     // none, and no cleanup can take a table away), no packet pays for our walk, and a kernel
@@ -104,7 +126,7 @@ class FamilyBuilder {
     if (egress.length + ingress.length === 0) {
       return { family: this.family, hooks: [], chains: [], sets: [], enforcing: false };
     }
-    const podChains = [...egress.map((p) => this.podChain(p, 'egress')), ...ingress.map((p) => this.podChain(p, 'ingress'))];
+    const podChains = [...egress.flatMap((p) => this.podChains(p, 'egress')), ...ingress.flatMap((p) => this.podChains(p, 'ingress'))];
     const forward = this.topChain(FORWARD_CHAIN, [
       ...egress.flatMap((p) => this.interceptRules(p, 'egress')),
       ...ingress.flatMap((p) => this.interceptRules(p, 'ingress')),
@@ -155,15 +177,34 @@ class FamilyBuilder {
       });
   }
 
-  /** Group 2: the pod's decision chain. */
-  private podChain(pod: Pod, direction: Direction): Chain {
-    const admitted: Match = { kind: 'mark', bits: markOf(this.marks, direction) };
+  /** Group 2: the pod's decision chain, and its pass chain when an admin tier rule says Pass. */
+  private podChains(pod: Pod, direction: Direction): Chain[] {
     const who = `${qualifiedName(pod)} ${direction}`;
-    const rules: ChainRule[] = [];
+    const name = podChainName(pod.namespace, pod.name, direction);
+    const self: ChainRule[] = [];
     for (const address of pod.ips.filter((ip) => ip.family === this.family)) {
       const m: Match = direction === 'egress' ? { kind: 'destination', address } : { kind: 'source', address };
-      rules.push(rule([m], { kind: 'return' }, `${who}: a pod to itself`));
+      self.push(rule([m], { kind: 'return' }, `${who}: a pod to itself`));
     }
+    const tiers = this.c.tiersOf(pod, direction);
+    if (tiers.length === 0) return [{ name, rules: [...self, ...this.policyPart(pod, direction, who)] }];
+    const pass = passChainName(pod.namespace, pod.name, direction);
+    const admin = this.tierRules(tiers.filter((p) => p.tier === 'Admin'), pod, direction, who, 'Admin', pass);
+    const rest =
+      this.c.isolating(pod, direction).length > 0
+        ? this.policyPart(pod, direction, who)
+        : [...this.tierRules(tiers.filter((p) => p.tier === 'Baseline'), pod, direction, who, 'Baseline', pass), rule([], { kind: 'return' }, `${who}: no tier rule matched, no policy isolates`)];
+    if (!admin.some((r) => r.target.kind === 'goto')) return [{ name, rules: [...self, ...admin, ...rest] }];
+    return [
+      { name, rules: [...self, ...admin, rule([], { kind: 'goto', chain: pass }, `${who}: no admin tier rule matched`)] },
+      { name: pass, rules: rest },
+    ];
+  }
+
+  /** The NetworkPolicy part of a decision chain: each isolating policy's chain, then REJECT. */
+  private policyPart(pod: Pod, direction: Direction, who: string): ChainRule[] {
+    const admitted: Match = { kind: 'mark', bits: markOf(this.marks, direction) };
+    const rules: ChainRule[] = [];
     const policies = [...this.c.isolating(pod, direction)].sort(byKey);
     for (const policy of policies) {
       const shared = this.shared.chainOf(policy, direction, this.local);
@@ -174,19 +215,47 @@ class FamilyBuilder {
       rules.push(rule([admitted], { kind: 'return' }, `${who}: admitted by ${policy.ref}`));
     }
     rules.push(rule([], { kind: 'reject' }, `${who}: no policy admits`));
-    return { name: podChainName(pod.namespace, pod.name, direction), rules };
+    return rules;
+  }
+
+  /** The lines of one tier's policies (in evaluation order), each with its action's target. */
+  private tierRules(policies: readonly CompiledTierPolicy[], pod: Pod, direction: Direction, who: string, tier: 'Admin' | 'Baseline', pass: string): ChainRule[] {
+    return policies.flatMap((policy) => {
+      const built = this.tierLines.linesOf(policy, direction, pod);
+      for (const set of built.sets) this.sets.include(set);
+      return built.lines.map((l) => rule([...l.matches], tierTarget(l, tier, pass), `${who}: ${l.label}: ${l.actionText}`));
+    });
+  }
+}
+
+/**
+ * Admin Allow and Deny decide the side; admin Pass hands it to the rest (`pass`). In the baseline
+ * tier Pass means the default, which there is allowed: nothing comes after it.
+ */
+function tierTarget(line: TierLine, tier: 'Admin' | 'Baseline', pass: string): Target {
+  switch (line.action) {
+    case 'Allow':
+      return { kind: 'return' };
+    case 'Deny':
+      return { kind: 'reject' };
+    case 'Pass':
+      return tier === 'Admin' ? { kind: 'goto', chain: pass } : { kind: 'return' };
+    default:
+      return assertNever(line.action);
   }
 }
 
 /**
  * The rule sets of one compiled snapshot's nodes, with one pair of mark bits. Everything that is
  * the same on every node is built once and shared: the policy chains and their sets, per family
- * (policy-chains.ts). What remains per node is unavoidable: its local pods, their interception
+ * (policy-chains.ts), and the tier policies' lines (tier-lines.ts). What remains per node is unavoidable: its local pods, their interception
  * rules and decision chains, and the choice of policy chains and sets they need.
  */
 export class RuleSetBuilder {
   private readonly v4: PolicyChains;
   private readonly v6: PolicyChains;
+  private readonly tiers4: TierLineBuilder;
+  private readonly tiers6: TierLineBuilder;
 
   constructor(
     private readonly c: CompiledSnapshot,
@@ -194,6 +263,8 @@ export class RuleSetBuilder {
   ) {
     this.v4 = new PolicyChains(c, 4, marks);
     this.v6 = new PolicyChains(c, 6, marks);
+    this.tiers4 = new TierLineBuilder(4, this.v4);
+    this.tiers6 = new TierLineBuilder(6, this.v6);
   }
 
   build(nodeName: string): RuleSet {
@@ -201,8 +272,8 @@ export class RuleSetBuilder {
     return {
       node: nodeName,
       marks: this.marks,
-      v4: new FamilyBuilder(this.c, this.v4, local, 4, this.marks).build(),
-      v6: new FamilyBuilder(this.c, this.v6, local, 6, this.marks).build(),
+      v4: new FamilyBuilder(this.c, this.v4, this.tiers4, local, 4, this.marks).build(),
+      v6: new FamilyBuilder(this.c, this.v6, this.tiers6, local, 6, this.marks).build(),
     };
   }
 }

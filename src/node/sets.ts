@@ -5,6 +5,7 @@
  *   hash:ip       the pods of a rule's selector peers (one set for their union: peers are OR'ed)
  *   hash:net      one ipBlock: its cidr, with the excepts inside it as `nomatch` entries
  *   hash:ip,port  named-port targets: (pod address, protocol:number) for every pod the name resolves on
+ *   hash:ip       the addresses of the nodes a tier `nodes` peer selects
  * Identical sets are shared: a set's name is the hash of its content.
  *
  * ipBlocks get a set each, never a shared one: hash:net decides by the most specific entry that
@@ -93,6 +94,12 @@ export class SetRegistry {
   addresses(ips: readonly IpAddress[]): string | undefined {
     const entries = ips.filter((ip) => ip.family === this.family).map((ip): SetEntry => ({ kind: 'ip', ip }));
     return this.add('hash:ip', 'P', entries);
+  }
+
+  /** A hash:ip set of node addresses (a tier `nodes` peer's); undefined when there are none. */
+  nodeAddresses(ips: readonly IpAddress[]): string | undefined {
+    const entries = ips.filter((ip) => ip.family === this.family).map((ip): SetEntry => ({ kind: 'ip', ip }));
+    return this.add('hash:ip', 'H', entries);
   }
 
   /** A hash:net set for one ipBlock; undefined when it holds nothing of this family. */

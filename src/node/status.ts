@@ -6,7 +6,7 @@
  * ours, how many packets entered it, were rejected there, and were admitted by each policy.
  *
  * Which pod or policy a chain stands for is read from the rules' comments, on the node and in the
- * desired rule set alike (ruleset.ts writes "NS/POD DIRECTION: ..." in a pod's chain, "NS/POLICY
+ * desired rule set alike (ruleset.ts writes "NS/POD DIRECTION: ..." in a pod's chain and its pass chain, "NS/POLICY
  * DIRECTION[i] ..." in a policy's, "...: policy NS/POLICY" on the jump into it): a chain left by
  * a pod that no longer exists can only be named that way, since chain names are hashes.
  */
@@ -152,8 +152,10 @@ function commentOf(line: string): string | undefined {
   return m === null ? undefined : (m[1] ?? m[2]);
 }
 
-const POD_CHAIN = /^KNP-POD-[EI]-/;
+/** A pod's decision chain, or the pass chain its admin tier Pass lines go to: both stand for the pod. */
+const POD_CHAIN = /^KNP-(?:POD|PASS)-[EI]-/;
 const POLICY_CHAIN = /^KNP-POL-[EI]-/;
+const INGRESS_CHAIN = /^KNP-(?:POD|PASS|POL)-I-/;
 const WHO = /^(\S+\/\S+) (ingress|egress)\b/;
 const POLICY_JUMP = /: policy (\S+\/\S+)$/;
 
@@ -197,7 +199,7 @@ function desiredUnits(f: FamilyRules): Units {
 function ownerOf(chain: string, units: readonly Units[]): ChainOwner {
   if (!POD_CHAIN.test(chain) && !POLICY_CHAIN.test(chain)) return isOurChain(chain) ? { kind: 'top' } : { kind: 'unknown' };
   const kind = POD_CHAIN.test(chain) ? 'pod' : 'policy';
-  const direction: Direction = chain.startsWith('KNP-POD-I-') || chain.startsWith('KNP-POL-I-') ? 'ingress' : 'egress';
+  const direction: Direction = INGRESS_CHAIN.test(chain) ? 'ingress' : 'egress';
   for (const u of units) {
     for (const line of u.lines.get(chain) ?? []) {
       if (!line.startsWith(`-A ${chain} `)) continue;

@@ -5,7 +5,7 @@
  * (pod 10.244.N.H on lab node N). Addresses the world gives a member beyond what lab.sh assigns
  * (node-a's ExternalIPs; every external address of a row, all held by `x`, with routes from the
  * nodes when off the node link) are added to its eth0, and each probe is sent from the row's own
- * source address. Rows then differ only in policies: rows with the same policies are probed
+ * source address. Rows then differ only in policies (tier policies included): rows with the same policies are probed
  * together, after each node they cross has run its apply-node script (only when it changed).
  */
 import assert from 'node:assert/strict';
@@ -73,6 +73,10 @@ function memberFor(e: Endpoint, address: IpAddress): { member: string; node?: st
     const m = podMember(e.pod);
     return 'pod' in m ? { member: m.pod.name, node: m.pod.node } : m;
   }
+  // The external host would take the pod's address and the nodes a route to it: every other row
+  // to or from that pod would then meet the wrong host (it happened: a whole run gone wrong).
+  const holder = PODS.find((p) => !p.hostNetwork && p.ips.some((a) => same(a, address)));
+  if (e.kind === 'ip' && holder !== undefined) throw new Error(`table lab: ${address.text} is pod ${holder.namespace}/${holder.name}'s address: name the pod, not the address`);
   const node = NODES.find((n) => n.addresses.some((a) => same(a.ip, address)));
   // A hostNetwork pod is its node, and has the node's addresses.
   if (e.kind === 'pod' && node?.name !== e.pod.nodeName) throw new Error(`table lab: hostNetwork pod ${e.pod.name} must have its node's addresses`);
@@ -156,9 +160,9 @@ function listenPorts(plans: readonly (Planned | { skip: string })[]): Map<string
   return new Map([...out].map(([m, ports]) => [m, [...ports.values()]]));
 }
 
-/** Same policies, same key; bigints (addresses) as text. */
+/** Same policies (NetworkPolicies and tier policies alike), same key; bigints (addresses) as text. */
 function policyKey(row: Row): string {
-  return JSON.stringify(row.policies, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return JSON.stringify([row.policies, row.tierPolicies ?? []], (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * @module test/node/interpret
  * A small netfilter model that runs packets through RuleSet data (not through iptables text): the
- * filter hooks, jumps and returns, MARK, REJECT, and ipset lookups as the kernel does them
+ * filter hooks, jumps, gotos and returns, MARK, REJECT, and ipset lookups as the kernel does them
  * (hash:net: the most specific entry containing the address decides; a nomatch entry answers no).
  * Then the path of a connection across the cluster: the source node's hook (FORWARD, or INPUT when
  * the destination is that node itself, or none when the host itself sends), then the destination
@@ -115,6 +115,9 @@ class Walk {
           case 'jump':
             if (this.run(t.chain) === 'reject') return 'reject';
             break;
+          // The target's verdict is this chain's: its RETURN goes back past us, to our caller.
+          case 'goto':
+            return this.run(t.chain);
           case 'return':
             return 'return';
           case 'reject':

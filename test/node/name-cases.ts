@@ -2,7 +2,7 @@
  * Names the node scripts must call ours, and names an admin or another tool may well use, some of
  * them one character off ours: shared by the TypeScript and the sh readings of "ours".
  */
-import { podChainName, policyChainName, setName } from '../../src/node/index.js';
+import { passChainName, podChainName, policyChainName, setName } from '../../src/node/index.js';
 
 export const NAME_CASES: readonly { readonly name: string; readonly chain: boolean; readonly set: boolean }[] = [
   { name: 'KNP-FORWARD', chain: true, set: false },
@@ -14,6 +14,12 @@ export const NAME_CASES: readonly { readonly name: string; readonly chain: boole
   { name: setName(4, 'P', 'a'), chain: false, set: true },
   { name: setName(6, 'N', 'b'), chain: false, set: true },
   { name: setName(4, 'T', 'c'), chain: false, set: true },
+  { name: passChainName('ns', 'p', 'egress'), chain: true, set: false },
+  { name: passChainName('ns', 'p', 'ingress'), chain: true, set: false },
+  { name: setName(6, 'H', 'd'), chain: false, set: true },
+  { name: 'KNP-PASS-X-0123456789ab', chain: false, set: false },
+  { name: 'KNP-PAS-E-0123456789ab', chain: false, set: false },
+  { name: 'KNP-PASS-E-0123456789a', chain: false, set: false },
   { name: 'KNP-ADMIN', chain: false, set: false },
   { name: 'KNP-blocklist', chain: false, set: false },
   { name: 'KNP-FORWARD2', chain: false, set: false },

@@ -55,11 +55,11 @@ export function state(ns: Netns, mode: Mode): string {
 /** The rules of our chains: names of exactly our shapes, written out here independently of names.ts. */
 export function ours(ns: Netns, mode: Mode, family: 4 | 6): string[] {
   const save = ns.sh(`${family === 4 ? 'iptables' : 'ip6tables'}-${mode}-save -t filter`);
-  return save.split('\n').filter((l) => /^-A KNP-(FORWARD|INPUT|PO[DL]-[EI]-[0-9a-f]{12}) /.test(l));
+  return save.split('\n').filter((l) => /^-A KNP-(FORWARD|INPUT|(?:PO[DL]|PASS)-[EI]-[0-9a-f]{12}) /.test(l));
 }
 
 export function ourSets(ns: Netns): string[] {
-  return ns.sh('ipset list -n').split('\n').filter((l) => /^KNP-[46][PNT]-[0-9a-f]{16}$/.test(l)).sort();
+  return ns.sh('ipset list -n').split('\n').filter((l) => /^KNP-[46][PNTH]-[0-9a-f]{16}$/.test(l)).sort();
 }
 
 

@@ -52,7 +52,7 @@ function foreignLines(text: string): string[] {
     if (decl) return !isOurChain(decl[1] as string);
     const rule = /^-A (\S+) (?:.* )?-[jg] (\S+)$/.exec(l);
     if (rule) return !isOurChain(rule[1] as string) && !isOurChain(rule[2] as string);
-    return !/^-A KNP-(FORWARD|INPUT|PO[DL]-[EI]-[0-9a-f]{12}) /.test(l);
+    return !/^-A KNP-(FORWARD|INPUT|(?:PO[DL]|PASS)-[EI]-[0-9a-f]{12}) /.test(l);
   });
 }
 
@@ -87,7 +87,7 @@ for (const c of tableCases) {
     assert.equal(lines.find((l) => l.startsWith('-A FORWARD ')), HOOK, 'our hook first in FORWARD');
     const jumpsIn = lines.filter((l) => !/^-A KNP-/.test(l) && isOurChain(/ -[jg] (\S+)$/.exec(l)?.[1] ?? ''));
     assert.deepEqual(jumpsIn, [HOOK], 'no other jump into our chains');
-    assert.deepEqual(lines.filter((l) => /^-A KNP-(FORWARD|PO[DL]-[EI]-[0-9a-f]{12}) /.test(l)).sort(), [...renderChainRules(rs.v4)].sort());
+    assert.deepEqual(lines.filter((l) => /^-A KNP-(FORWARD|(?:PO[DL]|PASS)-[EI]-[0-9a-f]{12}) /.test(l)).sort(), [...renderChainRules(rs.v4)].sort());
     assert.deepEqual(foreignLines(text), foreignLines(saveText(before)), 'foreign lines, in order');
     assert.equal(saveText(restore(after, v4.rollback)), saveText(before), 'rollback: the table as it was');
     for (const l of [...v4.restore, ...v4.rollback].flatMap((b) => b.split('\n'))) {

@@ -109,7 +109,7 @@ for (const c of familyCases) {
     assert.doesNotMatch(text, new RegExp(`^knp_restore_${c.idle}\\(\\)`, 'm'));
     assert.match(text, new RegExp(`^knp_restore_${other}\\(\\) \\{$`, 'm'));
     assert.match(text, new RegExp(`^# IPv${c.idle}: nothing to enforce \\(no isolated IPv${c.idle} pod on this node\\): nothing installed`, 'm'));
-    assert.doesNotMatch(text, new RegExp(`KNP-${c.idle}[PNT]-`), `no IPv${c.idle} set`);
+    assert.doesNotMatch(text, new RegExp(`KNP-${c.idle}[PNTH]-`), `no IPv${c.idle} set`);
   });
 }
 

@@ -2,7 +2,7 @@
  * @module test/support/build
  * The one set of model builders for every test (engine, render, node, lab): short to write, and
  * defaulted as sources/ would default objects read from manifests (the namespace's name label,
- * policyTypes, implied namespaces), so tests need not go through the manifest readers. Addresses
+ * policyTypes, implied namespaces, a tier rule's action word), so tests need not go through the manifest readers. Addresses
  * go through the product's own parser (support/addresses), so a typo fails loudly.
  */
 import type {
@@ -21,6 +21,13 @@ import type {
   Rule,
   SelectorRequirement,
   Snapshot,
+  Tier,
+  TierAction,
+  TierPeer,
+  TierPolicy,
+  TierPort,
+  TierRule,
+  TierSubject,
 } from '../../src/model/index.js';
 import { cidr, ip } from './addresses.js';
 import { compileSnapshot, explainPolicy, type PolicyExplanation } from '../../src/engine/index.js';
@@ -116,6 +123,49 @@ export function policy(namespace: string, name: string, podSelector: LabelSelect
 /** A node whose addresses are all InternalIPs; build the object by hand for other types. */
 export function node(name: string, ...addresses: string[]): ClusterNode {
   return { name, labels: {}, addresses: addresses.map((a) => ({ type: 'InternalIP', ip: ip(a) })) };
+}
+
+/** A tier rule (AdminNetworkPolicy and friends); `ports` undefined: every port, as when the field is left out. */
+export function tierRule(action: TierAction, peers: TierPeer[], ports?: TierPort[], name?: string): TierRule {
+  return { ...(name === undefined ? {} : { name }), action, actionText: action, peers, ...(ports === undefined ? {} : { ports }) };
+}
+
+/** Tier peers: every pod of the selected namespaces; selected pods (of every namespace by default); nodes; CIDRs; a field this version does not know. */
+export const tierNamespaces = (namespaceSelector: LabelSelector): TierPeer => ({ kind: 'namespaces', namespaceSelector });
+export const tierPods = (podSelector: LabelSelector, namespaceSelector: LabelSelector = sel()): TierPeer => ({ kind: 'pods', namespaceSelector, podSelector });
+export const tierNodes = (nodeSelector: LabelSelector): TierPeer => ({ kind: 'nodes', nodeSelector });
+export const tierNetworks = (...cidrs: string[]): TierPeer => ({ kind: 'networks', cidrs: cidrs.map(cidr) });
+export const tierUnknown = (...fields: string[]): TierPeer => ({ kind: 'unknown', fields });
+
+/** `tierPort(80)`, `tierPort(53, 'UDP')`, `tierPort(6000, 'TCP', 6400)` (a range), `tierPort('redis')` (named). */
+export function tierPort(p: number | string, protocol: Protocol = 'TCP', end?: number): TierPort {
+  if (typeof p === 'string') return { kind: 'named', name: p };
+  return end === undefined ? { kind: 'number', protocol, port: p } : { kind: 'range', protocol, start: p, end };
+}
+
+/** Subjects: every pod of the selected namespaces, or selected pods (of every namespace by default). */
+export const subjectNamespaces = (namespaceSelector: LabelSelector): TierSubject => ({ kind: 'namespaces', namespaceSelector });
+export const subjectPods = (podSelector: LabelSelector, namespaceSelector: LabelSelector = sel()): TierSubject => ({ kind: 'pods', namespaceSelector, podSelector });
+
+export interface TierOpts {
+  ingress?: TierRule[];
+  egress?: TierRule[];
+}
+
+/** An AdminNetworkPolicy (v1alpha1). */
+export function anp(name: string, priority: number, subject: TierSubject, o: TierOpts = {}): TierPolicy {
+  return { kind: 'AdminNetworkPolicy', name, tier: 'Admin', priority, subject, ingress: o.ingress ?? [], egress: o.egress ?? [] };
+}
+
+/** The BaselineAdminNetworkPolicy (v1alpha1): its one allowed name, no priority. */
+export function banp(subject: TierSubject, o: TierOpts = {}): TierPolicy {
+  return { kind: 'BaselineAdminNetworkPolicy', name: 'default', tier: 'Baseline', subject, ingress: o.ingress ?? [], egress: o.egress ?? [] };
+}
+
+/** A ClusterNetworkPolicy (v1alpha2): Allow is written Accept there, as the decoder keeps it. */
+export function cnp(name: string, tier: Tier, priority: number, subject: TierSubject, o: TierOpts = {}): TierPolicy {
+  const accept = (r: TierRule): TierRule => (r.action === 'Allow' ? { ...r, actionText: 'Accept' } : r);
+  return { kind: 'ClusterNetworkPolicy', name, tier, priority, subject, ingress: (o.ingress ?? []).map(accept), egress: (o.egress ?? []).map(accept) };
 }
 
 /** Adds, after the given ones, the namespaces pods and policies live in, as sources/ does. */

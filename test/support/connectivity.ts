@@ -14,8 +14,31 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Endpoint } from '../../src/engine/index.js';
-import type { ClusterNode, IpFamily, NetworkPolicy, Peer, Protocol, Rule, Snapshot } from '../../src/model/index.js';
-import { ip, ipBlock, ns, pod, podPeer, policy, port, rule, sel, snapshot } from './build.js';
+import type { ClusterNode, IpFamily, NetworkPolicy, Peer, Protocol, Rule, Snapshot, TierPolicy, TierRule } from '../../src/model/index.js';
+import {
+  anp,
+  banp,
+  cnp,
+  ip,
+  ipBlock,
+  ns,
+  pod,
+  podPeer,
+  policy,
+  port,
+  rule,
+  sel,
+  snapshot,
+  subjectNamespaces,
+  subjectPods,
+  tierNamespaces,
+  tierNetworks,
+  tierNodes,
+  tierPods,
+  tierPort,
+  tierRule,
+  tierUnknown,
+} from './build.js';
 
 export const NAMESPACES = [ns('default'), ns('prod', { team: 'a', project: 'myproject' }), ns('dev', { team: 'b' })];
 
@@ -41,22 +64,24 @@ function addresses(...list: [string, string][]): ClusterNode['addresses'] {
   return list.map(([type, a]) => ({ type, ip: ip(a) }));
 }
 
-/** Every address a node holds is the node's: link, bridge, and node-a's ExternalIPs too. */
+/** Every address a node holds is the node's: link, bridge, and node-a's ExternalIPs too. Labelled as the kubelet labels them, for tier `nodes` peers. */
 export const NODES: ClusterNode[] = [
   {
     name: 'node-a',
-    labels: {},
+    labels: { 'kubernetes.io/hostname': 'node-a' },
     addresses: addresses(
       ['InternalIP', '192.168.56.11'], ['InternalIP', 'fd00:56::11'], ['InternalIP', '10.244.1.1'], ['InternalIP', 'fd00:244:1::1'],
       ['ExternalIP', '203.0.113.1'], ['ExternalIP', '2001:db8:ff::1'],
     ),
   },
-  { name: 'node-b', labels: {}, addresses: addresses(['InternalIP', '192.168.56.12'], ['InternalIP', 'fd00:56::12'], ['InternalIP', '10.244.2.1'], ['InternalIP', 'fd00:244:2::1']) },
+  { name: 'node-b', labels: { 'kubernetes.io/hostname': 'node-b' }, addresses: addresses(['InternalIP', '192.168.56.12'], ['InternalIP', 'fd00:56::12'], ['InternalIP', '10.244.2.1'], ['InternalIP', 'fd00:244:2::1']) },
 ];
 
 export interface Row {
   readonly name: string;
   readonly policies: readonly NetworkPolicy[];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects; none when left out. */
+  readonly tierPolicies?: readonly TierPolicy[];
   /** `namespace/name` of a pod of PODS, or an address. */
   readonly src: string;
   readonly dst: string;
@@ -68,8 +93,8 @@ export interface Row {
   readonly allowed: boolean;
 }
 
-export function snapshotOf(row: Pick<Row, 'policies'>): Snapshot {
-  return snapshot({ namespaces: NAMESPACES, pods: PODS, nodes: NODES, policies: [...row.policies] });
+export function snapshotOf(row: Pick<Row, 'policies' | 'tierPolicies'>): Snapshot {
+  return snapshot({ namespaces: NAMESPACES, pods: PODS, nodes: NODES, policies: [...row.policies], tierPolicies: [...(row.tierPolicies ?? [])] });
 }
 
 /** A pod is returned as the very object of PODS: the engine tells "a pod to itself" by identity. */
@@ -101,6 +126,49 @@ const v6Block = ipBlock('2001:db8:1::/64', ['2001:db8:1::1:0/126']);
 
 const sameNs = (s: string): Peer => podPeer(sel({ role: s }));
 const inNs = (labels: Record<string, string>): Peer => podPeer(undefined, sel(labels));
+
+// The admin tiers (docs/TIERS.md). Subjects and peers as the API writes them: every namespace
+// unless a namespaceSelector narrows it. Each set of tier policies is one constant, shared by the
+// rows that probe it, so that the lab applies it once.
+const inDefault = sel({ 'kubernetes.io/metadata.name': 'default' });
+const dbSubject = subjectPods(sel({ role: 'db' }), inDefault);
+const webSubject = subjectPods(sel({ role: 'frontend' }), inDefault);
+const everyNs = tierNamespaces(sel());
+const anpDbIn = (name: string, priority: number, ...ingress: TierRule[]): TierPolicy => anp(name, priority, dbSubject, { ingress });
+const allowAllToDb = [anpDbIn('allow-db', 10, tierRule('Allow', [everyNs]))];
+const denyTeamAToDb = [anpDbIn('deny-team-a', 10, tierRule('Deny', [tierNamespaces(sel({ team: 'a' }))]))];
+const denyClientToDb = [anp('deny-db', 10, subjectNamespaces(sel({ team: 'a' })), { egress: [tierRule('Deny', [tierPods(sel({ role: 'db' }))])] })];
+const passAll = anpDbIn('pass', 10, tierRule('Pass', [everyNs]));
+const passThenDeny = [passAll, anpDbIn('later-deny', 20, tierRule('Deny', [everyNs]))];
+const passThenAllow = [passAll, anpDbIn('later-allow', 20, tierRule('Allow', [everyNs]))];
+const banpDenyDb = banp(dbSubject, { ingress: [tierRule('Deny', [everyNs])] });
+const banpDbFrontendFirst = [banp(dbSubject, { ingress: [tierRule('Allow', [tierPods(sel({ role: 'frontend' }))]), tierRule('Deny', [everyNs])] })];
+const banpAllowDb = [banp(dbSubject, { ingress: [tierRule('Allow', [everyNs])] })];
+// Names in the opposite order of priorities: the priority must decide, not the name.
+const allowBeforeDeny = [anpDbIn('a-deny', 20, tierRule('Deny', [everyNs])), anpDbIn('b-allow', 10, tierRule('Allow', [everyNs]))];
+const denyBeforeAllow = [anpDbIn('a-deny', 10, tierRule('Deny', [everyNs])), anpDbIn('b-allow', 20, tierRule('Allow', [everyNs]))];
+const frontendAllowedFirst = [anpDbIn('order', 10, tierRule('Allow', [tierPods(sel({ role: 'frontend' }))]), tierRule('Deny', [everyNs]))];
+const denyAllFirst = [anpDbIn('order', 10, tierRule('Deny', [everyNs]), tierRule('Allow', [tierPods(sel({ role: 'frontend' }))]))];
+const denyDbPorts = [anpDbIn('ports', 10, tierRule('Deny', [everyNs], [tierPort(6379), tierPort(9000, 'TCP', 9100), tierPort(53, 'UDP')]))];
+const denyDbNamed = [anpDbIn('named', 10, tierRule('Deny', [everyNs], [tierPort('redis'), tierPort('dns')]))];
+const webDeniesRedisOut = [anp('no-redis', 10, webSubject, { egress: [tierRule('Deny', [everyNs], [tierPort('redis')])] })];
+const dbSubjectOut = (name: string, ...egress: TierRule[]): TierPolicy => anp(name, 10, dbSubject, { egress });
+const dbDeniedLowLink = [dbSubjectOut('no-low-link', tierRule('Deny', [tierNetworks('192.168.56.0/25', 'fd00:56::/120')]))];
+const dbAllowedLink = [dbSubjectOut('link', tierRule('Allow', [tierNetworks('192.168.56.0/24')]))];
+const dbDeniedNodeB = [dbSubjectOut('no-node-b', tierRule('Deny', [tierNodes(sel({ 'kubernetes.io/hostname': 'node-b' }))]))];
+const dbDeniedNodes = [dbSubjectOut('no-nodes', tierRule('Deny', [tierNodes(sel())]))];
+const dbAllowedNodes = [dbSubjectOut('nodes', tierRule('Allow', [tierNodes(sel())]))];
+const v6aDeniedNodes = [anp('no-nodes', 10, subjectPods(sel({ role: 'v6' }), inDefault), { egress: [tierRule('Deny', [tierNodes(sel())])] })];
+const cnpDbIn = (name: string, tier: 'Admin' | 'Baseline', priority: number, ...ingress: TierRule[]): TierPolicy => cnp(name, tier, priority, dbSubject, { ingress });
+const cnpAccept = [cnpDbIn('accept', 'Admin', 10, tierRule('Allow', [everyNs]))];
+const cnpDeny = [cnpDbIn('deny', 'Admin', 10, tierRule('Deny', [tierNamespaces(sel({ team: 'a' }))]))];
+const cnpPassThenBaselineDeny = [cnpDbIn('pass', 'Admin', 10, tierRule('Pass', [everyNs])), cnpDbIn('baseline-deny', 'Baseline', 10, tierRule('Deny', [everyNs]))];
+const cnpBaselinePassFirst = [cnpDbIn('baseline-pass', 'Baseline', 10, tierRule('Pass', [tierPods(sel({ role: 'frontend' }))]), tierRule('Deny', [everyNs]))];
+const webAllowedOut = [anp('web-out', 10, webSubject, { egress: [tierRule('Allow', [everyNs])] })];
+const teamAAllowedOut = [anp('team-a-out', 10, subjectNamespaces(sel({ team: 'a' })), { egress: [tierRule('Allow', [everyNs])] })];
+const unknownDeny = [anpDbIn('unknown-deny', 10, tierRule('Deny', [tierUnknown('domainNames')]))];
+const unknownAllow = [anpDbIn('unknown-allow', 10, tierRule('Allow', [tierUnknown('domainNames')]))];
+const v6aDeniedFromV6c = [anp('v6', 10, subjectPods(sel({ role: 'v6' }), inDefault), { ingress: [tierRule('Deny', [tierPods(sel({ role: 'v6c' }))])] })];
 
 export const ROWS: readonly Row[] = [
   // Isolation, deny-all and the empty/absent lists.
@@ -326,6 +394,76 @@ export const ROWS: readonly Row[] = [
   { name: 'dual-stack pod matched over IPv4 from an IPv4 peer', policies: [policy('default', 'p', sel({ role: 'db' }), { ingress: [rule([ipBlock('10.244.1.50/32')])] })], src: 'default/dual', dst: 'default/db', port: 1, allowed: true },
   { name: 'dual-stack: an IPv6 block admits the IPv6 connection', policies: [v6aFrom(ipBlock('fd00:244:1::/64'))], src: 'default/dual', dst: 'default/v6a', port: 443, family: 6, allowed: true },
   { name: 'dual-stack: an IPv6 block does not admit the IPv4 connection', policies: [v6aFrom(ipBlock('fd00:244:1::/64'))], src: 'default/dual', dst: 'default/v6a', port: 443, family: 4, allowed: false },
+  // Admin tiers: the admin tier before NetworkPolicies, the baseline tier after them, first match decides.
+  { name: 'ANP Allow overrides a NetworkPolicy deny-all', policies: [dbIngress([])], tierPolicies: allowAllToDb, src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'ANP Allow overrides a NetworkPolicy deny-all, routed', policies: [dbIngress([])], tierPolicies: allowAllToDb, src: 'dev/client', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'ANP Allow of pods does not admit an external address (NetworkPolicy denies)', policies: [dbIngress([])], tierPolicies: allowAllToDb, src: '192.168.56.100', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Deny overrides a NetworkPolicy allow, ingress', policies: [dbIngress([rule()])], tierPolicies: denyTeamAToDb, src: 'prod/client', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Deny of one namespace leaves the NetworkPolicy to admit the others', policies: [dbIngress([rule()])], tierPolicies: denyTeamAToDb, src: 'dev/client', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'ANP Deny with no NetworkPolicy at all, ingress', policies: [], tierPolicies: denyTeamAToDb, src: 'prod/client', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Deny overrides a NetworkPolicy allow, egress', policies: [clientEgress([rule()])], tierPolicies: denyClientToDb, src: 'prod/client', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP egress Deny leaves other destinations to the NetworkPolicy', policies: [clientEgress([rule()])], tierPolicies: denyClientToDb, src: 'prod/client', dst: 'default/web', port: 8080, allowed: true },
+  { name: 'ANP Pass hands over to a NetworkPolicy that admits (a later ANP Deny is skipped)', policies: [dbIngress([rule([sameNs('frontend')])])], tierPolicies: passThenDeny, src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'ANP Pass hands over to a NetworkPolicy that denies', policies: [dbIngress([rule([sameNs('frontend')])])], tierPolicies: passThenDeny, src: 'default/other', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Pass hands over to a NetworkPolicy deny-all (a later ANP Allow is skipped)', policies: [dbIngress([])], tierPolicies: passThenAllow, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Pass then BANP Deny when no NetworkPolicy isolates', policies: [], tierPolicies: [passAll, banpDenyDb], src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Pass then BANP Deny, routed', policies: [], tierPolicies: [passAll, banpDenyDb], src: 'dev/client', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Pass then a NetworkPolicy that isolates: BANP Deny is not asked', policies: [dbIngress([rule([sameNs('frontend')])])], tierPolicies: [passAll, banpDenyDb], src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'ANP Allow wins over BANP Deny', policies: [], tierPolicies: [...allowAllToDb, banpDenyDb], src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'BANP Deny alone', policies: [], tierPolicies: [banpDenyDb], src: 'default/other', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'BANP Deny overridden by a NetworkPolicy allow', policies: [dbIngress([rule([sameNs('frontend')])])], tierPolicies: [banpDenyDb], src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'BANP Deny with a NetworkPolicy that isolates: the NetworkPolicy denies alone', policies: [dbIngress([rule([sameNs('frontend')])])], tierPolicies: [banpDenyDb], src: 'default/other', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'BANP Allow before its Deny: first rule matches', policies: [], tierPolicies: banpDbFrontendFirst, src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'BANP Allow before its Deny: others reach the Deny', policies: [], tierPolicies: banpDbFrontendFirst, src: 'default/other', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'BANP Allow does not lift a NetworkPolicy deny-all', policies: [dbIngress([])], tierPolicies: banpAllowDb, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP priority: lower number first (Allow 10 before Deny 20)', policies: [], tierPolicies: allowBeforeDeny, src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'ANP priority: lower number first (Deny 10 before Allow 20)', policies: [], tierPolicies: denyBeforeAllow, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP rule order: Allow written before Deny admits', policies: [], tierPolicies: frontendAllowedFirst, src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'ANP rule order: the peer the Allow misses meets the Deny', policies: [], tierPolicies: frontendAllowedFirst, src: 'default/other', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP rule order: Deny written before Allow denies', policies: [], tierPolicies: denyAllFirst, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP port number: matched', policies: [], tierPolicies: denyDbPorts, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP port number: another port passes the rule by', policies: [], tierPolicies: denyDbPorts, src: 'default/web', dst: 'default/db', port: 6380, allowed: true },
+  { name: 'ANP port range: first port', policies: [], tierPolicies: denyDbPorts, src: 'default/web', dst: 'default/db', port: 9000, allowed: false },
+  { name: 'ANP port range: last port', policies: [], tierPolicies: denyDbPorts, src: 'default/other', dst: 'default/db', port: 9100, allowed: false },
+  { name: 'ANP port range: one past the end', policies: [], tierPolicies: denyDbPorts, src: 'default/web', dst: 'default/db', port: 9101, allowed: true },
+  { name: 'ANP port UDP: matched', policies: [], tierPolicies: denyDbPorts, src: 'default/web', dst: 'default/db', port: 53, protocol: 'UDP', allowed: false },
+  { name: 'ANP port UDP: the same number over TCP passes', policies: [], tierPolicies: denyDbPorts, src: 'default/web', dst: 'default/db', port: 53, allowed: true },
+  { name: 'ANP named port on ingress: the pod\'s number for it', policies: [], tierPolicies: denyDbNamed, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP named port on ingress: another number passes', policies: [], tierPolicies: denyDbNamed, src: 'default/web', dst: 'default/db', port: 9090, allowed: true },
+  { name: 'ANP named port on ingress: a UDP name matches UDP', policies: [], tierPolicies: denyDbNamed, src: 'default/other', dst: 'default/db', port: 53, protocol: 'UDP', allowed: false },
+  { name: 'ANP named port on ingress: a UDP name does not match TCP', policies: [], tierPolicies: denyDbNamed, src: 'default/web', dst: 'default/db', port: 53, allowed: true },
+  { name: 'ANP named port on egress: resolved on the destination', policies: [], tierPolicies: webDeniesRedisOut, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP named port on egress: another number on the destination passes', policies: [], tierPolicies: webDeniesRedisOut, src: 'default/web', dst: 'default/db', port: 9090, allowed: true },
+  { name: 'ANP named port on egress: a destination without the name passes', policies: [], tierPolicies: webDeniesRedisOut, src: 'default/web', dst: 'default/other', port: 6379, allowed: true },
+  { name: 'ANP named port on egress: an external destination never matches it', policies: [], tierPolicies: webDeniesRedisOut, src: 'default/web', dst: '192.168.56.100', port: 6379, allowed: true },
+  { name: 'ANP networks egress Deny: inside the CIDR', policies: [], tierPolicies: dbDeniedLowLink, src: 'default/db', dst: '192.168.56.100', port: 80, allowed: false },
+  { name: 'ANP networks egress Deny: outside the CIDR', policies: [], tierPolicies: dbDeniedLowLink, src: 'default/db', dst: '192.168.56.200', port: 80, allowed: true },
+  { name: 'ANP networks egress Deny: an IPv6 CIDR of the same peer', policies: [], tierPolicies: [anp('no-low-link', 10, subjectPods(sel({ role: 'v6' }), inDefault), { egress: [tierRule('Deny', [tierNetworks('192.168.56.0/25', 'fd00:56::/120')])] })], src: 'default/v6a', dst: 'fd00:56::64', port: 80, allowed: false },
+  { name: 'ANP networks egress Allow overrides a NetworkPolicy deny', policies: [denyOut('db')], tierPolicies: dbAllowedLink, src: 'default/db', dst: '192.168.56.200', port: 80, allowed: true },
+  { name: 'ANP networks egress Allow: outside it the NetworkPolicy denies', policies: [denyOut('db')], tierPolicies: dbAllowedLink, src: 'default/db', dst: 'default/other', port: 80, allowed: false },
+  { name: 'ANP nodes egress Deny: a selected node\'s address', policies: [], tierPolicies: dbDeniedNodeB, src: 'default/db', dst: '192.168.56.12', port: 10250, allowed: false },
+  { name: 'ANP nodes egress Deny: a selected node\'s bridge address', policies: [], tierPolicies: dbDeniedNodeB, src: 'default/db', dst: '10.244.2.1', port: 10250, allowed: false },
+  { name: 'ANP nodes egress Deny: a hostNetwork pod on the selected node', policies: [], tierPolicies: dbDeniedNodeB, src: 'default/db', dst: 'default/host2', port: 10250, allowed: false },
+  { name: 'ANP nodes egress Deny: a pod on the selected node is no node', policies: [], tierPolicies: dbDeniedNodeB, src: 'default/db', dst: 'default/other', port: 80, allowed: true },
+  { name: 'ANP nodes egress Deny: the pod\'s own node is always reachable', policies: [], tierPolicies: dbDeniedNodes, src: 'default/db', dst: '192.168.56.11', port: 10250, allowed: true },
+  { name: 'ANP nodes egress Deny over IPv6', policies: [], tierPolicies: v6aDeniedNodes, src: 'default/v6a', dst: 'fd00:56::12', port: 10250, allowed: false },
+  { name: 'ANP nodes egress Allow overrides a NetworkPolicy deny', policies: [denyOut('db')], tierPolicies: dbAllowedNodes, src: 'default/db', dst: '192.168.56.12', port: 10250, allowed: true },
+  { name: 'CNP Admin Accept overrides a NetworkPolicy deny-all', policies: [dbIngress([])], tierPolicies: cnpAccept, src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'CNP Admin Deny overrides a NetworkPolicy allow', policies: [dbIngress([rule()])], tierPolicies: cnpDeny, src: 'prod/client', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'CNP Admin Pass then CNP Baseline Deny', policies: [], tierPolicies: cnpPassThenBaselineDeny, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'CNP Admin Pass then a NetworkPolicy: CNP Baseline Deny is not asked', policies: [dbIngress([rule([sameNs('frontend')])])], tierPolicies: cnpPassThenBaselineDeny, src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'CNP Baseline Deny alone', policies: [], tierPolicies: [cnpDbIn('baseline-deny', 'Baseline', 10, tierRule('Deny', [everyNs]))], src: 'default/other', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'CNP Baseline Pass: the default allows, its later Deny is skipped', policies: [], tierPolicies: cnpBaselinePassFirst, src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'CNP Baseline Pass misses: its later Deny denies', policies: [], tierPolicies: cnpBaselinePassFirst, src: 'default/other', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP egress Allow is still subject to the destination\'s ingress, bridged', policies: [dbIngress([])], tierPolicies: webAllowedOut, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP egress Allow overrides the source\'s own NetworkPolicy deny', policies: [webOut([])], tierPolicies: webAllowedOut, src: 'default/web', dst: 'default/db', port: 6379, allowed: true },
+  { name: 'ANP egress Allow is still subject to the destination\'s ingress, routed', policies: [dbIngress([])], tierPolicies: teamAAllowedOut, src: 'prod/client', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP egress Allow is still subject to an ANP ingress Deny', policies: [], tierPolicies: [...teamAAllowedOut, ...denyTeamAToDb], src: 'prod/client', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Deny with an unknown peer fails closed: denies everything', policies: [], tierPolicies: unknownDeny, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Deny with an unknown peer fails closed: external sources too', policies: [], tierPolicies: unknownDeny, src: '192.168.56.100', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Allow with an unknown peer fails closed: admits nothing', policies: [dbIngress([])], tierPolicies: unknownAllow, src: 'default/web', dst: 'default/db', port: 6379, allowed: false },
+  { name: 'ANP Deny over IPv6, routed', policies: [], tierPolicies: v6aDeniedFromV6c, src: 'default/v6b', dst: 'default/v6a', port: 443, family: 6, allowed: false },
+  { name: 'ANP Deny over IPv6: another pod passes, bridged', policies: [], tierPolicies: v6aDeniedFromV6c, src: 'default/dual', dst: 'default/v6a', port: 443, family: 6, allowed: true },
 ];
 
 /**

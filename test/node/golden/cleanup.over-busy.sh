@@ -102,7 +102,7 @@ COMMIT
 KNP_RULES_EOF
 }
 knp_is_set() {
-  case $1 in KNP-[46][PNT]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) return 0 ;; esac
+  case $1 in KNP-[46][PNTH]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) return 0 ;; esac
   return 1
 }
 nl='
@@ -345,7 +345,7 @@ knp_print_state() {
 }
 # Whether the filter table text $1 declares a chain of ours.
 knp_declares_ours() {
-  case "$nl$1" in *"$nl":KNP-FORWARD' '* | *"$nl":KNP-INPUT' '* | *"$nl":KNP-PO[DL]-[EI]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]' '*) return 0 ;; esac
+  case "$nl$1" in *"$nl":KNP-FORWARD' '* | *"$nl":KNP-INPUT' '* | *"$nl":KNP-PO[DL]-[EI]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]' '* | *"$nl":KNP-PASS-[EI]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]' '*) return 0 ;; esac
   return 1
 }
 knp_warn() { printf 'knp: warning: %s\n' "$*" >&2; }

@@ -4,7 +4,7 @@
 # table of IPv4 and IPv6, and the names and sizes of our ipsets.
 # Run on the node as root: sh -s < this-file > state.txt; then apply-node NODE --dry-run --node-state state.txt.
 knp_is_set() {
-  case $1 in KNP-[46][PNT]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) return 0 ;; esac
+  case $1 in KNP-[46][PNTH]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) return 0 ;; esac
   return 1
 }
 nl='
