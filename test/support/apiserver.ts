@@ -3,7 +3,8 @@
  * An in-process fake kube-apiserver for tests (no real one can run here: see STACK-NOTES §6).
  * It speaks what @kubernetes/client-node 1.4.0 and kubectl v1.32 use: HTTPS with a throwaway CA,
  * bearer tokens, legacy discovery, list/get/create/delete for pods, namespaces, nodes and
- * networkpolicies with selectors and paging, watch (`?watch=true`: resourceVersion, selectors,
+ * networkpolicies with selectors and paging (and the admin tiers' custom resources, unless started
+ * without their CRDs), update (PUT), watch (`?watch=true`: resourceVersion, selectors,
  * timeoutSeconds, bookmarks, 410 Expired after a compaction), Status errors with the real wording,
  * and exec over WebSocket (v5 or v4). Every change, through the API or a handle, takes the next
  * resourceVersion and reaches open watches, so list + watch sees each change once. Tests steer it
@@ -51,6 +52,12 @@ export interface FakeApiServerOptions {
   readonly listenAll?: boolean;
   /** Objects to load at start (raw JSON with kind/apiVersion). */
   readonly objects?: readonly JsonObject[];
+  /**
+   * Whether the admin tiers' CRDs (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+   * ClusterNetworkPolicy) are installed (default true). Without them their group is absent from
+   * discovery, their paths answer 404 NotFound, and `add` refuses their objects.
+   */
+  readonly tierCrds?: boolean;
 }
 
 export interface KubeconfigOptions {
@@ -165,8 +172,14 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
     expiredWatchDelivery: 'error-event',
     watchFailure: undefined,
     bookmarkIntervalMs: 60_000,
+    tierCrds: opts.tierCrds ?? true,
   };
-  for (const o of opts.objects ?? []) state.store.put(o);
+  const put = (o: JsonObject): void => {
+    const r = resourceByKind(String(o['kind']));
+    if (r?.crd === true && !state.tierCrds) throw new Error(`fake apiserver: ${String(o['kind'])} is not served: started without the tiers' CRDs`);
+    state.store.put(o);
+  };
+  for (const o of opts.objects ?? []) put(o);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handleRequest(state, req, res).catch((e: unknown) => {
@@ -227,7 +240,7 @@ export async function startApiServer(opts: FakeApiServerOptions = {}): Promise<F
       });
     },
     add(...objs) {
-      for (const o of objs) state.store.put(o);
+      for (const o of objs) put(o);
     },
     remove(kind, namespace, name) {
       return state.store.delete(kindInfo(kind), namespace, name) !== undefined;

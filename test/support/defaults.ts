@@ -15,6 +15,8 @@
  *   server allocates is not: the plugin never reads it.
  * - Namespace: the immutable label kubernetes.io/metadata.name = its name (which namespaceSelectors
  *   match on), spec.finalizers [kubernetes] and status.phase Active.
+ * - AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy: custom resources; their
+ *   CRDs' schemas declare no defaults, so only metadata.generation (1 when created) is filled in.
  */
 import type { ResourceName } from './resources.js';
 import type { JsonObject } from './selectors.js';
@@ -90,6 +92,14 @@ export function applyServerDefaults(resource: ResourceName, name: string, obj: J
       return defaultService(obj);
     case 'nodes':
       return;
+    case 'adminnetworkpolicies':
+    case 'baselineadminnetworkpolicies':
+    case 'clusternetworkpolicies': {
+      const meta = isObject(obj['metadata']) ? obj['metadata'] : {};
+      obj['metadata'] = meta;
+      meta['generation'] ??= 1;
+      return;
+    }
     default: {
       const never: never = resource;
       throw new Error(`fake apiserver: no defaults for ${String(never)}`);

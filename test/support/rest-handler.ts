@@ -1,7 +1,9 @@
 /**
  * @module test/support/rest-handler
- * The fake's plain HTTP requests: bearer auth, discovery, list/get/create/delete for the served
- * resources (watch-route.ts serves `?watch=true`), and Status errors worded like kube-apiserver's.
+ * The fake's plain HTTP requests: bearer auth, discovery, list/get/create/update/delete for the
+ * served resources (watch-route.ts serves `?watch=true`), and Status errors worded like
+ * kube-apiserver's. Custom resources whose CRDs are not installed are not served: their paths
+ * answer 404 like any unknown path.
  * Authorization is checked before existence, as on the real server, so a forbidden user cannot
  * probe for names. Injected failures (FailureRule) come after authorization and before the store
  * is touched: a failed create stores nothing, a failed delete deletes nothing.
@@ -80,10 +82,10 @@ export async function handleRequest(state: ServerState, req: IncomingMessage, re
   await delayFor(state, entry, req.socket);
   if (!isAuthorized(state, req)) return sendStatus(res, entry, status.unauthorized());
 
-  const doc = req.method === 'GET' ? discoveryDocument(entry.path.replace(/\/$/, ''), state.serverAddress) : undefined;
+  const doc = req.method === 'GET' ? discoveryDocument(entry.path.replace(/\/$/, ''), state.serverAddress, state.tierCrds) : undefined;
   if (doc !== undefined) return send(res, entry, 200, doc);
 
-  const route = parseRoute(entry.path);
+  const route = parseRoute(entry.path, (r) => r.crd !== true || state.tierCrds);
   if (!route) return sendStatus(res, entry, status.pathNotFound());
   switch (req.method) {
     case 'GET':
@@ -95,6 +97,9 @@ export async function handleRequest(state: ServerState, req: IncomingMessage, re
         return send(res, entry, 415, { ...status.badRequest(`the body of the request was in an unknown format - accepted media types include: application/json`), reason: 'UnsupportedMediaType', code: 415 });
       }
       return create(state, route, raw, entry, res);
+    case 'PUT':
+      if (route.name === undefined) return sendStatus(res, entry, status.methodNotAllowed());
+      return update(state, route, raw, entry, res);
     case 'DELETE':
       return route.name === undefined ? sendStatus(res, entry, status.methodNotAllowed()) : remove(state, route, entry, res);
     default:
@@ -218,6 +223,71 @@ function create(state: ServerState, route: ResourceRoute, raw: string, entry: Re
   const stored = state.store.put(body);
   if (r.name === 'pods') state.podPolls.set(keyOf(route.namespace, name), 0);
   send(res, entry, 201, stored);
+}
+
+/**
+ * PUT of a whole object, as kube-apiserver's update handler does it: the body's name must be the
+ * URL's; an object that does not exist is NotFound (none of the served kinds creates on update);
+ * a body's metadata.resourceVersion other than the stored one is a 409 Conflict, and a custom
+ * resource must give one (its strategy allows no unconditional update). The status subresource
+ * changes only status, the main resource everything but status (every served kind but
+ * NetworkPolicy has a status subresource). uid and creationTimestamp are kept; a custom
+ * resource's metadata.generation goes up when its spec changes.
+ */
+function update(state: ServerState, route: ResourceRoute, raw: string, entry: RequestLogEntry, res: ServerResponse): void {
+  const r = route.resource;
+  const name = route.name ?? '';
+  const sub = route.subresource;
+  if (sub !== undefined && sub !== 'status') return sendStatus(res, entry, status.pathNotFound());
+  let body: JsonObject;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    body = parsed as JsonObject;
+  } catch {
+    return sendStatus(res, entry, status.badRequest('the object provided is unrecognized (must be of type Object)'));
+  }
+  entry.body = structuredClone(body);
+  const resource = sub !== undefined ? `${r.name}/${sub}` : r.name;
+  if (isForbidden(state, 'update', resource, route.namespace)) {
+    return sendStatus(res, entry, status.forbidden(r, state.user, 'update', route.namespace, { name, ...(sub !== undefined ? { subresource: sub } : {}) }));
+  }
+  if (failed(state, 'update', resource, route.namespace, entry, res)) return;
+  if (body['apiVersion'] !== undefined && body['apiVersion'] !== apiVersionOf(r)) {
+    return sendStatus(res, entry, status.badRequest(`the API version in the data (${String(body['apiVersion'])}) does not match the expected API version (${apiVersionOf(r)})`));
+  }
+  const meta = metaOf(body);
+  if (meta['name'] !== name) {
+    return sendStatus(res, entry, status.badRequest(`the name of the object (${String(meta['name'] ?? '')}) does not match the name on the URL (${name})`));
+  }
+  if (route.namespace !== undefined && r.namespaced && meta['namespace'] !== undefined && meta['namespace'] !== route.namespace) {
+    return sendStatus(res, entry, status.badRequest('the namespace of the provided object does not match the namespace sent on the request'));
+  }
+  const existing = state.store.get(r, route.namespace, name);
+  if (!existing) return sendStatus(res, entry, status.notFound(r, name));
+  const existingMeta = metaOf(existing);
+  const version = meta['resourceVersion'];
+  if ((version === undefined || version === '') && r.crd === true) {
+    return sendStatus(res, entry, status.invalid(r, name, 'metadata.resourceVersion: Invalid value: 0x0: must be specified for an update'));
+  }
+  if (version !== undefined && version !== '' && version !== existingMeta['resourceVersion']) return sendStatus(res, entry, status.conflict(r, name));
+  let next: JsonObject;
+  if (sub === 'status') {
+    next = { ...structuredClone(existing), status: structuredClone(body['status']) };
+    if (body['status'] === undefined) delete next['status'];
+  } else {
+    next = { ...body, kind: r.kind, metadata: { ...meta, uid: existingMeta['uid'], creationTimestamp: existingMeta['creationTimestamp'] } };
+    if (r.name !== 'networkpolicies') {
+      if (existing['status'] !== undefined) next['status'] = structuredClone(existing['status']);
+      else delete next['status'];
+    }
+    if (r.crd === true) {
+      const generation = typeof existingMeta['generation'] === 'number' ? existingMeta['generation'] : 1;
+      metaOf(next)['generation'] = JSON.stringify(existing['spec']) === JSON.stringify(body['spec']) ? generation : generation + 1;
+    }
+  }
+  if (route.namespace !== undefined && r.namespaced) metaOf(next)['namespace'] = route.namespace;
+  send(res, entry, 200, state.store.put(next));
 }
 
 function remove(state: ServerState, route: ResourceRoute, entry: RequestLogEntry, res: ServerResponse): void {

@@ -3,7 +3,9 @@
  * Parses REST paths the way kube-apiserver lays them out:
  *   /api/v1/{resource}[/{name}]                         cluster-wide list, or a cluster-scoped object
  *   /api/v1/namespaces/{ns}/{resource}[/{name}[/{sub}]] namespaced list, object, or subresource
- *   /apis/{group}/{version}/... the same for named groups.
+ *   /apis/{group}/{version}/... the same for named groups, in the version the resource is served in.
+ * A resource the server does not serve (a custom resource without its CRD: `served` says) has no
+ * route, so its paths answer 404 like any unknown path.
  * The namespace of a route is the one kube-apiserver's RequestInfo gives the request, which is what
  * authorization sees: besides namespaced paths, a named Namespace (/api/v1/namespaces/{name} and
  * its status) is a request in namespace {name}, so a RoleBinding there can grant reading it.
@@ -18,22 +20,24 @@ export interface ResourceRoute {
   readonly subresource?: string;
 }
 
-export function parseRoute(path: string): ResourceRoute | undefined {
+export function parseRoute(path: string, served: (r: ResourceInfo) => boolean = () => true): ResourceRoute | undefined {
   const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
   let rest: string[];
   let group: string;
+  let version: string;
   if (parts[0] === 'api' && parts[1] === 'v1') {
     group = '';
+    version = 'v1';
     rest = parts.slice(2);
   } else if (parts[0] === 'apis' && parts.length >= 3) {
     group = parts[1] ?? '';
-    if (parts[2] !== 'v1') return undefined;
+    version = parts[2] ?? '';
     rest = parts.slice(3);
   } else return undefined;
 
   const inGroup = (name: string | undefined): ResourceInfo | undefined => {
     const r = name === undefined ? undefined : resourceByName(name);
-    return r && r.group === group ? r : undefined;
+    return r && r.group === group && r.version === version && served(r) ? r : undefined;
   };
 
   if (rest[0] === 'namespaces' && rest[1] !== undefined && (rest.length === 2 || (rest.length === 3 && rest[2] === 'status'))) {
@@ -48,9 +52,9 @@ export function parseRoute(path: string): ResourceRoute | undefined {
     if (!resource || !resource.namespaced || extra.length > 0) return undefined;
     return { resource, namespace, ...(name !== undefined ? { name } : {}), ...(subresource !== undefined ? { subresource } : {}) };
   }
-  const [resName, name, ...extra] = rest;
+  const [resName, name, subresource, ...extra] = rest;
   const resource = inGroup(resName);
   if (!resource || extra.length > 0) return undefined;
   if (name !== undefined && resource.namespaced) return undefined;
-  return { resource, ...(name !== undefined ? { name } : {}) };
+  return { resource, ...(name !== undefined ? { name } : {}), ...(subresource !== undefined ? { subresource } : {}) };
 }

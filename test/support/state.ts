@@ -102,6 +102,8 @@ export interface ServerState {
   watchFailure: WatchFailure | undefined;
   /** How often a watch that allows bookmarks gets one (real servers: about a minute). */
   bookmarkIntervalMs: number;
+  /** Whether the admin tiers' CRDs are installed: their resources are served and discovered. */
+  readonly tierCrds: boolean;
 }
 
 /** Whether a ForbidRule-shaped rule covers `verb` on `resource` in `namespace` (undefined: cluster scope). */

@@ -59,8 +59,20 @@ export function badRequest(message: string): StatusBody {
   return failure(400, 'BadRequest', message);
 }
 
+/** `Pod "x" is invalid: ...`; a kind of a named group is qualified by it: `AdminNetworkPolicy.policy.networking.k8s.io "x" is invalid`. */
 export function invalid(r: ResourceInfo, name: string, causes: string): StatusBody {
-  return failure(422, 'Invalid', `${r.kind} "${name}" is invalid: ${causes}`, details(r, name));
+  const kind = r.group === '' ? r.kind : `${r.kind}.${r.group}`;
+  return failure(422, 'Invalid', `${kind} "${name}" is invalid: ${causes}`, details(r, name));
+}
+
+/** The 409 of an update whose metadata.resourceVersion is not the stored one. */
+export function conflict(r: ResourceInfo, name: string): StatusBody {
+  return failure(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedResource(r)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    details(r, name),
+  );
 }
 
 export function methodNotAllowed(): StatusBody {
