@@ -14,17 +14,37 @@ export type WireObject = Record<string, unknown>;
 
 export type NameKind = 'namespaces' | 'pods' | 'networkpolicies' | 'nodes' | 'services';
 
+/**
+ * The admin tiers' custom resources (policy.networking.k8s.io), all cluster-scoped. They exist
+ * only where their CRDs are installed: elsewhere their lists answer 404 NotFound.
+ */
+export type TierResource = 'adminnetworkpolicies' | 'baselineadminnetworkpolicies' | 'clusternetworkpolicies';
+
+export const TIER_RESOURCES: readonly TierResource[] = ['adminnetworkpolicies', 'baselineadminnetworkpolicies', 'clusternetworkpolicies'];
+
+/** Every resource this tool lists. */
+export type ListedResource = NameKind | TierResource;
+
 /** Where each kind is listed, and what its list items are (they carry no kind on the wire). */
-export const RESOURCES: Readonly<Record<NameKind, { readonly prefix: string; readonly clusterScoped: boolean; readonly item: { readonly kind: string; readonly apiVersion: string } }>> = {
+export const RESOURCES: Readonly<Record<ListedResource, { readonly prefix: string; readonly clusterScoped: boolean; readonly item: { readonly kind: string; readonly apiVersion: string } }>> = {
   namespaces: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Namespace', apiVersion: 'v1' } },
   nodes: { prefix: '/api/v1', clusterScoped: true, item: { kind: 'Node', apiVersion: 'v1' } },
   pods: { prefix: '/api/v1', clusterScoped: false, item: { kind: 'Pod', apiVersion: 'v1' } },
   services: { prefix: '/api/v1', clusterScoped: false, item: { kind: 'Service', apiVersion: 'v1' } },
   networkpolicies: { prefix: '/apis/networking.k8s.io/v1', clusterScoped: false, item: { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1' } },
+  adminnetworkpolicies: {
+    prefix: '/apis/policy.networking.k8s.io/v1alpha1', clusterScoped: true, item: { kind: 'AdminNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha1' },
+  },
+  baselineadminnetworkpolicies: {
+    prefix: '/apis/policy.networking.k8s.io/v1alpha1', clusterScoped: true, item: { kind: 'BaselineAdminNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha1' },
+  },
+  clusternetworkpolicies: {
+    prefix: '/apis/policy.networking.k8s.io/v1alpha2', clusterScoped: true, item: { kind: 'ClusterNetworkPolicy', apiVersion: 'policy.networking.k8s.io/v1alpha2' },
+  },
 };
 
 /** The collection path of `resource`, cluster-wide or in `namespace`. */
-export function collectionPath(resource: NameKind, namespace: string | undefined): string {
+export function collectionPath(resource: ListedResource, namespace: string | undefined): string {
   const r = RESOURCES[resource];
   return namespace === undefined || r.clusterScoped ? `${r.prefix}/${resource}` : `${r.prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
 }

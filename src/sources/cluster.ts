@@ -1,8 +1,8 @@
 /**
  * @module sources/cluster
  * The live cluster as a source: connect with the user's kubeconfig, then read namespaces, pods,
- * policies (and nodes when asked) with as few list calls as the scope needs, all at once, every list
- * paged. The CLI imports this module lazily (`await import`), so client-node is loaded only by
+ * policies (and nodes when asked), and the admin tiers' policies where the cluster serves them, with
+ * as few list calls as the scope needs, all at once, every list paged. The CLI imports this module lazily (`await import`), so client-node is loaded only by
  * commands that reach a cluster; nothing else in src/ may import client-node.
  */
 import {
@@ -16,7 +16,7 @@ import {
 } from '@kubernetes/client-node';
 import { describeApiError, type ApiCall } from './api-errors.js';
 import type { CliError } from '../errors.js';
-import { collectionPath, getJson, getListPage, RESOURCES, type NameKind, type WireObject } from './cluster-raw.js';
+import { collectionPath, getJson, getListPage, RESOURCES, TIER_RESOURCES, type ListedResource, type NameKind, type TierResource, type WireObject } from './cluster-raw.js';
 import { DeadlineHttpLibrary, listAll, PAGE_SIZE } from './cluster-request.js';
 import { decodeObject } from './decode.js';
 import { resolveKubeconfig, type KubeconfigEnv } from './kubeconfig.js';
@@ -70,7 +70,7 @@ export interface ClusterConnection {
   request<T>(what: Omit<ApiCall, 'server' | 'timeout'>, call: () => Promise<T>): Promise<T>;
   /** The loaded kubeconfig with the chosen context current: the escape hatch for exec over WebSocket. */
   kubeConfig(): KubeConfig;
-  /** Lists and watches every namespace, pod, policy and node; `start()` it. */
+  /** Lists and watches every namespace, pod, policy and node, and the tier policies where served; `start()` it. */
   watch(listener: WatchListener, tuning?: WatchTuning): ClusterWatch;
   /** What `load` could not read but worked around, for the user to see (one line each). */
   readonly warnings: readonly string[];
@@ -119,7 +119,7 @@ class LiveCluster implements ClusterConnection {
   }
 
   /** Every page of one resource's list, in the namespace or cluster-wide. */
-  private list(resource: NameKind, namespace: string | undefined): Promise<WireObject[]> {
+  private list(resource: ListedResource, namespace: string | undefined): Promise<WireObject[]> {
     const r = RESOURCES[resource];
     const path = collectionPath(resource, namespace);
     const what = { verb: 'list', resource, ...(namespace !== undefined && !r.clusterScoped ? { namespace } : {}) } as const;
@@ -163,6 +163,37 @@ class LiveCluster implements ClusterConnection {
     }
   }
 
+  /**
+   * The admin tiers' policies, cluster-wide whatever the scope: they select pods in any namespace.
+   * Each kind is listed straight away, in parallel with the other lists, rather than after a
+   * discovery request: a 404 NotFound on the list is how kube-apiserver answers for a resource no
+   * installed CRD defines, so it costs no extra round trip to learn. Not served is normal (no
+   * word); Forbidden is one warning for every kind refused; anything else fails the command.
+   */
+  private async tierPolicies(): Promise<WireObject[]> {
+    const forbidden: TierResource[] = [];
+    const lists = await Promise.all(
+      TIER_RESOURCES.map(async (resource) => {
+        try {
+          return await this.list(resource, undefined);
+        } catch (e) {
+          const code = e instanceof Error && e.cause instanceof ApiException ? e.cause.code : undefined;
+          if (code === 404) return [];
+          if (code !== 403) throw e;
+          forbidden.push(resource);
+          return [];
+        }
+      }),
+    );
+    if (forbidden.length > 0) {
+      const names = TIER_RESOURCES.filter((r) => forbidden.includes(r));
+      const kinds = names.map((r) => RESOURCES[r].item.kind);
+      const list = (xs: readonly string[]): string => (xs.length === 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1] ?? ''}`);
+      this.warnings.push(`cannot list ${names.join(', ')} (policy.networking.k8s.io) cluster-wide (Forbidden): the answers leave out every ${list(kinds)}`);
+    }
+    return lists.flat();
+  }
+
   async load(need: Need): Promise<ObjectSet> {
     const nodes = need.nodes ? this.list('nodes', undefined) : Promise.resolve([]);
     let groups: Promise<WireObject[]>[];
@@ -172,7 +203,7 @@ class LiveCluster implements ClusterConnection {
       const names = [...new Set(need.namespaces)];
       groups = names.flatMap((ns) => [this.namespace(ns), this.list('pods', ns), this.list('networkpolicies', ns), this.services(need.services, ns)]);
     }
-    const results = await Promise.all([nodes, ...groups]);
+    const results = await Promise.all([nodes, this.tierPolicies(), ...groups]);
     const out = new ObjectCollector();
     for (const raw of results.flat()) {
       // The server has validated these, and may know fields newer than this tool.
@@ -187,7 +218,7 @@ class LiveCluster implements ClusterConnection {
       config: this.config,
       kubeConfig: this.kc,
       origin: this.origin,
-      describe: (err: unknown, resource: NameKind) => this.describe(err, { verb: 'list', resource }),
+      describe: (err: unknown, resource: ListedResource) => this.describe(err, { verb: 'list', resource }),
     };
     return new ClusterWatch(conn, listener, tuning);
   }

@@ -17,8 +17,10 @@ import { repo } from './run.js';
 export const seedFiles = [`${repo}examples/seed-cluster.yaml`];
 export const multiDir = `${repo}test/fixtures/multi-namespace/cluster`;
 export const overlayDir = `${repo}test/fixtures/multi-namespace/overlay`;
+/** Three AdminNetworkPolicies, the BaselineAdminNetworkPolicy and a ClusterNetworkPolicy over multiDir. */
+export const tiersDir = `${repo}test/fixtures/multi-namespace/tiers`;
 
-const SERVED = new Set(['Namespace', 'Pod', 'Node', 'NetworkPolicy', 'Service']);
+const SERVED = new Set(['Namespace', 'Pod', 'Node', 'NetworkPolicy', 'Service', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 
 function isObject(v: unknown): v is JsonObject {
@@ -70,8 +72,13 @@ export interface FakeCluster {
 }
 
 /** A fresh fake holding `objects`, and a kubeconfig for it in a fresh temp folder. */
-export async function fakeCluster(objects: readonly JsonObject[], opts: { pageSizeCap?: number; namespace?: string } = {}): Promise<FakeCluster> {
-  const server = await startApiServer({ objects, ...(opts.pageSizeCap !== undefined ? { pageSizeCap: opts.pageSizeCap } : {}) });
+/** `tierCrds: false`: a server without the admin tiers' CRDs (see FakeApiServerOptions). */
+export async function fakeCluster(objects: readonly JsonObject[], opts: { pageSizeCap?: number; namespace?: string; tierCrds?: boolean } = {}): Promise<FakeCluster> {
+  const server = await startApiServer({
+    objects,
+    ...(opts.pageSizeCap !== undefined ? { pageSizeCap: opts.pageSizeCap } : {}),
+    ...(opts.tierCrds !== undefined ? { tierCrds: opts.tierCrds } : {}),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'netpol-cli-cluster-'));
   let n = 0;
   return {

@@ -12,13 +12,16 @@
 // matrix and apply-node keep the raw fixture files as their -f side: the same verdicts from both
 // show that the file reader's defaulting agrees with the server's. A last test shows the notes
 // themselves: present from the raw files, absent from the stored objects.
+//
+// Every command also lists the admin tiers' three kinds, cluster-wide whatever its scope (they
+// select pods in any namespace); one fixture holds an ANP, BANP and CNP of each kind's shape.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonObject } from '../support/selectors.js';
 import type { RequestLogEntry } from '../support/apiserver.js';
-import { fakeCluster, multiDir, requestLine, seedFiles, wireObjects, type FakeCluster } from './cluster-fixtures.js';
+import { fakeCluster, multiDir, requestLine, seedFiles, tiersDir, wireObjects, type FakeCluster } from './cluster-fixtures.js';
 import { netpol, repo, run, type Run } from './run.js';
 
 interface Fixture {
@@ -89,6 +92,23 @@ const fixtures: Fixture[] = [
     ],
   },
   {
+    // Three ANPs in pages of 2; the deciding rules are an ANP Deny, an ANP Pass, a CNP Accept, an ANP Allow on a named port.
+    name: 'multi-namespace with the admin tiers',
+    files: [multiDir, tiersDir],
+    pageSizeCap: 2,
+    cases: [
+      { name: 'explain -A', args: ['explain', '-A', ...json], reads: 'all' },
+      { name: 'can-reach denied by an AdminNetworkPolicy, text', args: ['can-reach', 'dev/api-0', 'payments/payments-1', '--port', 'https'], reads: ['dev', 'payments'] },
+      { name: 'can-reach passed on by an ANP to the NetworkPolicies', args: ['can-reach', 'shop/api-0', 'payments/payments-0', '--port', '8443', ...json], reads: ['shop', 'payments'] },
+      { name: 'can-reach accepted by a ClusterNetworkPolicy', args: ['can-reach', 'payments/gateway-0', 'shop/web-0', '--port', '8080', ...json], reads: ['payments', 'shop'] },
+      { name: 'can-reach allowed by an ANP on a named port', args: ['can-reach', 'monitoring/prometheus-0', 'shop/api-0', '--port', 'metrics', ...json], reads: ['monitoring', 'shop'] },
+      { name: 'matrix -n', args: ['matrix', '-n', 'payments', '--port', '8443', '--port', '53/UDP', ...json], reads: ['payments'] },
+      { name: 'matrix -n from the context namespace', args: ['matrix', '-n', 'shop', '--port', 'http', ...json], reads: ['shop'], contextNamespace: 'shop' },
+      { name: 'matrix -A', args: ['matrix', '-A', '--port', '8080', '--port', 'metrics', ...json], reads: 'all' },
+      { name: 'matrix -A, text', args: ['matrix', '-A', '--port', '8443'], reads: 'all' },
+    ],
+  },
+  {
     // The named targetPort http is 8080 on web-0 and 9090 on web-1; the Services are served defaulted.
     name: 'a Service in front of pods',
     files: [`${repo}examples/shop-service.yaml`],
@@ -111,6 +131,13 @@ const LIST_PATHS = {
   services: (ns?: string) => (ns === undefined ? '/api/v1/services' : `/api/v1/namespaces/${ns}/services`),
 };
 
+/** The admin tiers' lists: cluster-wide for every scope. */
+const TIER_LISTS = [
+  ['/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies', 'AdminNetworkPolicy'],
+  ['/apis/policy.networking.k8s.io/v1alpha1/baselineadminnetworkpolicies', 'BaselineAdminNetworkPolicy'],
+  ['/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies', 'ClusterNetworkPolicy'],
+] as const;
+
 function count(objects: readonly JsonObject[], kind: string, ns?: string): number {
   return objects.filter((o) => o['kind'] === kind && (ns === undefined || (o['metadata'] as { namespace?: string }).namespace === ns)).length;
 }
@@ -132,6 +159,7 @@ function expectedCalls(c: Case, objects: readonly JsonObject[]): Map<string, num
     }
   }
   if (c.nodes === true) calls.set('/api/v1/nodes', count(objects, 'Node'));
+  for (const [path, kind] of TIER_LISTS) calls.set(path, count(objects, kind));
   return calls;
 }
 

@@ -53,6 +53,13 @@ function listPaths(from: number): string[] {
   return server.log.slice(from).map((e) => `${e.method} ${e.path}${e.query.get('limit') !== null ? ` limit=${e.query.get('limit')}` : ''}`).sort();
 }
 
+/** Every load lists the admin tiers' kinds too, cluster-wide whatever the scope (cluster-tiers.test.ts). */
+const TIER_REQUESTS = [
+  'GET /apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies limit=500',
+  'GET /apis/policy.networking.k8s.io/v1alpha1/baselineadminnetworkpolicies limit=500',
+  'GET /apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies limit=500',
+];
+
 interface LoadCase {
   readonly name: string;
   readonly need: Need;
@@ -102,7 +109,7 @@ for (const c of loadCases) {
   test(`load: ${c.name}`, async () => {
     const from = server.log.length;
     const set = await conn.load(c.need);
-    assert.deepEqual(listPaths(from), c.wantRequests);
+    assert.deepEqual(listPaths(from), [...c.wantRequests, ...TIER_REQUESTS].sort());
     assert.deepEqual(set.namespaces.map((n) => n.name).sort(), c.wantNamespaces);
     assert.deepEqual(set.pods.map((p) => `${p.namespace}/${p.name}`).sort(), c.wantPods);
     assert.deepEqual(set.policies.map((p) => `${p.namespace}/${p.name}`).sort(), c.wantPolicies);
