@@ -27,6 +27,8 @@ export function agentManifest(image: string = DEFAULT_AGENT_IMAGE): readonly Rec
       rules: [
         { apiGroups: [''], resources: ['namespaces', 'pods', 'nodes'], verbs: ['list', 'watch'] },
         { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list', 'watch'] },
+        // The admin tiers' policies, where their CRDs are installed (a rule for an unserved resource is harmless).
+        { apiGroups: ['policy.networking.k8s.io'], resources: ['adminnetworkpolicies', 'baselineadminnetworkpolicies', 'clusternetworkpolicies'], verbs: ['list', 'watch'] },
       ],
     },
     {

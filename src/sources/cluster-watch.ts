@@ -7,9 +7,12 @@
  * decoded once, when they arrive, so that a snapshot after a change costs only the changed ones.
  * client-node's Watch does the streaming (auth and TLS from the kubeconfig); its informer is not
  * used, since it gives up on the first error and mixes model and wire shapes (STACK-NOTES).
+ * The admin tiers' resources are optional: where no CRD defines them (404 NotFound) or the user
+ * may not list them (403, one warning), they hold nothing and are asked again every `probeMs`, so
+ * CRDs installed (or RBAC granted) later are picked up; a CRD deleted while watched empties them.
  */
-import { Watch, type Configuration, type KubeConfig } from '@kubernetes/client-node';
-import { collectionPath, getListPage, RESOURCES, type NameKind, type WireObject } from './cluster-raw.js';
+import { ApiException, Watch, type Configuration, type KubeConfig } from '@kubernetes/client-node';
+import { collectionPath, getListPage, RESOURCES, TIER_RESOURCES, type ListedResource, type WireObject } from './cluster-raw.js';
 import { decodeObject } from './decode.js';
 import type { DecodedObject, ObjectSet, Origin } from './objects.js';
 import { ObjectCollector } from './snapshot.js';
@@ -27,19 +30,30 @@ export interface WatchTuning {
   readonly maxRetryMs: number;
   /** The server ends each watch after this long (a random part is added), so a half-open one is replaced. */
   readonly watchSeconds: number;
+  /** How often an optional resource that is not served, or not allowed, is listed again (default 5 min). */
+  readonly probeMs?: number;
 }
 
-export const DEFAULT_TUNING: WatchTuning = { retryMs: 1000, maxRetryMs: 30_000, watchSeconds: 300 };
+export const DEFAULT_TUNING: WatchTuning = { retryMs: 1000, maxRetryMs: 30_000, watchSeconds: 300, probeMs: 300_000 };
 
 export interface WatchConnection {
   readonly config: Configuration;
   readonly kubeConfig: KubeConfig;
   readonly origin: Origin;
   /** Words a failed list as the one-shot commands do (api-errors). */
-  readonly describe: (err: unknown, resource: NameKind) => Error;
+  readonly describe: (err: unknown, resource: ListedResource) => Error;
 }
 
 class GoneError extends Error {}
+
+/** How a list ended: read, or (optional resources only) not served or not allowed. */
+type Listed = 'listed' | 'absent' | 'forbidden';
+
+function statusOf(err: unknown): number | undefined {
+  if (err instanceof ApiException) return err.code;
+  const s = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof s === 'number' ? s : undefined;
+}
 
 function metadataOf(o: WireObject): { name?: unknown; namespace?: unknown; resourceVersion?: unknown } {
   const m = o['metadata'];
@@ -71,18 +85,22 @@ class ResourceWatch {
   private stopped = false;
   private readonly stopping = new AbortController();
   private failures = 0;
+  /** For an optional resource: the last list's outcome, so a lasting 403 is reported once. */
+  private listed: Listed = 'listed';
 
   constructor(
-    private readonly resource: NameKind,
+    private readonly resource: ListedResource,
     private readonly conn: WatchConnection,
     private readonly listener: WatchListener,
     private readonly tuning: WatchTuning,
+    /** Not served everywhere (a CRD): 404 means "none", 403 a warning, neither an error. */
+    private readonly optional = false,
   ) {}
 
   /** The first list; its failure is the caller's (a user without `list` should hear it at once). */
   async start(): Promise<void> {
-    await this.list();
-    this.watch();
+    if ((await this.list()) === 'listed') this.watch();
+    else void this.probe();
   }
 
   stop(): void {
@@ -91,7 +109,11 @@ class ResourceWatch {
     this.controller?.abort();
   }
 
-  private async list(): Promise<void> {
+  /**
+   * Lists the resource afresh. For an optional one, 404 and 403 empty it instead of failing: the
+   * outcome says which, and a change of outcome (or of content) is reported.
+   */
+  private async list(): Promise<Listed> {
     const path = collectionPath(this.resource, undefined);
     const fresh = new Map<string, DecodedObject>();
     let cont: string | undefined;
@@ -104,11 +126,47 @@ class ResourceWatch {
         cont = page.continueToken;
       } while (cont !== undefined);
     } catch (err) {
-      throw this.conn.describe(err, this.resource);
+      const status = statusOf(err);
+      if (!this.optional || (status !== 404 && status !== 403)) throw this.conn.describe(err, this.resource);
+      const outcome = status === 404 ? 'absent' : 'forbidden';
+      if (outcome === 'forbidden' && this.listed !== 'forbidden') {
+        this.listener.onProblem(
+          `cannot list ${this.resource} (policy.networking.k8s.io) cluster-wide (Forbidden): every ${RESOURCES[this.resource].item.kind} is left out; asking again every ${Math.round(this.probeMs() / 1000)} s`,
+        );
+      }
+      this.listed = outcome;
+      const had = this.objects.size > 0;
+      this.objects.clear();
+      this.version = '';
+      if (had) this.listener.onChange();
+      return outcome;
     }
     this.objects.clear();
     for (const [k, v] of fresh) this.objects.set(k, v);
     this.version = version ?? '';
+    this.listed = 'listed';
+    return 'listed';
+  }
+
+  private probeMs(): number {
+    return this.tuning.probeMs ?? DEFAULT_TUNING.probeMs ?? 300_000;
+  }
+
+  /** An optional resource not served or not allowed: list it again now and then until it is, then watch. */
+  private async probe(): Promise<void> {
+    for (;;) {
+      await sleep(this.probeMs(), this.stopping.signal);
+      if (this.stopped) return;
+      try {
+        if ((await this.list()) !== 'listed') continue;
+      } catch (e) {
+        this.listener.onProblem(`list ${this.resource}: ${e instanceof Error ? e.message : String(e)}; retrying`);
+        continue;
+      }
+      if (this.objects.size > 0) this.listener.onChange();
+      this.watch();
+      return;
+    }
   }
 
   private decodeInto(into: Map<string, DecodedObject>, raw: WireObject): void {
@@ -161,8 +219,9 @@ class ResourceWatch {
     };
     const onDone = (err: unknown): void => {
       if (this.stopped) return;
-      const status = (err as { statusCode?: unknown } | null)?.statusCode;
-      if (gone || status === 410) {
+      const status = statusOf(err);
+      // An optional resource's watch answering 404: its CRD is gone; the relist finds out.
+      if (gone || status === 410 || (this.optional && status === 404)) {
         void this.recover(new GoneError());
       } else if (err) {
         void this.recover(err);
@@ -187,7 +246,10 @@ class ResourceWatch {
       for (;;) {
         if (this.stopped) return;
         try {
-          await this.list();
+          if ((await this.list()) !== 'listed') {
+            void this.probe();
+            return;
+          }
           break;
         } catch (e) {
           this.listener.onProblem(`relist ${this.resource}: ${e instanceof Error ? e.message : String(e)}; retrying`);
@@ -205,14 +267,17 @@ class ResourceWatch {
   }
 }
 
-/** Pods, namespaces, network policies and nodes, each listed and watched. */
+/** Pods, namespaces, network policies and nodes, and the admin tiers' policies where served, each listed and watched. */
 export class ClusterWatch {
   private readonly watches: ResourceWatch[];
   private readonly origin: Origin;
 
   constructor(conn: WatchConnection, listener: WatchListener, tuning: WatchTuning = DEFAULT_TUNING) {
     this.origin = conn.origin;
-    this.watches = (['namespaces', 'pods', 'networkpolicies', 'nodes'] as const).map((r) => new ResourceWatch(r, conn, listener, tuning));
+    this.watches = [
+      ...(['namespaces', 'pods', 'networkpolicies', 'nodes'] as const).map((r) => new ResourceWatch(r, conn, listener, tuning)),
+      ...TIER_RESOURCES.map((r) => new ResourceWatch(r, conn, listener, tuning, true)),
+    ];
   }
 
   /** Resolves once every resource is listed and watched; rejects (and stops) if a first list fails. */

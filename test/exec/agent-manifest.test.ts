@@ -35,7 +35,7 @@ test('agent manifest: every node, host network, NET_ADMIN and NET_RAW only, NODE
   assert.ok(c.resources.requests['cpu'] && c.resources.requests['memory']);
   const role = objs[1] as unknown as { rules: { verbs: string[]; resources: string[] }[] };
   assert.deepEqual([...new Set(role.rules.flatMap((r) => r.verbs))].sort(), ['list', 'watch']);
-  assert.deepEqual(role.rules.flatMap((r) => r.resources).sort(), ['namespaces', 'networkpolicies', 'nodes', 'pods']);
+  assert.deepEqual(role.rules.flatMap((r) => r.resources).sort(), ['adminnetworkpolicies', 'baselineadminnetworkpolicies', 'clusternetworkpolicies', 'namespaces', 'networkpolicies', 'nodes', 'pods']);
   const binding = objs[2] as unknown as { subjects: { name: string; namespace: string }[] };
   assert.deepEqual(binding.subjects.map((s) => `${s.namespace}/${s.name}`), [`kube-system/${AGENT_NAME}`]);
 });
