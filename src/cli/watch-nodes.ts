@@ -109,7 +109,7 @@ export async function watchNodes(cluster: ClusterConnection, s: WatchSettings, o
     await Promise.race([watch.start(), stopped]);
     if (!interrupts.stop.aborted) {
       const scope = s.node === undefined ? 'every node' : `node ${s.node}`;
-      log({ watching: cluster.server, nodes: s.node ?? 'all' }, `watching ${cluster.server}: keeping ${scope} in step with pods, namespaces, network policies and nodes`);
+      log({ watching: cluster.server, nodes: s.node ?? 'all' }, `watching ${cluster.server}: keeping ${scope} in step with pods, namespaces, network policies, the admin tiers' policies and nodes`);
       recompute();
       await stopped;
     }

@@ -97,6 +97,8 @@ function explainPeers(c: CompiledSnapshot, rule: CompiledTierRule): TierPeerExpl
 function explainPorts(c: CompiledSnapshot, rule: CompiledTierRule, selected: readonly Pod[]): TierPortExplanation[] {
   const out: TierPortExplanation[] = [];
   const podPeers = rule.peers.filter((p): p is Extract<PeerMatcher, { kind: 'pods' | 'cidr' }> => p.kind === 'pods' || p.kind === 'cidr');
+  // Where the rule's named ports resolve: the same for each of its ports and their protocols.
+  const targets = rule.ports.some((m) => m.kind === 'named') ? namedPortDestinations(c, rule.source.direction, podPeers, selected) : [];
   for (const m of rule.ports) {
     switch (m.kind) {
       case 'any':
@@ -107,7 +109,6 @@ function explainPorts(c: CompiledSnapshot, rule: CompiledTierRule, selected: rea
         break;
       case 'named': {
         // One matcher per protocol, with the entry's index: merged into one explanation.
-        const targets = namedPortDestinations(c, rule.source.direction, podPeers, selected);
         const resolved = resolvePortOn(m, targets).map((r) => ({ pod: qualifiedName(r.pod), port: r.port, protocol: m.protocol }));
         const last = out[out.length - 1];
         if (last?.kind === 'named' && last.index === m.index) {

@@ -80,8 +80,6 @@ export const TIER_SHORT_NAMES: Readonly<Record<TierPolicyKind, string>> = {
   ClusterNetworkPolicy: 'cnp',
 };
 
-const EVERYTHING: LabelSelector = { matchLabels: {}, matchExpressions: [] };
-
 function compilePeer(peer: TierPeer, index: number, source: Source): TierPeerMatcher[] {
   switch (peer.kind) {
     case 'namespaces': {
@@ -150,7 +148,7 @@ export function compileTierPolicy(policy: TierPolicy): CompiledTierPolicy {
     subject:
       policy.subject.kind === 'namespaces'
         ? { namespaceSelector: policy.subject.namespaceSelector }
-        : { namespaceSelector: policy.subject.namespaceSelector, podSelector: policy.subject.podSelector ?? EVERYTHING },
+        : { namespaceSelector: policy.subject.namespaceSelector, podSelector: policy.subject.podSelector },
     ingress,
     egress,
     namedPorts: { ingress: hasNamed(ingress), egress: hasNamed(egress) },

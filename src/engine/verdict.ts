@@ -195,6 +195,14 @@ function tierPeerAdmits(c: CompiledSnapshot, peer: TierPeerMatcher, action: Tier
   }
 }
 
+/** A tier rule that matched a connection first, with the from/to and ports entries that did. */
+interface TierHit {
+  readonly policy: CompiledTierPolicy;
+  readonly rule: CompiledTierRule;
+  readonly peer: number;
+  readonly port?: number;
+}
+
 /** The first tier rule of `policies` (in order) that matches the connection, with what matched. */
 function firstTierMatch(
   c: CompiledSnapshot,
@@ -204,7 +212,7 @@ function firstTierMatch(
   other: Endpoint,
   otherAddress: IpAddress | undefined,
   target: Pod | undefined,
-): { readonly policy: CompiledTierPolicy; readonly rule: CompiledTierRule; readonly peer: number; readonly port?: number } | undefined {
+): TierHit | undefined {
   for (const policy of policies) {
     for (const rule of tierRulesIn(policy, direction)) {
       let peer: number | undefined;
@@ -223,7 +231,7 @@ function firstTierMatch(
   return undefined;
 }
 
-function tierMatchRecord(hit: NonNullable<ReturnType<typeof firstTierMatch>>): TierMatch {
+function tierMatchRecord(hit: TierHit): TierMatch {
   const { policy, rule } = hit;
   return {
     tier: policy.tier,
@@ -245,6 +253,31 @@ function splitTiers(tiers: readonly CompiledTierPolicy[]): { readonly admin: rea
   return cut < 0 ? { admin: tiers, baseline: [] } : { admin: tiers.slice(0, cut), baseline: tiers.slice(cut) };
 }
 
+/**
+ * Steps 2 and 5 of a side, for the verdict and the decision alike: the rule that decided (Allow or
+ * Deny), if a tier did, and the Pass rules that handed on. The baseline tier is asked only when no
+ * NetworkPolicy isolates the pod (`isolated`): then the NetworkPolicies decide instead.
+ */
+function walkTiers(
+  c: CompiledSnapshot,
+  tiers: readonly CompiledTierPolicy[],
+  isolated: boolean,
+  direction: Direction,
+  conn: Connection,
+  other: Endpoint,
+  otherAddress: IpAddress | undefined,
+): { readonly decided?: TierHit; readonly adminPass?: TierHit; readonly baselinePass?: TierHit } {
+  const { admin, baseline } = splitTiers(tiers);
+  const target = namedPortTarget(conn.dst);
+  const high = firstTierMatch(c, admin, direction, conn, other, otherAddress, target);
+  if (high !== undefined && high.rule.action !== 'Pass') return { decided: high };
+  const adminPass = high === undefined ? {} : { adminPass: high };
+  if (isolated) return adminPass;
+  const low = firstTierMatch(c, baseline, direction, conn, other, otherAddress, target);
+  if (low === undefined) return adminPass;
+  return low.rule.action === 'Pass' ? { ...adminPass, baselinePass: low } : { ...adminPass, decided: low };
+}
+
 function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Connection, family: IpFamily | undefined): SideResult {
   const self = direction === 'egress' ? conn.src : conn.dst;
   if (self.kind !== 'pod') return { kind: 'not-a-pod', direction };
@@ -253,27 +286,24 @@ function evaluateSide(c: CompiledSnapshot, direction: Direction, conn: Connectio
   const other = direction === 'ingress' ? conn.src : conn.dst;
   const otherAddress = addressIn(other, family);
   const tierPolicies = c.tiersOf(self.pod, direction);
-  let tiers: TierTrace | undefined;
-  if (tierPolicies.length > 0) {
-    const { admin, baseline } = splitTiers(tierPolicies);
-    const target = namedPortTarget(conn.dst);
-    const names = { admin: admin.map((p) => p.ref), baseline: baseline.map((p) => p.ref) };
-    const hit = firstTierMatch(c, admin, direction, conn, other, otherAddress, target);
-    const adminMatch = hit === undefined ? undefined : tierMatchRecord(hit);
-    if (adminMatch !== undefined && adminMatch.action !== 'Pass') {
-      return { kind: adminMatch.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, pod, by: adminMatch, tiers: names };
-    }
-    tiers = adminMatch === undefined ? names : { ...names, adminPass: adminMatch };
-    if (c.isolating(self.pod, direction).length === 0) {
-      const low = firstTierMatch(c, baseline, direction, conn, other, otherAddress, target);
-      const baseMatch = low === undefined ? undefined : tierMatchRecord(low);
-      if (baseMatch !== undefined && baseMatch.action !== 'Pass') return { kind: baseMatch.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, pod, by: baseMatch, tiers };
-      return { kind: 'not-isolated', direction, pod, tiers: baseMatch === undefined ? tiers : { ...tiers, baselinePass: baseMatch } };
-    }
-  }
-  const withTiers = tiers === undefined ? {} : { tiers };
   const isolating = c.isolating(self.pod, direction);
-  if (isolating.length === 0) return { kind: 'not-isolated', direction, pod };
+  let withTiers: { readonly tiers?: TierTrace } = {};
+  if (tierPolicies.length > 0) {
+    const walk = walkTiers(c, tierPolicies, isolating.length > 0, direction, conn, other, otherAddress);
+    const { admin, baseline } = splitTiers(tierPolicies);
+    const tiers: TierTrace = {
+      admin: admin.map((p) => p.ref),
+      ...(walk.adminPass === undefined ? {} : { adminPass: tierMatchRecord(walk.adminPass) }),
+      baseline: baseline.map((p) => p.ref),
+      ...(walk.baselinePass === undefined ? {} : { baselinePass: tierMatchRecord(walk.baselinePass) }),
+    };
+    if (walk.decided !== undefined) {
+      const by = tierMatchRecord(walk.decided);
+      return { kind: by.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, pod, by, tiers };
+    }
+    withTiers = { tiers };
+  }
+  if (isolating.length === 0) return { kind: 'not-isolated', direction, pod, ...withTiers };
   const policies = isolating.map((policy): PolicyOutcome => ({
     policy: policy.ref,
     rules: rulesIn(policy, direction).rules.map((rule) => evaluateRule(c, rule, conn, other, otherAddress)),
@@ -317,13 +347,8 @@ function decideSide(c: CompiledSnapshot, direction: Direction, conn: Connection,
   const target = namedPortTarget(conn.dst);
   const isolating = c.isolating(self.pod, direction);
   if (tierPolicies.length > 0) {
-    const { admin, baseline } = splitTiers(tierPolicies);
-    const hit = firstTierMatch(c, admin, direction, conn, other, otherAddress, target);
-    if (hit !== undefined && hit.rule.action !== 'Pass') return { kind: hit.rule.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, by: hit.rule };
-    if (isolating.length === 0) {
-      const low = firstTierMatch(c, baseline, direction, conn, other, otherAddress, target);
-      if (low !== undefined && low.rule.action !== 'Pass') return { kind: low.rule.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, by: low.rule };
-    }
+    const { decided } = walkTiers(c, tierPolicies, isolating.length > 0, direction, conn, other, otherAddress);
+    if (decided !== undefined) return { kind: decided.rule.action === 'Allow' ? 'tier-allowed' : 'tier-denied', direction, by: decided.rule };
   }
   if (isolating.length === 0) return UNDECIDED['not-isolated'][direction];
   let admittedBy: CompiledRule[] | undefined;

@@ -48,13 +48,14 @@ export interface PolicyChain {
   readonly sets: readonly IpSet[];
 }
 
-interface Part {
-  readonly matches: Match[];
+/** A part of a line: its matches and how its comment names them; NetworkPolicy and tier lines alike. */
+export interface Part {
+  readonly matches: readonly Match[];
   readonly label: string;
 }
 
 /** A peer part also says which peers it stands for: its egress named ports resolve on their pods. */
-interface PeerPart extends Part {
+export interface PeerPart extends Part {
   readonly peers: readonly PeerMatcher[];
 }
 

@@ -36,7 +36,7 @@ import {
 } from '../engine/index.js';
 import type { IpSet, Match } from './rule-data.js';
 import { SetRegistry } from './sets.js';
-import type { PolicyChains } from './policy-chains.js';
+import type { Part, PeerPart, PolicyChains } from './policy-chains.js';
 
 /** One line of a tier rule, still without its target (the tier and action decide it) and its pod. */
 export interface TierLine {
@@ -54,15 +54,6 @@ export interface TierLines {
   readonly sets: readonly IpSet[];
 }
 
-interface Part {
-  readonly matches: readonly Match[];
-  readonly label: string;
-}
-
-/** A peer part says which peers it stands for: egress named ports resolve on their pods. */
-interface PeerPart extends Part {
-  readonly peers: readonly PeerMatcher[];
-}
 
 /** `spec.ingress[0].from[1]` -> `from[1]`: the field a matcher was written in, for comments. */
 function fieldOf(source: Source): string {

@@ -184,17 +184,21 @@ function generatedName(prefix: string): string {
   return prefix + [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
+/** A request body that is one JSON object, as the create and update handlers require; undefined otherwise. */
+function objectBody(raw: string): JsonObject | undefined {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as JsonObject) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function create(state: ServerState, route: ResourceRoute, raw: string, entry: RequestLogEntry, res: ServerResponse): void {
   const r = route.resource;
   if (route.subresource !== undefined) return sendStatus(res, entry, status.pathNotFound());
-  let body: JsonObject;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    body = parsed as JsonObject;
-  } catch {
-    return sendStatus(res, entry, status.badRequest('the object provided is unrecognized (must be of type Object)'));
-  }
+  const body = objectBody(raw);
+  if (body === undefined) return sendStatus(res, entry, status.badRequest('the object provided is unrecognized (must be of type Object)'));
   entry.body = structuredClone(body);
   if (isForbidden(state, 'create', r.name, route.namespace)) {
     return sendStatus(res, entry, status.forbidden(r, state.user, 'create', route.namespace));
@@ -239,14 +243,8 @@ function update(state: ServerState, route: ResourceRoute, raw: string, entry: Re
   const name = route.name ?? '';
   const sub = route.subresource;
   if (sub !== undefined && sub !== 'status') return sendStatus(res, entry, status.pathNotFound());
-  let body: JsonObject;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    body = parsed as JsonObject;
-  } catch {
-    return sendStatus(res, entry, status.badRequest('the object provided is unrecognized (must be of type Object)'));
-  }
+  const body = objectBody(raw);
+  if (body === undefined) return sendStatus(res, entry, status.badRequest('the object provided is unrecognized (must be of type Object)'));
   entry.body = structuredClone(body);
   const resource = sub !== undefined ? `${r.name}/${sub}` : r.name;
   if (isForbidden(state, 'update', resource, route.namespace)) {
